@@ -1,0 +1,39 @@
+# The two commands of the README: `make run` and `make test`. Both set up .venv on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
+
+.PHONY: run test setup setup-test lint bench clean
+
+# The machine's pip 23.x mis-resolves trafilatura's lxml[html-clean] extra: upgrade pip first.
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -qq --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -qq -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -qq -e '.[test]'
+	@touch $(VENV)/.installed $@
+
+setup: $(VENV)/.installed
+setup-test: $(VENV)/.installed-test
+
+## make run: ingest seeds/ (and enabled feeds) into data/mediawatch.duckdb, then write the digest
+run: setup
+	$(BIN)/mediawatch ingest
+	$(BIN)/mediawatch digest --latest
+
+## make test: import every dependency, then run the whole test suite
+test: setup-test
+	$(BIN)/python -m tests.check_imports
+	$(BIN)/python -m pytest
+
+bench: setup-test
+	$(BIN)/python benchmarks/extraction.py
+
+clean:
+	rm -rf $(VENV) data exports

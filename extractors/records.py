@@ -1,0 +1,74 @@
+"""One frozen record per stage: SourceDocument -> Article -> ThemeTag, and Failure for drops."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SourceDocument:
+    """A document as found in a seed file or a feed, before extraction.
+
+    `key` is the identity of the article (canonical URL, explicit id, or seed path);
+    the same key always gives the same `article_id`.
+    """
+
+    key: str
+    origin: str  # "seed" or "feed"
+    source: str
+    location: str  # where it came from, for failure messages: path[:line] or URL
+    url: str | None = None
+    title: str | None = None
+    text: str | None = None
+    html: str | None = None
+    author: str | None = None
+    published_at: datetime | None = None
+    language: str | None = None
+    feed: str | None = None
+    guid: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """An extracted, normalised article ready to be tagged and loaded."""
+
+    article_id: str
+    key: str
+    origin: str
+    source: str
+    url: str | None
+    title: str
+    text: str
+    author: str | None
+    published_at: datetime | None
+    language: str | None
+    word_count: int
+    content_hash: str  # of the normalised text: exact-duplicate detection
+    simhash: int  # 64-bit SimHash of the text shingles: near-duplicate detection
+    tone: float | None = None
+    feed: str | None = None
+    guid: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeTag:
+    """One theme on one article, with the evidence that explains it."""
+
+    article_id: str
+    theme: str
+    score: float
+    evidence: dict = field(hash=False, compare=False)
+    taxonomy_version: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """Something that could not be ingested, with a reason a user can act on."""
+
+    location: str  # URL or path[:line]
+    source: str
+    stage: str  # seed, feed, fetch, extract, normalise, tag, load
+    reason: str
+    http_status: int | None = None
+    transient: bool = False  # retried on a later run when True

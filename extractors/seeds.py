@@ -1,0 +1,170 @@
+"""Reading seed documents: .txt/.md (first line is the title), .html, and .jsonl records."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+from .records import Failure, SourceDocument
+
+LOGGER = logging.getLogger(__name__)
+
+TEXT_SUFFIXES = {".txt", ".md"}
+HTML_SUFFIXES = {".html", ".htm"}
+JSONL_SUFFIXES = {".jsonl"}
+SEED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
+# Files that live in seeds/ but are not documents.
+IGNORED_NAMES = {"README.md", "feeds.toml"}
+DEFAULT_SOURCE = "seed"
+
+
+def parse_datetime(value: object) -> datetime | None:
+    """Return an ISO 8601 string as a naive UTC datetime; None when absent; ValueError if bad."""
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"published_at must be an ISO 8601 string, got {type(value).__name__}")
+    parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+    return parsed
+
+
+def decode_bytes(data: bytes) -> str:
+    """Return `data` as text: UTF-8 (with or without BOM) first, else the detected charset."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        best = from_bytes(data).best()
+        if best is None:
+            raise ValueError("not text in any known encoding") from None
+        return str(best)
+
+
+def looks_binary(data: bytes) -> bool:
+    """Return True when the bytes are not a text document (NUL bytes in the first 8 KB)."""
+    return b"\x00" in data[:8192]
+
+
+def split_title(text: str) -> tuple[str, str]:
+    """Return (first non-empty line without Markdown heading marks, the rest)."""
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        if line.strip():
+            return line.strip().lstrip("#").strip(), "\n".join(lines[i + 1 :]).strip()
+    return "", ""
+
+
+def record_key(record: dict, location: str) -> str:
+    """Return the identity key of a JSONL record: its url, else its id, else its content."""
+    if record.get("url"):
+        return str(record["url"]).strip()
+    if record.get("id") not in (None, ""):
+        return f"id:{record['id']}"
+    body = f"{record.get('title', '')}\n{record.get('text') or record.get('html') or ''}"
+    return f"seed-content:{hashlib.sha256(body.encode()).hexdigest()[:24]}"
+
+
+def document_from_record(record: object, location: str) -> SourceDocument:
+    """Return the SourceDocument of one JSONL record; ValueError with the reason if invalid."""
+    if not isinstance(record, dict):
+        raise ValueError(f"expected a JSON object, got {type(record).__name__}")
+    title = record.get("title")
+    if not isinstance(title, str) or not title.strip():
+        raise ValueError("missing required field 'title'")
+    text, html = record.get("text"), record.get("html")
+    if not (isinstance(text, str) and text.strip()) and not (isinstance(html, str) and html.strip()):
+        raise ValueError("missing required field 'text' or 'html'")
+    for name in ("id", "url", "source", "language"):
+        value = record.get(name)
+        if value is not None and not isinstance(value, str | int):
+            raise ValueError(f"field '{name}' must be a string")
+    try:
+        published_at = parse_datetime(record.get("published_at"))
+    except ValueError as exc:
+        raise ValueError(f"published_at is not ISO 8601: {record.get('published_at')!r}") from exc
+    return SourceDocument(
+        key=record_key(record, location),
+        origin="seed",
+        source=str(record.get("source") or DEFAULT_SOURCE),
+        location=location,
+        url=str(record["url"]).strip() if record.get("url") else None,
+        title=title,
+        text=text if isinstance(text, str) and text.strip() else None,
+        html=html if not (isinstance(text, str) and text.strip()) else None,
+        author=record.get("author") if isinstance(record.get("author"), str) else None,
+        published_at=published_at,
+        language=str(record["language"]) if record.get("language") else None,
+    )
+
+
+def read_jsonl(path: Path, location: str) -> Iterator[SourceDocument | Failure]:
+    """Yield one document per valid line of a JSONL file, and a Failure per bad line."""
+    with path.open("rb") as handle:
+        for lineno, raw in enumerate(handle, start=1):
+            if not raw.strip():
+                continue
+            where = f"{location}:{lineno}"
+            try:
+                record = json.loads(decode_bytes(raw))
+                yield document_from_record(record, where)
+            except (ValueError, UnicodeDecodeError) as exc:
+                reason = str(exc).splitlines()[0][:300]
+                if isinstance(exc, json.JSONDecodeError):
+                    reason = f"invalid JSON: {exc.msg} at column {exc.colno}"
+                yield Failure(where, DEFAULT_SOURCE, "seed", reason)
+
+
+def read_document_file(path: Path, location: str, suffix: str) -> SourceDocument:
+    """Return the document of one .txt/.md/.html file; ValueError with the reason if unusable."""
+    data = path.read_bytes()
+    if looks_binary(data):
+        raise ValueError("binary file, not a text document (NUL bytes found)")
+    content = decode_bytes(data)
+    if not content.strip():
+        raise ValueError("empty file")
+    key = f"seed:{location}"
+    if suffix in HTML_SUFFIXES:
+        return SourceDocument(key=key, origin="seed", source=DEFAULT_SOURCE, location=location,
+                              html=content)
+    title, body = split_title(content)
+    return SourceDocument(key=key, origin="seed", source=DEFAULT_SOURCE, location=location,
+                          title=title, text=body or title)
+
+
+def iter_seed_documents(
+    seeds_dir: Path, max_file_bytes: int = 100_000_000
+) -> Iterator[SourceDocument | Failure]:
+    """Yield every document under `seeds_dir` in a stable order, and a Failure per bad input.
+
+    Files are streamed (JSONL line by line), so memory does not grow with the seed size.
+    """
+    seeds_dir = Path(seeds_dir)
+    if not seeds_dir.is_dir():
+        yield Failure(str(seeds_dir), DEFAULT_SOURCE, "seed", "seeds folder not found")
+        return
+    for path in sorted(p for p in seeds_dir.rglob("*") if p.is_file()):
+        suffix = path.suffix.lower()
+        if path.name in IGNORED_NAMES or path.name.startswith(".") or suffix not in SEED_SUFFIXES:
+            continue
+        location = path.relative_to(seeds_dir).as_posix()
+        try:
+            size = path.stat().st_size
+            if size > max_file_bytes:
+                yield Failure(location, DEFAULT_SOURCE, "seed",
+                              f"file is {size / 1e6:.0f} MB, over the {max_file_bytes / 1e6:.0f} MB "
+                              "limit (MEDIAWATCH_MAX_SEED_FILE_BYTES); split it into smaller files")
+                continue
+            if suffix in JSONL_SUFFIXES:
+                yield from read_jsonl(path, location)
+            else:
+                yield read_document_file(path, location, suffix)
+        except (OSError, ValueError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            yield Failure(location, DEFAULT_SOURCE, "seed", f"cannot read: {reason}")

@@ -1,0 +1,58 @@
+"""The console: one logging setup, progress bars on long work, and run summaries."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+# Status and progress go to stderr; stdout is kept for results (SQL output, paths).
+ERR = Console(stderr=True, highlight=False, soft_wrap=True)
+OUT = Console(highlight=False, soft_wrap=True)
+
+
+def configure_logging(verbose: bool = False) -> None:
+    """Show Prefect's per-run INFO lines only with --verbose; warnings and errors always."""
+    level = "INFO" if verbose else "WARNING"
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", level)
+    logging.basicConfig(level=getattr(logging, level), format="%(levelname)s %(name)s: %(message)s")
+
+
+@contextmanager
+def progress(description: str, total: int | None = None) -> Iterator[callable]:
+    """Show a progress bar while the block runs; yields `advance(n=1)`."""
+    bar = Progress(
+        SpinnerColumn(),
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=ERR,
+        transient=True,
+        disable=not ERR.is_terminal,
+    )
+    with bar:
+        task_id = bar.add_task(description, total=total)
+
+        def advance(n: int = 1, **fields) -> None:
+            bar.update(task_id, advance=n, **fields)
+
+        yield advance
+
+
+def fail(message: str) -> None:
+    """Print an actionable error message (no traceback) and exit with status 1."""
+    ERR.print(f"[bold red]error:[/] {message}")
+    sys.exit(1)

@@ -1,0 +1,64 @@
+import json
+from datetime import datetime
+
+from extractors.records import Failure, SourceDocument
+from extractors.seeds import iter_seed_documents, split_title
+
+
+def write(path, data):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    (path.write_bytes if isinstance(data, bytes) else path.write_text)(data)
+    return path
+
+
+def test_text_file_first_non_empty_line_is_title(tmp_path):
+    write(tmp_path / "a.md", "\n\n# Moscow talks\n\nBody one.\nBody two.\n")
+    [doc] = list(iter_seed_documents(tmp_path))
+    assert doc.title == "Moscow talks"
+    assert doc.text == "Body one.\nBody two."
+    assert doc.key == "seed:a.md"
+
+
+def test_jsonl_records_and_bad_lines(tmp_path):
+    lines = [
+        json.dumps({"id": "x1", "title": "Oil deal", "text": "India buys oil.",
+                    "published_at": "2024-07-08T10:00:00+02:00", "source": "Wire"}),
+        "{not json",
+        json.dumps({"title": "No body"}),
+        json.dumps({"title": "Bad date", "text": "t", "published_at": "yesterday"}),
+        json.dumps({"title": "Page", "html": "<p>hi</p>", "url": "https://e.org/a"}),
+    ]
+    write(tmp_path / "batch.jsonl", "\n".join(lines) + "\n")
+    out = list(iter_seed_documents(tmp_path))
+    docs = [o for o in out if isinstance(o, SourceDocument)]
+    fails = [o for o in out if isinstance(o, Failure)]
+    assert [d.key for d in docs] == ["id:x1", "https://e.org/a"]
+    assert docs[0].published_at == datetime(2024, 7, 8, 8, 0)  # stored as UTC
+    assert docs[0].source == "Wire"
+    assert docs[1].html == "<p>hi</p>" and docs[1].text is None
+    assert [f.location for f in fails] == ["batch.jsonl:2", "batch.jsonl:3", "batch.jsonl:4"]
+    assert "invalid JSON" in fails[0].reason
+    assert "'text' or 'html'" in fails[1].reason
+    assert "ISO 8601" in fails[2].reason
+
+
+def test_binary_oversized_and_other_files(tmp_path):
+    write(tmp_path / "bin.txt", b"\x00\x01\x02binary")
+    write(tmp_path / "big.txt", "Title\n" + "word " * 100)
+    write(tmp_path / "notes.csv", "a,b")
+    write(tmp_path / "cp1251.txt", "Заголовок\nРоссия и Индия укрепляют сотрудничество.".encode("cp1251"))
+    out = list(iter_seed_documents(tmp_path, max_file_bytes=200))
+    by_loc = {o.location: o for o in out}
+    assert "notes.csv" not in by_loc
+    assert isinstance(by_loc["bin.txt"], Failure) and "binary" in by_loc["bin.txt"].reason
+    assert isinstance(by_loc["big.txt"], Failure) and "limit" in by_loc["big.txt"].reason
+    assert by_loc["cp1251.txt"].title == "Заголовок"
+
+
+def test_missing_folder_is_a_failure(tmp_path):
+    [f] = list(iter_seed_documents(tmp_path / "nope"))
+    assert isinstance(f, Failure) and "not found" in f.reason
+
+
+def test_split_title_empty():
+    assert split_title("\n \n") == ("", "")

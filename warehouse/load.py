@@ -1,0 +1,157 @@
+"""Bulk loading of a batch (articles, theme tags, failures) in one transaction, via Arrow."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import duckdb
+import pyarrow as pa
+
+from .db import sql, transaction
+
+ARTICLE_SCHEMA = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("key", pa.string()),
+        ("url", pa.string()),
+        ("source", pa.string()),
+        ("title", pa.string()),
+        ("author", pa.string()),
+        ("published_at", pa.timestamp("us")),
+        ("language", pa.string()),
+        ("text", pa.string()),
+        ("word_count", pa.int32()),
+        ("tone", pa.float64()),
+        ("content_hash", pa.string()),
+        ("simhash", pa.int64()),
+        ("origin", pa.string()),
+        ("feed", pa.string()),
+        ("guid", pa.string()),
+    ]
+)
+TAG_SCHEMA = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("theme", pa.string()),
+        ("score", pa.float64()),
+        ("evidence", pa.string()),
+        ("taxonomy_version", pa.string()),
+    ]
+)
+FAILURE_SCHEMA = pa.schema(
+    [
+        ("url", pa.string()),
+        ("source", pa.string()),
+        ("feed", pa.string()),
+        ("stage", pa.string()),
+        ("reason", pa.string()),
+        ("http_status", pa.int32()),
+        ("transient", pa.bool_()),
+    ]
+)
+
+
+@dataclass(frozen=True)
+class LoadCounts:
+    """What a batch load changed: new, updated and unchanged articles, and copies found."""
+
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    duplicates: int = 0
+    failures: int = 0
+
+    def __add__(self, other: LoadCounts) -> LoadCounts:
+        return LoadCounts(*(a + b for a, b in zip(self.__dict__.values(), other.__dict__.values())))
+
+
+def to_arrow(records: Sequence[object], schema: pa.Schema, renames: dict | None = None) -> pa.Table:
+    """Return an Arrow table of the attributes named in `schema` (dict keys also work)."""
+    renames = renames or {}
+
+    def value(record: object, name: str) -> object:
+        attr = renames.get(name, name)
+        if isinstance(record, dict):
+            return record.get(attr)
+        return getattr(record, attr, None)
+
+    columns = {f.name: [value(r, f.name) for r in records] for f in schema}
+    if "evidence" in columns:
+        columns["evidence"] = [v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
+                               for v in columns["evidence"]]
+    return pa.table(columns, schema=schema)
+
+
+def load_batch(
+    con: duckdb.DuckDBPyConnection,
+    articles: Sequence[object],
+    tags: Sequence[object],
+    failures: Sequence[object],
+    now: datetime,
+) -> LoadCounts:
+    """Load one batch in a single transaction and return what changed.
+
+    `articles`, `tags` and `failures` are records with the attributes of the Arrow schemas
+    above (the extractors' dataclasses). Tags replace the stored tags of the articles that
+    were inserted or updated; an unchanged article keeps its tags.
+    """
+    # The last record wins when a batch names one article twice.
+    by_id = {getattr(a, "article_id"): a for a in articles}
+    incoming = to_arrow(list(by_id.values()), ARTICLE_SCHEMA)
+    incoming = incoming.append_column("ingested_at", pa.array([now] * len(incoming), pa.timestamp("us")))
+    incoming = incoming.append_column("batch_pos", pa.array(range(1, len(incoming) + 1), pa.int64()))
+    tag_table = to_arrow(tags, TAG_SCHEMA)
+    failure_table = to_arrow(failures, FAILURE_SCHEMA, renames={"url": "location"})
+    failure_table = failure_table.append_column(
+        "seen_at", pa.array([now] * len(failure_table), pa.timestamp("us"))
+    )
+    with transaction(con):
+        con.register("incoming_all", incoming)
+        con.register("incoming_tags", tag_table)
+        con.register("incoming_failures", failure_table)
+        try:
+            # Only new articles and those whose text changed go further.
+            con.execute(
+                "create or replace temp table incoming as "
+                "select i.* from incoming_all i left join articles a using (article_id) "
+                "where a.article_id is null or a.content_hash is distinct from i.content_hash"
+            )
+            existing = con.execute(
+                "select count(*) from incoming join articles using (article_id)"
+            ).fetchone()[0]
+            changed = con.execute("select count(*) from incoming").fetchone()[0]
+            con.execute(sql("upsert_articles"))
+            con.execute(
+                "delete from article_themes where article_id in (select article_id from incoming)"
+            )
+            con.execute(
+                "insert into article_themes by name "
+                "select t.* from incoming_tags t semi join incoming using (article_id)"
+            )
+            duplicates = con.execute(
+                "select count(*) from articles semi join incoming using (article_id) "
+                "where duplicate_of is not null"
+            ).fetchone()[0]
+            if len(failure_table):
+                con.execute(sql("failures_upsert"))
+            # Anything that loaded now is no longer an open failure.
+            con.execute(
+                "update ingest_failures set resolved_at = ? where resolved_at is null "
+                "and url in (select coalesce(url, key) from incoming_all "
+                "union all select regexp_replace(key, '^seed:', '') from incoming_all)",
+                [now],
+            )
+            con.execute("drop table incoming")
+        finally:
+            for name in ("incoming_all", "incoming_tags", "incoming_failures"):
+                con.unregister(name)
+    return LoadCounts(
+        inserted=changed - existing,
+        updated=existing,
+        unchanged=len(incoming) - changed,
+        duplicates=duplicates,
+        failures=len(failure_table),
+    )

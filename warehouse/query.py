@@ -1,0 +1,39 @@
+"""Ad hoc query results rendered as a table, CSV or JSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date, datetime
+from decimal import Decimal
+
+import duckdb
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    return str(value)
+
+
+def format_result(cursor: duckdb.DuckDBPyConnection, fmt: str) -> str:
+    """Return the rows of an executed query as `table`, `csv` or `json` text."""
+    columns = [d[0] for d in cursor.description or []]
+    rows = cursor.fetchall()
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(rows)
+        return buffer.getvalue()
+    if fmt == "json":
+        records = [dict(zip(columns, row)) for row in rows]
+        return json.dumps(records, default=_json_default, ensure_ascii=False, indent=2) + "\n"
+    cells = [columns] + [["" if v is None else str(v) for v in row] for row in rows]
+    widths = [min(60, max(len(r[i]) for r in cells)) for i in range(len(columns))]
+    lines = [" | ".join(c[:60].ljust(w) for c, w in zip(r, widths)) for r in cells]
+    lines.insert(1, "-+-".join("-" * w for w in widths))
+    return "\n".join(lines) + f"\n({len(rows)} rows)\n"

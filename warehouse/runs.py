@@ -1,0 +1,30 @@
+"""The run ledger: one row per flow run in `runs`."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import duckdb
+
+
+def start_run(con: duckdb.DuckDBPyConnection, run_id: str, flow: str, started_at: datetime,
+              parameters: dict) -> None:
+    """Record that a flow run started (status 'running')."""
+    con.execute(
+        "insert into runs (run_id, flow, started_at, status, parameters) values (?, ?, ?, 'running', ?)"
+        " on conflict (run_id) do update set started_at = excluded.started_at, status = 'running'",
+        [run_id, flow, started_at, json.dumps(parameters, default=str)],
+    )
+
+
+def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, finished_at: datetime, status: str,
+               counts: dict[str, int], error: str | None = None) -> None:
+    """Record how a flow run ended: its status, counts and error message."""
+    con.execute(
+        "update runs set finished_at = ?, status = ?, seen = ?, stored = ?, unchanged = ?,"
+        " duplicates = ?, failures = ?, error = ? where run_id = ?",
+        [finished_at, status, counts.get("seen", 0), counts.get("stored", 0),
+         counts.get("unchanged", 0), counts.get("duplicates", 0), counts.get("failures", 0),
+         error, run_id],
+    )

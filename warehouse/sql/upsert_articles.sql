@@ -1,0 +1,45 @@
+-- Insert the batch in `incoming` (one row per article_id), linking exact copies of an
+-- existing or earlier article through duplicate_of. Unchanged articles are left alone;
+-- changed ones (same key, new text) are updated in place and keep their first-seen time.
+insert into articles by name (
+    with known as (
+        select article_id, content_hash, ingested_at, 0 as batch_pos
+        from articles
+        where duplicate_of is null
+    ),
+    candidates as (
+        select article_id, content_hash, ingested_at, batch_pos from incoming
+        union all
+        select * from known
+    ),
+    firsts as (
+        select content_hash, arg_min(article_id, (batch_pos, ingested_at, article_id)) as first_id
+        from candidates
+        group by content_hash
+    )
+    select
+        i.article_id, i.key, i.url, i.source, i.title, i.author, i.published_at,
+        i.ingested_at,
+        coalesce(cast(i.published_at as date), cast(i.ingested_at as date)) as day,
+        i.language, i.text, i.word_count, i.tone,
+        nullif(f.first_id, i.article_id) as duplicate_of,
+        i.content_hash, i.simhash, i.origin, i.feed, i.guid,
+        i.ingested_at as updated_at
+    from incoming i
+    left join firsts f using (content_hash)
+)
+on conflict (article_id) do update set
+    url = excluded.url,
+    source = excluded.source,
+    title = excluded.title,
+    author = excluded.author,
+    published_at = excluded.published_at,
+    day = coalesce(cast(excluded.published_at as date), cast(articles.ingested_at as date)),
+    language = excluded.language,
+    text = excluded.text,
+    word_count = excluded.word_count,
+    tone = excluded.tone,
+    content_hash = excluded.content_hash,
+    simhash = excluded.simhash,
+    updated_at = excluded.updated_at
+where articles.content_hash is distinct from excluded.content_hash
