@@ -66,7 +66,7 @@ def retag_flow(db: str | None = None, taxonomy: str | None = None,
                         break
                     tags, actors = retag_batch(rows, tax, gaz)
                     summary["changed"] += replace_enrichment(
-                        con, [r[0] for r in rows], tags, actors, tax.version)
+                        con, [r[0] for r in rows], tags, actors)
                 after = rows[-1][0]
                 summary["articles"] += len(rows)
                 summary["tags"] += len(tags)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 import duckdb
+import pyarrow as pa
 
 from .db import transaction
 from .load import ACTOR_SCHEMA, TAG_SCHEMA, to_arrow
@@ -33,13 +34,13 @@ def article_pages(con: duckdb.DuckDBPyConnection, size: int,
 
 
 def replace_enrichment(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str],
-                       tags: Sequence[object], actors: Sequence[object], version: str) -> int:
+                       tags: Sequence[object], actors: Sequence[object]) -> int:
     """Replace the tags and actors of `article_ids` in one transaction.
 
     Returns how many of these articles had tags from another taxonomy version, or tags that
     differ from the new ones (the articles whose themes changed).
     """
-    ids = to_arrow([{"article_id": a} for a in article_ids], TAG_SCHEMA.select(["article_id"]))
+    ids = pa.table({"article_id": pa.array(list(article_ids), pa.string())})
     tag_table = to_arrow(tags, TAG_SCHEMA)
     actor_table = to_arrow(actors, ACTOR_SCHEMA)
     with transaction(con):
