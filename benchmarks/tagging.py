@@ -30,7 +30,8 @@ sys.path.insert(0, str(ROOT))
 from extractors.actors import find_actors, load_gazetteer  # noqa: E402
 from extractors.evaluate import evaluate, format_table, macro_f1  # noqa: E402
 from extractors.taxonomy import Taxonomy, load_taxonomy  # noqa: E402
-from extractors.themes import compile_taxonomy, count_words, select, tag_text, theme_scores  # noqa: E402
+from extractors.themes import (  # noqa: E402
+    compile_taxonomy, count_words, select, tag_text, theme_scores)
 from extractors.tone import article_tone  # noqa: E402
 
 MAPPED = ["defense", "energy", "trade", "diplomacy", "technology"]

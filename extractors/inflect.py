@@ -3,8 +3,8 @@
 Matching runs on surface forms (one automaton, no per-token lemmatising at tag time), so the
 lemmatiser is used once, when a taxonomy is compiled: a term written in its base form
 ("missile", "warn", "санкция") expands to every form the dictionary maps to that lemma
-("missiles"; "warned", "warning"; "санкции", "санкциями"). A term written in an inflected
-form ("arms", "talks") is matched as written only, so "arms" never matches "arm".
+("missiles"; "warned", "warns"; "санкции", "санкциями"). A term written in an
+inflected form ("arms", "talks") is matched as written only, so "arms" never matches "arm".
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from functools import cache
 
 import simplemma
-from simplemma.strategies.dictionaries import DefaultDictionaryFactory
+from simplemma.strategies import dictionaries
 
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 # Languages whose phrases agree in case on every word (adjective + noun); English inflects
@@ -36,7 +36,10 @@ def _lemmatise(word: str, lang: str) -> str:
 
 @cache
 def _dictionary(lang: str):
-    return DefaultDictionaryFactory().get_dictionary(lang)
+    # The process-wide factory that simplemma.lemmatize also uses: each language's
+    # dictionary is decoded once (about a second for Russian), not twice.
+    factory = getattr(dictionaries, "DEFAULT_DICTIONARY_FACTORY", None)
+    return (factory or dictionaries.DefaultDictionaryFactory()).get_dictionary(lang)
 
 
 def forms_of_lemmas(lemmas: frozenset[str], lang: str) -> dict[str, set[str]]:
@@ -62,7 +65,7 @@ def forms_of_lemmas(lemmas: frozenset[str], lang: str) -> dict[str, set[str]]:
 
 
 def word_forms(words: Iterable[str], lang: str) -> dict[str, set[str]]:
-    """Return word -> its forms: all inflections when written as a base form, else itself."""
+    """Return word -> its forms: every inflection if written as a base form, else itself."""
     words = {w.lower() for w in words}
     if lang in INFLECT_EVERY_WORD:
         # Russian terms are written in the dictionary form (ядерное оружие): inflect from

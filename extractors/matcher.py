@@ -48,7 +48,8 @@ class PhraseMatcher:
                 continue
             if end + 1 < n and (lower[end + 1].isalnum() or lower[end + 1] == "_"):
                 continue
-            kept = tuple(p for p, exact in payloads if exact is None or text[start:end + 1] == exact)
+            kept = tuple(p for p, exact in payloads
+                         if exact is None or text[start:end + 1] == exact)
             if kept:
                 hits.append((start, end + 1, kept))
         if len(hits) < 2:

@@ -146,13 +146,16 @@ def parse_taxonomy(data: bytes, path: str = "<memory>") -> Taxonomy:
         if not languages and not near:
             raise ValueError(f"{where} has no terms")
         unless = entry.get("unless_near", {})
+        threshold = float(entry.get("threshold", default_threshold))
+        if threshold <= 0:
+            raise ValueError(f"{where}: threshold must be positive, got {threshold:g}")
         themes.append(
             Theme(
                 id=theme_id,
                 label=entry.get("label", theme_id),
                 description=entry.get("description", ""),
                 terms={p: w for lang in languages.values() for p, w in lang.items()},
-                threshold=float(entry.get("threshold", default_threshold)),
+                threshold=threshold,
                 exclude=_expand(entry.get("exclude", []), sets, where),
                 group=str(entry.get("group", "")),
                 near=near,

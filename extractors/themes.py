@@ -143,7 +143,10 @@ def score(hits: list[Hit], word_count: int, reference_words: int) -> float:
     return round(raw / damping, 4)
 
 
-def theme_scores(title: str, text: str, taxonomy: Taxonomy) -> tuple[str, dict[int, tuple[float, list[Hit]]]]:
+Scored = dict[int, tuple[float, list[Hit]]]  # theme index -> (score, hits)
+
+
+def theme_scores(title: str, text: str, taxonomy: Taxonomy) -> tuple[str, Scored]:
     """Return the analysed document and theme index -> (score, hits) for every theme hit."""
     doc = f"{title}\n{text}" if title else text
     found = theme_hits(doc, taxonomy)
@@ -152,21 +155,22 @@ def theme_scores(title: str, text: str, taxonomy: Taxonomy) -> tuple[str, dict[i
     return doc, {ti: (score(h, word_count, ref), h) for ti, h in found.items()}
 
 
-def select(scored: dict[int, tuple[float, list[Hit]]], word_count: int,
-           taxonomy: Taxonomy) -> list[int]:
+def select(scored: Scored, word_count: int, taxonomy: Taxonomy) -> list[int]:
     """Return the theme indexes tagged: over threshold, and best of their group if short."""
     passed = {ti: s for ti, (s, _) in scored.items() if s >= taxonomy.themes[ti].threshold}
     if word_count > taxonomy.scoring.short_text_words:
         return sorted(passed)
+    # Compare scores relative to each theme's threshold, so thresholds stay comparable.
+    relative = {ti: s / taxonomy.themes[ti].threshold for ti, s in passed.items()}
     best: dict[str, float] = {}
-    for ti, s in passed.items():
+    for ti, r in relative.items():
         group = taxonomy.themes[ti].group
         if group:
-            best[group] = max(best.get(group, 0.0), s / taxonomy.themes[ti].threshold)
+            best[group] = max(best.get(group, 0.0), r)
     dominance = taxonomy.scoring.group_dominance
-    return sorted(ti for ti, s in passed.items()
+    return sorted(ti for ti, r in relative.items()
                   if not taxonomy.themes[ti].group
-                  or s / taxonomy.themes[ti].threshold >= dominance * best[taxonomy.themes[ti].group])
+                  or r >= dominance * best[taxonomy.themes[ti].group])
 
 
 def tag_text(article_id: str, title: str, text: str, taxonomy: Taxonomy) -> list[ThemeTag]:

@@ -173,5 +173,7 @@ weight = 1.0
     assert themes_of(tax, "A ship of fools", "") == set()
     assert themes_of(tax, "New corridor to Chabahar opens", "") == {"shipping"}
     assert themes_of(tax, "New corridor opens in the mall", "") == set()
+    with pytest.raises(ValueError, match="threshold must be positive"):
+        parse_taxonomy(b'[[themes]]\nid="a"\nthreshold=0\nterms={x=1}\n')
     with pytest.raises(ValueError, match="unknown set"):
         parse_taxonomy(b'[[themes]]\nid="a"\nexclude=["@nope"]\nterms={x=1}\n')
