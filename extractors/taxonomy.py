@@ -36,6 +36,8 @@ class Theme:
     unless_near: tuple[str, ...] = ()  # a term hit with one of these close by is dropped
     unless_window: int = 0
     languages: dict[str, dict[str, float]] = field(default_factory=dict, compare=False)
+    # phrase -> "@set" for terms given as a set: a set scores as one term (see docs)
+    term_sets: dict[str, str] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -79,19 +81,26 @@ def _expand(items: list, sets: dict[str, list[str]], where: str) -> tuple[str, .
     return tuple(out)
 
 
-def _terms(entry: dict, sets: dict[str, list[str]], where: str) -> dict[str, dict[str, float]]:
-    """Return language -> {phrase: weight}; plain `phrase = weight` pairs are English.
+def _terms(entry: dict, sets: dict[str, list[str]],
+           where: str) -> tuple[dict[str, dict[str, float]], dict[str, str]]:
+    """Return (language -> {phrase: weight}, phrase -> "@set" for set members).
 
-    A key "@name" gives every phrase of set `name` that weight (explicit entries win).
+    Plain `phrase = weight` pairs are English. A key "@name" gives every phrase of set
+    `name` that weight (explicit entries win), and the set scores as one term.
     """
     languages: dict[str, dict[str, float]] = {}
+    term_sets: dict[str, str] = {}
 
     def add(lang: str, phrase: str, value: object) -> None:
         weight = _weight(value, where, phrase)
         table = languages.setdefault(lang, {})
         for p in _expand([phrase], sets, where):
-            if p == phrase or p not in table:
+            if p == phrase:
                 table[p] = weight
+                term_sets.pop(p, None)
+            elif p not in table:
+                table[p] = weight
+                term_sets[p] = phrase
 
     for key, value in entry.get("terms", {}).items():
         if isinstance(value, dict):
@@ -99,7 +108,7 @@ def _terms(entry: dict, sets: dict[str, list[str]], where: str) -> dict[str, dic
                 add(key, str(phrase), weight)
         else:
             add(DEFAULT_LANGUAGE, str(key), value)
-    return languages
+    return languages, term_sets
 
 
 def _weight(value: object, where: str, phrase: str) -> float:
@@ -131,7 +140,7 @@ def parse_taxonomy(data: bytes, path: str = "<memory>") -> Taxonomy:
             raise ValueError(f"taxonomy {path}: theme id {theme_id!r} appears twice")
         seen.add(theme_id)
         where = f"taxonomy {path}: theme {theme_id!r}"
-        languages = _terms(entry, sets, where)
+        languages, term_sets = _terms(entry, sets, where)
         near = tuple(
             NearRule(
                 terms=_expand(rule.get("terms", []), sets, where),
@@ -162,6 +171,7 @@ def parse_taxonomy(data: bytes, path: str = "<memory>") -> Taxonomy:
                 unless_near=_expand(unless.get("terms", []), sets, where),
                 unless_window=int(unless.get("window", 0)),
                 languages=languages,
+                term_sets=term_sets,
             )
         )
     if not themes:

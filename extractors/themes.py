@@ -41,6 +41,7 @@ class Hit:
     weight: float
     start: int
     end: int
+    key: str = ""  # what repeats are counted by: the phrase, or the set it came from
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,8 @@ def _compile(taxonomy: Taxonomy) -> Compiled:
     for ti, theme in enumerate(taxonomy.themes):
         for lang, terms in theme.languages.items():
             for phrase, weight in terms.items():
-                wanted.append((phrase, lang, (TERM, ti, phrase, weight)))
+                key = theme.term_sets.get(phrase, phrase)
+                wanted.append((phrase, lang, (TERM, ti, phrase, weight, key)))
         for phrase in theme.exclude:
             wanted.append((phrase, None, (EXCLUDE, ti, phrase)))
         for ri, rule in enumerate(theme.near):
@@ -107,7 +109,8 @@ def theme_hits(doc: str, taxonomy: Taxonomy) -> dict[int, list[Hit]]:
         for payload in payloads:
             kind = payload[0]
             if kind == TERM:
-                hits.setdefault(payload[1], []).append(Hit(payload[2], payload[3], start, end))
+                hits.setdefault(payload[1], []).append(
+                    Hit(payload[2], payload[3], start, end, payload[4]))
             elif kind == NEAR_TERM:
                 near_terms.setdefault(payload[1:3], []).append((payload[3], start, end))
             elif kind == NEAR_PARTNER:
@@ -133,11 +136,16 @@ def theme_hits(doc: str, taxonomy: Taxonomy) -> dict[int, list[Hit]]:
 
 
 def score(hits: list[Hit], word_count: int, reference_words: int) -> float:
-    """Return a theme score: distinct terms add, repeats add ln(count), long texts damped."""
+    """Return a theme score: distinct terms add, repeats add ln(count), long texts damped.
+
+    Members of one set ("@foreign") count as repeats of one term, so five country names
+    weigh like one name mentioned five times, not like five distinct pieces of evidence.
+    """
     weight, counts = {}, Counter()
     for h in hits:
-        weight[h.phrase] = max(weight.get(h.phrase, 0.0), h.weight)
-        counts[h.phrase] += 1
+        key = h.key or h.phrase
+        weight[key] = max(weight.get(key, 0.0), h.weight)
+        counts[key] += 1
     raw = sum(w * (1 + math.log(counts[p])) for p, w in weight.items())
     damping = 1 + math.log10(max(word_count, reference_words) / reference_words)
     return round(raw / damping, 4)

@@ -177,3 +177,11 @@ weight = 1.0
         parse_taxonomy(b'[[themes]]\nid="a"\nthreshold=0\nterms={x=1}\n')
     with pytest.raises(ValueError, match="unknown set"):
         parse_taxonomy(b'[[themes]]\nid="a"\nexclude=["@nope"]\nterms={x=1}\n')
+
+
+def test_country_names_do_not_outvote_topical_terms(taxonomy):
+    # India-Russia headlines all name both countries: the topic must come from the topic words
+    assert themes_of(taxonomy, "India and Russia sign oil supply deal", "") & {
+        "energy", "diplomacy"} == {"energy"}
+    assert "defense" in themes_of(taxonomy, "Russia to deliver more S-400 missiles to India", "")
+    assert "diplomacy" in themes_of(taxonomy, "Israelis and Palestinians resume peace talks", "")
