@@ -134,6 +134,10 @@ def test_inflections_come_from_the_lemmatiser(taxonomy):
 def test_russian_terms(taxonomy):
     assert "energy" in themes_of(taxonomy, "Индия увеличила закупки российской нефти", "")
     assert "western_pressure" in themes_of(taxonomy, "США угрожают Индии санкциями", "")
+    assert "defense" in themes_of(taxonomy, "Россия поставит Индии истребители Су-57", "")
+    assert "trade" in themes_of(taxonomy, "Индия и Россия обсудили торговлю в рублях", "")
+    assert "security_architecture" in themes_of(taxonomy, "Лавров осудил расширение НАТО", "")
+    assert themes_of(taxonomy, "Концерт в Москве собрал тысячи зрителей", "") == set()
 
 
 def test_headline_keeps_one_topic_but_long_text_many(taxonomy):
