@@ -127,8 +127,13 @@ def cmd_themes(args: argparse.Namespace) -> int:
 
 
 def cmd_retag(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from .retag import retag_flow
 
+    db = args.db or settings.get("db")
+    if not Path(db).exists():
+        fail(f"no warehouse at {db}: run `mediawatch ingest` first, or pass --db")
     summary = retag_flow(db=args.db, taxonomy=args.taxonomy, gazetteer=args.gazetteer,
                          batch_size=args.batch_size)
     ERR.print(f"[bold]retag[/] {summary['articles']} articles, {summary['changed']} changed, "

@@ -76,3 +76,13 @@ def test_retag_applies_a_new_taxonomy_idempotently(tmp_path, db_path, prefect_ha
                            ).fetchone()[0] == 1
     finally:
         con.close()
+
+
+def test_retag_without_a_warehouse_says_what_to_do(tmp_path, capsys):
+    import pytest
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["retag", "--db", str(tmp_path / "none.duckdb")])
+    assert exit_info.value.code != 0
+    assert "mediawatch ingest" in capsys.readouterr().err
+    assert not (tmp_path / "none.duckdb").exists()
