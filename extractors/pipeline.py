@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import identity
 from .html import extract_page
 from .normalise import normalise_text, normalise_title
-from .records import Article, Failure, SourceDocument, ThemeTag
+from .actors import Gazetteer, find_actors, load_gazetteer
+from .records import ActorMention, Article, Failure, SourceDocument, ThemeTag
 from .seeds import parse_datetime
 from .taxonomy import Taxonomy
 from .themes import tag_text
+from .tone import article_tone
 
 LOGGER = logging.getLogger(__name__)
 MIN_WORDS = 3  # a headline with a one-line summary is an article; an empty page is not
@@ -25,6 +27,7 @@ class BatchResult:
     articles: list[Article] = field(default_factory=list)
     tags: list[ThemeTag] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
+    actors: list[ActorMention] = field(default_factory=list)
 
 
 def build_article(doc: SourceDocument) -> Article | Failure:
@@ -45,7 +48,8 @@ def build_article(doc: SourceDocument) -> Article | Failure:
     text = normalise_text(text or "")
     title = normalise_title(title) or normalise_title(text.split("\n", 1)[0])[:200]
     word_count = len(text.split())
-    if word_count < MIN_WORDS:
+    # A headline counts: "Iran" under a full headline is a (short) article, not a failure.
+    if word_count + len(title.split()) < MIN_WORDS:
         return Failure(doc.location, doc.source, "extract",
                        f"no article text found ({word_count} words)")
     return Article(
@@ -67,11 +71,13 @@ def build_article(doc: SourceDocument) -> Article | Failure:
     )
 
 
-def process_batch(docs: Iterable[SourceDocument], taxonomy: Taxonomy) -> BatchResult:
-    """Return the articles, tags and failures of a batch of documents.
+def process_batch(docs: Iterable[SourceDocument], taxonomy: Taxonomy,
+                  gazetteer: Gazetteer | None = None) -> BatchResult:
+    """Return the articles (with tone), tags, actors and failures of a batch of documents.
 
     A document that breaks a stage becomes a Failure; it never stops the batch.
     """
+    gazetteer = gazetteer or load_gazetteer()
     result = BatchResult()
     for doc in docs:
         try:
@@ -82,6 +88,8 @@ def process_batch(docs: Iterable[SourceDocument], taxonomy: Taxonomy) -> BatchRe
         if isinstance(built, Failure):
             result.failures.append(built)
             continue
+        built = replace(built, tone=article_tone(built.title, built.text, built.language))
         result.articles.append(built)
         result.tags.extend(tag_text(built.article_id, built.title, built.text, taxonomy))
+        result.actors.extend(find_actors(built.article_id, built.title, built.text, gazetteer))
     return result

@@ -63,6 +63,16 @@ class ThemeTag:
 
 
 @dataclass(frozen=True, slots=True)
+class ActorMention:
+    """One actor (country, leader, organisation, place) named in one article."""
+
+    article_id: str
+    actor: str
+    kind: str
+    mentions: int
+
+
+@dataclass(frozen=True, slots=True)
 class Failure:
     """Something that could not be ingested, with a reason a user can act on."""
 

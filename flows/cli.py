@@ -37,6 +37,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = verbs.add_parser("themes", help="print the taxonomy in force")
     p.add_argument("--taxonomy", help="theme taxonomy TOML (default: the shipped one)")
+    p.add_argument("--terms", action="store_true", help="list every term and rule")
+
+    p = verbs.add_parser("retag", help="re-apply the taxonomy and gazetteer to stored articles")
+    p.add_argument("--taxonomy", help="theme taxonomy TOML (default: the shipped one)")
+    p.add_argument("--gazetteer", help="actor gazetteer TOML (default: the shipped one)")
+    p.add_argument("--batch-size", type=int, help="articles per batch (default 500)")
+    add_db(p)
+
+    p = verbs.add_parser("eval", help="measure tagging quality against gold labels")
+    p.add_argument("what", choices=["themes"], help="what to evaluate")
+    p.add_argument("--gold", required=True,
+                   help='JSONL of {"id", "title", "text", "labels": [...]} records')
+    p.add_argument("--taxonomy", help="theme taxonomy TOML (default: the shipped one)")
+    p.add_argument("--themes", help="comma-separated themes to score (default: gold labels)")
+    p.add_argument("--db", help="score the tags stored in this warehouse (gold ingested as "
+                   "a .jsonl seed) instead of tagging the gold records in memory")
 
     p = verbs.add_parser("sql", help="run read-only SQL against the warehouse")
     p.add_argument("query", help="the SQL query")
@@ -85,11 +101,80 @@ def cmd_themes(args: argparse.Namespace) -> int:
     from extractors.taxonomy import load_taxonomy
 
     tax = load_taxonomy(args.taxonomy or settings.get("taxonomy") or None)
-    OUT.print(f"taxonomy {tax.path} (version {tax.version})")
+    OUT.print(f"taxonomy {tax.path} (version {tax.version})", markup=False)
+    s = tax.scoring
+    OUT.print(f"scoring: damped past {s.reference_words} words; texts up to "
+              f"{s.short_text_words} words keep the best theme per group", markup=False)
     for theme in tax.themes:
-        OUT.print(f"\n{theme.id} — {theme.label} (threshold {theme.threshold})")
-        OUT.print(f"  {theme.description}")
-        OUT.print("  terms: " + ", ".join(f"{t} ({w:g})" for t, w in theme.terms.items()))
+        group = f", group {theme.group}" if theme.group else ""
+        langs = ", ".join(f"{lang} {len(t)}" for lang, t in theme.languages.items())
+        OUT.print(f"\n{theme.id} — {theme.label} (threshold {theme.threshold:g}{group}; "
+                  f"terms: {langs}; proximity rules: {len(theme.near)})", markup=False)
+        OUT.print(f"  {theme.description}", markup=False)
+        if args.terms:
+            for lang, terms in theme.languages.items():
+                OUT.print(f"  [{lang}] " + ", ".join(f"{t} ({w:g})" for t, w in terms.items()),
+                          markup=False)
+            for rule in theme.near:
+                OUT.print(f"  near: {', '.join(rule.terms)} within {rule.window} words of "
+                          f"{', '.join(rule.partners)} ({rule.weight:g})", markup=False)
+            if theme.exclude:
+                OUT.print(f"  exclude: {', '.join(theme.exclude)}", markup=False)
+        else:
+            top = sorted(theme.terms.items(), key=lambda kv: -kv[1])[:12]
+            OUT.print("  top terms: " + ", ".join(f"{t} ({w:g})" for t, w in top), markup=False)
+    return 0
+
+
+def cmd_retag(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .retag import retag_flow
+
+    db = args.db or settings.get("db")
+    if not Path(db).exists():
+        fail(f"no warehouse at {db}: run `mediawatch ingest` first, or pass --db")
+    summary = retag_flow(db=args.db, taxonomy=args.taxonomy, gazetteer=args.gazetteer,
+                         batch_size=args.batch_size)
+    ERR.print(f"[bold]retag[/] {summary['articles']} articles, {summary['changed']} changed, "
+              f"{summary['tags']} tags (taxonomy {summary['taxonomy_version']}) in "
+              f"{summary['elapsed_s']:.1f} s")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from extractors.evaluate import evaluate, format_table, macro_f1, read_gold
+    from extractors.identity import article_id
+    from extractors.seeds import record_key
+    from extractors.taxonomy import load_taxonomy
+    from extractors.themes import tag_text
+
+    gold_records = read_gold(args.gold)
+    gold = {str(r["id"]): r.get("labels", []) for r in gold_records}
+    themes = args.themes.split(",") if args.themes else None
+    if args.db:
+        from warehouse.db import open_warehouse
+        from warehouse.themes import theme_sets
+
+        ids = {str(r["id"]): article_id(record_key(r, args.gold)) for r in gold_records}
+        with open_warehouse(args.db, read_only=True) as con:
+            stored_themes, stored = theme_sets(con, list(ids.values()))
+        missing = sum(1 for a in ids.values() if a not in stored)
+        if missing:
+            ERR.print(f"[yellow]{missing} of {len(ids)} gold records are not in {args.db} "
+                      f"(counted as untagged); ingest the gold file as a .jsonl seed first")
+        predicted = {k: stored_themes.get(a, set()) for k, a in ids.items()}
+        source = f"article_themes in {args.db}"
+    else:
+        tax = load_taxonomy(args.taxonomy or settings.get("taxonomy") or None)
+        predicted = {str(r["id"]): {t.theme for t in tag_text(
+            str(r["id"]), str(r.get("title") or ""), str(r.get("text") or ""), tax)}
+            for r in gold_records}
+        source = f"taxonomy {tax.path} (version {tax.version})"
+    scores = evaluate(gold, predicted, themes)
+    OUT.print(f"{len(gold)} gold records, tags from {source}", markup=False)
+    OUT.print(format_table(scores), markup=False)
+    ERR.print(f"[bold]macro-F1[/] {macro_f1(scores):.3f} over {len(scores)} themes")
     return 0
 
 
@@ -103,7 +188,8 @@ def cmd_sql(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"ingest": cmd_ingest, "digest": cmd_digest, "themes": cmd_themes, "sql": cmd_sql}
+COMMANDS = {"ingest": cmd_ingest, "digest": cmd_digest, "themes": cmd_themes, "sql": cmd_sql,
+            "retag": cmd_retag, "eval": cmd_eval}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,6 +13,7 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
+from extractors.actors import load_gazetteer
 from extractors.pipeline import BatchResult, process_batch
 from extractors.records import Failure, SourceDocument
 from extractors.seeds import iter_seed_documents
@@ -63,7 +64,7 @@ def batched(items: Iterable, size: int) -> Iterator[list]:
 def extract_and_tag(docs: list[SourceDocument], failures: list[Failure],
                     taxonomy: Taxonomy) -> BatchResult:
     """Extract, normalise and tag a batch; failures found upstream ride along to the load."""
-    result = process_batch(docs, taxonomy)
+    result = process_batch(docs, taxonomy, load_gazetteer(settings.get("gazetteer") or None))
     result.failures[:0] = failures
     return result
 
@@ -72,7 +73,8 @@ def extract_and_tag(docs: list[SourceDocument], failures: list[Failure],
 def load(db: str, result: BatchResult, lock_wait_s: float) -> LoadCounts:
     """Load a batch into the warehouse in one transaction; the write lock is held only here."""
     with open_warehouse(db, wait_s=lock_wait_s) as con:
-        return load_batch(con, result.articles, result.tags, result.failures, now_utc())
+        return load_batch(con, result.articles, result.tags, result.failures, now_utc(),
+                          actors=result.actors)
 
 
 def record_run(db: str, run_id: str, started: datetime, parameters: dict) -> None:

@@ -25,6 +25,7 @@ SETTINGS = (
     Setting("feeds", "seeds/feeds.toml", "TOML list of RSS/Atom feeds to poll."),
     Setting("exports", "exports", "Folder the daily digests are written to."),
     Setting("taxonomy", "", "Theme taxonomy TOML file; empty for the default one."),
+    Setting("gazetteer", "", "Actor gazetteer TOML file; empty for the default one."),
     Setting("timezone", "UTC", "Timezone of digest days and schedules (IANA name)."),
     Setting("batch_size", 500, "Articles per extraction/loading batch (one task run each)."),
     Setting("max_seed_file_bytes", 100_000_000, "Seed files larger than this are refused."),

@@ -41,6 +41,14 @@ TAG_SCHEMA = pa.schema(
         ("taxonomy_version", pa.string()),
     ]
 )
+ACTOR_SCHEMA = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("actor", pa.string()),
+        ("kind", pa.string()),
+        ("mentions", pa.int32()),
+    ]
+)
 FAILURE_SCHEMA = pa.schema(
     [
         ("url", pa.string()),
@@ -91,12 +99,13 @@ def load_batch(
     tags: Sequence[object],
     failures: Sequence[object],
     now: datetime,
+    actors: Sequence[object] = (),
 ) -> LoadCounts:
     """Load one batch in a single transaction and return what changed.
 
-    `articles`, `tags` and `failures` are records with the attributes of the Arrow schemas
-    above (the extractors' dataclasses). Tags replace the stored tags of the articles that
-    were inserted or updated; an unchanged article keeps its tags.
+    `articles`, `tags`, `failures` and `actors` are records with the attributes of the Arrow
+    schemas above (the extractors' dataclasses). Tags and actors replace the stored ones of
+    the articles that were inserted or updated; an unchanged article keeps its own.
     """
     # The last record wins when a batch names one article twice.
     by_id = {getattr(a, "article_id"): a for a in articles}
@@ -104,6 +113,7 @@ def load_batch(
     incoming = incoming.append_column("ingested_at", pa.array([now] * len(incoming), pa.timestamp("us")))
     incoming = incoming.append_column("batch_pos", pa.array(range(1, len(incoming) + 1), pa.int64()))
     tag_table = to_arrow(tags, TAG_SCHEMA)
+    actor_table = to_arrow(actors, ACTOR_SCHEMA)
     failure_table = to_arrow(failures, FAILURE_SCHEMA, renames={"url": "location"})
     failure_table = failure_table.append_column(
         "seen_at", pa.array([now] * len(failure_table), pa.timestamp("us"))
@@ -112,6 +122,7 @@ def load_batch(
         con.register("incoming_all", incoming)
         con.register("incoming_tags", tag_table)
         con.register("incoming_failures", failure_table)
+        con.register("incoming_actors", actor_table)
         try:
             # Only new articles and those whose text changed go further.
             con.execute(
@@ -131,6 +142,13 @@ def load_batch(
                 "insert into article_themes by name "
                 "select t.* from incoming_tags t semi join incoming using (article_id)"
             )
+            con.execute(
+                "delete from article_actors where article_id in (select article_id from incoming)"
+            )
+            con.execute(
+                "insert into article_actors by name "
+                "select x.* from incoming_actors x semi join incoming using (article_id)"
+            )
             duplicates = con.execute(
                 "select count(*) from articles semi join incoming using (article_id) "
                 "where duplicate_of is not null"
@@ -146,7 +164,7 @@ def load_batch(
             )
             con.execute("drop table incoming")
         finally:
-            for name in ("incoming_all", "incoming_tags", "incoming_failures"):
+            for name in ("incoming_all", "incoming_tags", "incoming_failures", "incoming_actors"):
                 con.unregister(name)
     return LoadCounts(
         inserted=changed - existing,

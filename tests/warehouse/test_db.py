@@ -12,7 +12,9 @@ def test_migrate_creates_public_names_and_is_idempotent(db_path):
     assert version == db.migrations()[-1][0]
     assert {"articles", "article_themes", "theme_daily", "runs", "ingest_failures"} <= names
     with db.open_warehouse(db_path) as con:  # reopening applies nothing twice
-        assert con.execute("select count(*) from schema_version").fetchone()[0] == version
+        # one row per migration file (numbers may have gaps while branches are merged)
+        assert con.execute("select count(*) from schema_version").fetchone()[0] == len(
+            db.migrations())
 
 
 def test_read_only_on_missing_file_says_what_to_do(tmp_path):

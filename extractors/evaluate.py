@@ -1,0 +1,92 @@
+"""Tagging quality: per-theme precision, recall and F1 against gold labels, and macro-F1."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class ThemeScore:
+    """Counts and rates of one theme."""
+
+    theme: str
+    tp: int
+    fp: int
+    fn: int
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def read_gold(path: Path | str) -> list[dict]:
+    """Return the records of a gold JSONL file (`id`, `title`, `text`, `labels`).
+
+    ValueError naming the line when a record lacks an id or its labels are not a list.
+    """
+    records = []
+    with Path(path).open(encoding="utf-8") as handle:
+        for lineno, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{path}:{lineno}: invalid JSON: {exc.msg}") from exc
+            if not isinstance(record, dict) or record.get("id") in (None, ""):
+                raise ValueError(f"{path}:{lineno}: a gold record needs an `id`")
+            if not isinstance(record.get("labels", []), list):
+                raise ValueError(f"{path}:{lineno}: `labels` must be a list")
+            records.append(record)
+    return records
+
+
+def evaluate(gold: Mapping[str, Iterable[str]], predicted: Mapping[str, Iterable[str]],
+             themes: Iterable[str] | None = None) -> list[ThemeScore]:
+    """Return one ThemeScore per theme, comparing predicted labels with gold ones per id.
+
+    Only ids in `gold` count; `themes` defaults to every label seen in the gold set.
+    """
+    gold_sets = {k: set(v) for k, v in gold.items()}
+    if themes is None:
+        themes = sorted(set().union(*gold_sets.values())) if gold_sets else []
+    scores = []
+    for theme in themes:
+        tp = fp = fn = 0
+        for key, labels in gold_sets.items():
+            hit = theme in set(predicted.get(key, ()))
+            if theme in labels:
+                tp += hit
+                fn += not hit
+            else:
+                fp += hit
+        scores.append(ThemeScore(theme, tp, fp, fn))
+    return scores
+
+
+def macro_f1(scores: Iterable[ThemeScore]) -> float:
+    """Return the mean F1 over the themes (0 when there are none)."""
+    scores = list(scores)
+    return sum(s.f1 for s in scores) / len(scores) if scores else 0.0
+
+
+def format_table(scores: list[ThemeScore]) -> str:
+    """Return a plain-text table: theme, gold count, TP, FP, FN, precision, recall, F1."""
+    lines = [f"{'theme':<24}{'gold':>6}{'tp':>6}{'fp':>6}{'fn':>6}{'P':>8}{'R':>8}{'F1':>8}"]
+    for s in scores:
+        lines.append(f"{s.theme:<24}{s.tp + s.fn:>6}{s.tp:>6}{s.fp:>6}{s.fn:>6}"
+                     f"{s.precision:>8.3f}{s.recall:>8.3f}{s.f1:>8.3f}")
+    lines.append(f"{'macro-F1':<48}{macro_f1(scores):>32.3f}")
+    return "\n".join(lines)
