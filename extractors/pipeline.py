@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from . import identity
 from .html import extract_page
@@ -16,6 +17,9 @@ from .themes import tag_text
 
 LOGGER = logging.getLogger(__name__)
 MIN_WORDS = 3  # a headline with a one-line summary is an article; an empty page is not
+# A fetched page with fewer words than this (a cookie wall, a paywall stub) loses to a feed
+# entry that carries more text of its own.
+THIN_PAGE_WORDS = 50
 
 
 @dataclass
@@ -25,6 +29,27 @@ class BatchResult:
     articles: list[Article] = field(default_factory=list)
     tags: list[ThemeTag] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
+
+
+def page_date(found: str | None, given: datetime | None, prefer_page: bool) -> datetime | None:
+    """Return the publication time: the page's date when preferred (a feed entry's date is
+    often the feed's update time) unless it is the same day as the more precise `given`."""
+    try:
+        parsed = parse_datetime(found) if found else None
+    except ValueError:
+        parsed = None
+    if parsed is None or given is None:
+        return given or parsed
+    return parsed if prefer_page and parsed.date() != given.date() else given
+
+
+def fallback(page_text: str | None, entry_text: str | None) -> str | None:
+    """Return the page's text, or the feed entry's own content when the page has little."""
+    page_words = len((page_text or "").split())
+    entry_words = len((entry_text or "").split())
+    if page_words < THIN_PAGE_WORDS and entry_words > page_words:
+        return entry_text
+    return page_text
 
 
 def build_article(doc: SourceDocument) -> Article | Failure:
@@ -37,11 +62,8 @@ def build_article(doc: SourceDocument) -> Article | Failure:
         title = title or page.title
         author = author or page.author
         language = language or page.language
-        if published_at is None and page.date:
-            try:
-                published_at = parse_datetime(page.date)
-            except ValueError:
-                published_at = None
+        published_at = page_date(page.date, published_at, prefer_page=doc.origin == "feed")
+        text = fallback(text, doc.fallback_text)
     text = normalise_text(text or "")
     title = normalise_title(title) or normalise_title(text.split("\n", 1)[0])[:200]
     word_count = len(text.split())
