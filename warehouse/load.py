@@ -12,6 +12,12 @@ import pyarrow as pa
 
 from .db import sql, transaction
 
+# Near-duplicates: SimHash fingerprints at most 6 of 64 bits apart (>= 0.9 similar); texts
+# shorter than 20 words are only matched exactly (their fingerprints are too coarse).
+# upsert_articles.sql's 7 bands of 9 bits rely on NEAR_MAX_HAMMING <= 6.
+NEAR_MAX_HAMMING = 6
+NEAR_MIN_WORDS = 20
+
 ARTICLE_SCHEMA = pa.schema(
     [
         ("article_id", pa.string()),
@@ -123,7 +129,8 @@ def load_batch(
                 "select count(*) from incoming join articles using (article_id)"
             ).fetchone()[0]
             changed = con.execute("select count(*) from incoming").fetchone()[0]
-            con.execute(sql("upsert_articles"))
+            con.execute(sql("upsert_articles"), {"max_hamming": NEAR_MAX_HAMMING,
+                                                 "near_min_words": NEAR_MIN_WORDS})
             con.execute(
                 "delete from article_themes where article_id in (select article_id from incoming)"
             )
