@@ -10,12 +10,14 @@ from datetime import datetime
 from pathlib import Path
 
 import feedparser
-import trafilatura
+import lxml.etree
+import lxml.html
 
 from .records import FeedEntry, SourceDocument
 from .urls import canonical_url
 
 LOGGER = logging.getLogger(__name__)
+BLOCK_TAGS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr")
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,16 @@ def html_to_text(fragment: str | None) -> str:
         return ""
     if "<" not in fragment:
         return fragment.strip()
-    return (trafilatura.html2txt(fragment) or "").strip()
+    try:
+        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    except (lxml.etree.ParserError, ValueError):
+        return ""
+    for junk in root.xpath(".//script|.//style"):
+        junk.drop_tree()
+    for element in root.iter(*BLOCK_TAGS):
+        element.tail = "\n" + (element.tail or "")  # one line per block, as on the page
+    lines = (" ".join(line.split()) for line in root.text_content().splitlines())
+    return "\n".join(line for line in lines if line)
 
 
 def entry_datetime(entry: dict) -> datetime | None:

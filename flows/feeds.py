@@ -177,13 +177,13 @@ def shutdown_pool() -> None:
 
 def new_entry_batches(polls: list[FeedPoll], wanted: set[tuple[str, str]],
                       batch_size: int) -> Iterator[list[FeedEntry]]:
-    """Yield the wanted entries of all polls in batches, each entry once."""
+    """Yield the wanted entries of all polls in batches, each entry and each page once."""
     batch, seen = [], set()
     for poll in polls:
         for entry in poll.entries:
             ident = (entry.feed, entry.guid)
-            if ident in wanted and ident not in seen:
-                seen.add(ident)
+            if ident in wanted and ident not in seen and entry.url not in seen:
+                seen.update((ident, entry.url))
                 batch.append(entry)
                 if len(batch) >= batch_size:
                     yield batch

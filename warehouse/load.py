@@ -106,6 +106,8 @@ def load_batch(
     """
     # The last record wins when a batch names one article twice.
     by_id = {getattr(a, "article_id"): a for a in articles}
+    # ... and so do its tags (two feeds can link one page)
+    tags = list({(getattr(t, "article_id"), getattr(t, "theme")): t for t in tags}.values())
     incoming = to_arrow(list(by_id.values()), ARTICLE_SCHEMA)
     incoming = incoming.append_column("ingested_at", pa.array([now] * len(incoming), pa.timestamp("us")))
     incoming = incoming.append_column("batch_pos", pa.array(range(1, len(incoming) + 1), pa.int64()))
