@@ -13,13 +13,14 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
+from extractors import dedupe
 from extractors.pipeline import BatchResult
 from extractors.records import Failure, SourceDocument
 from extractors.seeds import iter_seed_documents
 from extractors.taxonomy import Taxonomy, load_taxonomy
 from warehouse.db import open_warehouse
 from warehouse.feeds import entries_to_fetch, feed_validators, record_polls
-from warehouse.load import LoadCounts, load_batch
+from warehouse.load import LoadCounts, load_batch, near_candidates
 from warehouse.runs import finish_run, start_run
 
 from . import settings
@@ -85,7 +86,10 @@ def extract_and_tag(docs: list[SourceDocument], failures: list[Failure],
 def load(db: str, result: BatchResult, lock_wait_s: float) -> LoadCounts:
     """Load a batch into the warehouse in one transaction; the write lock is held only here."""
     with open_warehouse(db, wait_s=lock_wait_s) as con:
-        return load_batch(con, result.articles, result.tags, result.failures, now_utc())
+        known = near_candidates(con, dedupe.band_keys(result.articles), dedupe.BANDS,
+                                dedupe.BAND_BITS, dedupe.MIN_WORDS)
+        links = dedupe.near_duplicate_links(result.articles, known)
+        return load_batch(con, result.articles, result.tags, result.failures, now_utc(), links)
 
 
 def record_run(db: str, run_id: str, started: datetime, parameters: dict) -> None:
