@@ -102,6 +102,11 @@ def poll_feeds(feeds: list[FeedSpec], validators: dict[str, tuple],
         return list(pool.map(lambda f: poll_one(fetcher, f, validators.get(f.name)), feeds))
 
 
+def retry_entry(feed: str, url: str) -> FeedEntry:
+    """Return an entry to fetch again from what its failure recorded (feed and URL)."""
+    return FeedEntry(feed=feed, guid=url, url=url)
+
+
 def entry_location(entry: FeedEntry) -> str:
     """Return where an entry's failures are recorded (its canonical URL, else its GUID)."""
     return entry.url or f"guid:{entry.feed}:{entry.guid}"

@@ -19,19 +19,21 @@ from extractors.records import Failure, SourceDocument
 from extractors.seeds import iter_seed_documents
 from extractors.taxonomy import Taxonomy, load_taxonomy
 from warehouse.db import open_warehouse
-from warehouse.feeds import entries_to_fetch, feed_validators, record_polls
+from warehouse.feeds import entries_to_fetch, feed_validators, pending_retries, record_polls
 from warehouse.load import LoadCounts, load_batch, near_candidates
 from warehouse.runs import finish_run, start_run
 
 from . import settings
 from .console import ERR, progress
 from .feeds import (
+    FeedPoll,
     fetch_pages,
     fetch_policy,
     new_entry_batches,
     poll_feeds,
     process_parallel,
     read_feed_list,
+    retry_entry,
     shutdown_pool,
 )
 
@@ -108,14 +110,23 @@ def ingest_feeds(feed_list: list, db: str, tax: Taxonomy, batch_size: int,
         validators = feed_validators(con, [f.name for f in feed_list])
     polls = poll_feeds(feed_list, validators, policy)
     entries = [e for p in polls for e in p.entries]
+    max_attempts = int(settings.get("max_fetch_attempts"))
     with open_warehouse(db, wait_s=lock_wait_s) as con:
-        wanted = entries_to_fetch(con, entries, int(settings.get("max_fetch_attempts")))
+        wanted = entries_to_fetch(con, entries, max_attempts)
+        listed = {e.url for e in entries}
+        retries = [retry_entry(feed, url) for feed, url in
+                   pending_retries(con, [f.name for f in feed_list], max_attempts)
+                   if url not in listed]
         for poll in polls:
             poll.new_entries = sum((e.feed, e.guid) in wanted for e in poll.entries)
         record_polls(con, polls, now_utc())
     summary.feeds_polled += len(polls)
     summary.not_modified += sum(p.status == "304" for p in polls)
     summary.new_entries += len(wanted)
+    if retries:  # pages that failed transiently on earlier runs, no longer in their feed
+        polls.append(FeedPoll("(retries)", "", True, "retry", entries=retries,
+                              new_entries=len(retries)))
+        wanted |= {(e.feed, e.guid) for e in retries}
     for poll in polls:
         state = poll.error or f"{poll.status}, {poll.new_entries} new of {len(poll.entries)}"
         ERR.print(f"  feed {poll.name}: {state}")

@@ -3,7 +3,7 @@
 Routes: /feeds/* (ETag + Last-Modified, answers conditional GETs with 304; `{BASE}` in a
 feed becomes the server's address), /news/*, /ru/* (windows-1251, declared in the header),
 /ru-meta/* (the same bytes, charset only in <meta>), /flaky/X (500, then X), /busy/X (429
-with Retry-After: 1, then X), /r/N/X (a chain of N redirects to /news/X), /loop (redirects
+with Retry-After: 1, then X), /down/X (always 503), /r/N/X (a chain of N redirects to /news/X), /loop (redirects
 to itself), /gz/X (X gzip-encoded), /big (a 300 KB page), /file.pdf, /slow (stalls),
 /robots.txt (disallows /private/). Every request is logged for assertions.
 """
@@ -65,6 +65,8 @@ class Handler(BaseHTTPRequestHandler):
             _, _, n, name = path.split("/", 3)
             target = f"/r/{int(n) - 1}/{name}" if int(n) > 1 else f"/news/{name}"
             return self.send(301 if int(n) % 2 else 302, headers={"Location": target})
+        if path.startswith("/down/"):
+            return self.send(503, b"<h1>Service Unavailable</h1>")
         if path == "/loop":
             return self.send(302, headers={"Location": "/loop"})
         if path.startswith("/gz/"):

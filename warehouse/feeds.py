@@ -66,3 +66,13 @@ def entries_to_fetch(con: duckdb.DuckDBPyConnection, entries: Sequence[object],
     finally:
         con.unregister("incoming_entries")
     return {(feed, guid) for feed, guid in rows}
+
+
+def pending_retries(con: duckdb.DuckDBPyConnection, feeds: Sequence[str],
+                    max_attempts: int) -> list[tuple[str, str]]:
+    """Return (feed, url) of entries of `feeds` whose fetch failed transiently and may be
+    tried again (fewer than `max_attempts` attempts so far)."""
+    if not feeds:
+        return []
+    rows = con.execute(sql("pending_retries"), {"feeds": list(feeds), "max_attempts": max_attempts})
+    return [(feed, url) for feed, url in rows.fetchall()]

@@ -110,3 +110,29 @@ def test_feed_pages_land_once_clean_and_a_second_run_is_conditional(
     assert con.execute("select consecutive_failures from feeds where name = 'Gone Feed'"
                        ).fetchone()[0] == 2
     con.close()
+
+
+def test_transient_failures_are_retried_on_later_runs_up_to_a_limit(
+        feed_env, web, db_path, prefect_harness, monkeypatch):
+    feeds, seeds = feed_env
+    feeds.write_text(f'[[feeds]]\nname = "Outage"\nurl = "{web.base}/feeds/down.xml"\n')
+    monkeypatch.setenv("MEDIAWATCH_FETCH_RETRIES", "0")
+    monkeypatch.setenv("MEDIAWATCH_MAX_FETCH_ATTEMPTS", "2")
+    runs = [ingest_flow(seeds=str(seeds), feeds=str(feeds), db=str(db_path)) for _ in range(3)]
+    assert [r["not_modified"] for r in runs] == [0, 1, 1]
+    # fetched on the first run, retried on the second though the feed said 304, then left alone
+    assert web.hits["/down/oil-agreement.html"] == 2
+    con = duckdb.connect(str(db_path), read_only=True)
+    row = con.execute("select feed, stage, http_status, transient, attempts from ingest_failures "
+                      "where url like '%/down/%'").fetchone()
+    con.close()
+    assert row == ("Outage", "fetch", 503, True, 2)
+
+
+def test_missing_feed_lists(tmp_path, monkeypatch):
+    from flows.feeds import read_feed_list
+
+    monkeypatch.setenv("MEDIAWATCH_FEEDS", str(tmp_path / "absent.toml"))
+    assert read_feed_list(None) == []  # the default list may be absent
+    with pytest.raises(FileNotFoundError, match="absent.toml"):
+        read_feed_list(str(tmp_path / "absent.toml"))
