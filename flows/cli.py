@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date, timedelta
+from pathlib import Path
 
 from . import settings
 from .console import ERR, OUT, configure_logging, fail
@@ -49,6 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
 def cmd_ingest(args: argparse.Namespace) -> int:
     from .ingest import ingest_flow
 
+    if args.feeds and not Path(args.feeds).is_file():
+        fail(f"feed list {args.feeds} not found (--feeds): pass a TOML feed list")
     summary = ingest_flow(seeds=args.seeds, db=args.db, feeds=args.feeds, taxonomy=args.taxonomy,
                           batch_size=args.batch_size)
     db = args.db or settings.get("db")
