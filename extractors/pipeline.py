@@ -56,12 +56,14 @@ def build_article(doc: SourceDocument) -> Article | Failure:
     """Return the Article of a document (extracting HTML if needed), or why it has none."""
     title, text = doc.title, doc.text
     author, published_at, language = doc.author, doc.published_at, doc.language
+    site_name = None
     if not text and doc.html:
         page = extract_page(doc.html, doc.url)
         text = page.text
         title = title or page.title
         author = author or page.author
         language = language or page.language
+        site_name = page.site_name
         published_at = page_date(page.date, published_at, prefer_page=doc.origin == "feed")
         text = fallback(text, doc.fallback_text)
     text = normalise_text(text or "")
@@ -86,6 +88,7 @@ def build_article(doc: SourceDocument) -> Article | Failure:
         simhash=identity.simhash(text),
         feed=doc.feed,
         guid=doc.guid,
+        site_name=site_name,
     )
 
 

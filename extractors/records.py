@@ -85,6 +85,7 @@ class Article:
     tone: float | None = None
     feed: str | None = None
     guid: str | None = None
+    site_name: str | None = None  # the publisher's name as the page states it
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,7 @@ ARTICLE_SCHEMA = pa.schema(
         ("origin", pa.string()),
         ("feed", pa.string()),
         ("guid", pa.string()),
+        ("site_name", pa.string()),
         ("near_of", pa.string()),  # near-copy link decided before the load, if any
     ]
 )

@@ -76,6 +76,11 @@ def test_feed_pages_land_once_clean_and_a_second_run_is_conditional(
     assert score(ours)[2] >= score(plain)[2]
     stored_text = by_path["/news/s400-deliveries.html"][0]
     assert "S-400 Triumf" in stored_text
+    site, author, published = con.execute(
+        "select site_name, author, published_at from articles where url = ?",
+        [web.base + "/news/s400-deliveries.html"]).fetchone()
+    assert (site, author) == ("Delhi Defence Review", "Anita Rao")
+    assert published.date().isoformat() == "2024-07-09"
     assert not any(junk in stored_text for junk in ("cookies", "Advertisement", "reader_42",
                                                     "Related stories", "All rights reserved"))
     assert "Россия и Индия обсудили в Москве" in by_path["/ru/rossiya-indiya.html"][0]

@@ -11,3 +11,6 @@ create table if not exists feeds (
     last_error           varchar,
     entries_seen         integer not null default 0  -- new entries found, over all polls
 );
+
+-- The publisher's name as a fetched page states it (og:site_name, JSON-LD publisher).
+alter table articles add column if not exists site_name varchar;
