@@ -6,7 +6,7 @@ import calendar
 import logging
 import tomllib
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import feedparser
@@ -89,7 +89,7 @@ def entry_datetime(entry: dict) -> datetime | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         parsed = entry.get(key)
         if parsed:
-            return datetime.utcfromtimestamp(calendar.timegm(parsed))
+            return datetime.fromtimestamp(calendar.timegm(parsed), UTC).replace(tzinfo=None)
     return None
 
 
