@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
+from itertools import zip_longest
 from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
@@ -217,10 +218,10 @@ class Fetcher:
                 return self.robots[site]
         parser: RobotFileParser | None = None
         try:
-            response = self.client.get(f"{site}/robots.txt", timeout=self.policy.connect_timeout_s)
+            response, body = self._request(f"{site}/robots.txt", {})
             if response.status_code == 200:
                 parser = RobotFileParser()
-                parser.parse(response.text[:500_000].splitlines())
+                parser.parse(body.decode("utf-8", errors="replace").splitlines())
                 delay = parser.crawl_delay(self.policy.user_agent)
                 if delay:
                     self.gate.set_delay(parts.netloc, min(float(delay), self.policy.max_crawl_delay_s))
@@ -228,7 +229,9 @@ class Fetcher:
                 # RFC 9309: an unreachable robots.txt means "assume complete disallow" for now.
                 parser = RobotFileParser()
                 parser.disallow_all = True
-            # 4xx: no robots.txt, everything allowed
+            # 4xx (and, simplifying RFC 9309, a redirect): no robots.txt, everything allowed
+        except Oversize:
+            parser = None  # a robots.txt over the size cap is ignored rather than obeyed in part
         except httpx.HTTPError as exc:
             LOGGER.info("robots.txt of %s unreachable (%s): not fetching there now", site, exc)
             parser = RobotFileParser()
@@ -337,9 +340,18 @@ class Fetcher:
                                content_type=content_type, attempts=attempt, **validators)
 
     def fetch_many(self, urls: Iterable[str], *, html: bool = True) -> Iterator[FetchedPage]:
-        """Yield the pages of `urls` as they complete, fetched concurrently within the policy."""
+        """Yield the pages of `urls` in order, fetched concurrently within the policy.
+
+        Requests are submitted round-robin over hosts, so the workers are not all queued
+        behind one slow or rate-limited site while the others wait.
+        """
+        urls = list(urls)
+        by_host: dict[str, list[int]] = {}
+        for i, url in enumerate(urls):
+            by_host.setdefault(urlsplit(url).netloc.lower(), []).append(i)
+        order = [i for round_ in zip_longest(*by_host.values()) for i in round_ if i is not None]
         with ThreadPoolExecutor(max_workers=self.policy.concurrency,
                                 thread_name_prefix="fetch") as pool:
-            futures = [pool.submit(self.fetch, u, html=html) for u in urls]
-            for future in futures:
-                yield future.result()
+            futures = {i: pool.submit(self.fetch, urls[i], html=html) for i in order}
+            for i in range(len(urls)):
+                yield futures[i].result()

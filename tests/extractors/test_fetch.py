@@ -116,3 +116,14 @@ def test_decode_html_prefers_declarations_and_survives_wrong_ones():
     text = "<p>Индия</p>"
     assert decode_html(text.encode("cp1251"), "text/html; charset=windows-1251") == text
     assert decode_html(text.encode("utf-8"), "text/html; charset=bogus") == text
+
+
+def test_fetch_many_keeps_order_across_hosts(web):
+    # 127.0.0.1 and localhost are two hosts to the policy; results come back in input order
+    other = web.base.replace("127.0.0.1", "localhost")
+    urls = [f"{web.base}/news/oil-discount.html", f"{web.base}/news/missing.html",
+            f"{other}/news/modi-moscow-visit.html"]
+    with Fetcher(FAST) as f:
+        pages = list(f.fetch_many(urls))
+    assert [p.url for p in pages] == urls
+    assert [p.status for p in pages] == [200, 404, 200]
