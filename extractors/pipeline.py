@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 from . import identity
 from .html import extract_page
@@ -18,6 +19,9 @@ from .tone import article_tone
 
 LOGGER = logging.getLogger(__name__)
 MIN_WORDS = 3  # a headline with a one-line summary is an article; an empty page is not
+# A fetched page with fewer words than this (a cookie wall, a paywall stub) loses to a feed
+# entry that carries more text of its own.
+THIN_PAGE_WORDS = 50
 
 
 @dataclass
@@ -30,21 +34,41 @@ class BatchResult:
     actors: list[ActorMention] = field(default_factory=list)
 
 
+def page_date(found: str | None, given: datetime | None, prefer_page: bool) -> datetime | None:
+    """Return the publication time: the page's date when preferred (a feed entry's date is
+    often the feed's update time) unless it is the same day as the more precise `given`."""
+    try:
+        parsed = parse_datetime(found) if found else None
+    except ValueError:
+        parsed = None
+    if parsed is None or given is None:
+        return given or parsed
+    return parsed if prefer_page and parsed.date() != given.date() else given
+
+
+def fallback(page_text: str | None, entry_text: str | None) -> str | None:
+    """Return the page's text, or the feed entry's own content when the page has little."""
+    page_words = len((page_text or "").split())
+    entry_words = len((entry_text or "").split())
+    if page_words < THIN_PAGE_WORDS and entry_words > page_words:
+        return entry_text
+    return page_text
+
+
 def build_article(doc: SourceDocument) -> Article | Failure:
     """Return the Article of a document (extracting HTML if needed), or why it has none."""
     title, text = doc.title, doc.text
     author, published_at, language = doc.author, doc.published_at, doc.language
+    site_name = None
     if not text and doc.html:
         page = extract_page(doc.html, doc.url)
         text = page.text
         title = title or page.title
         author = author or page.author
         language = language or page.language
-        if published_at is None and page.date:
-            try:
-                published_at = parse_datetime(page.date)
-            except ValueError:
-                published_at = None
+        site_name = page.site_name
+        published_at = page_date(page.date, published_at, prefer_page=doc.origin == "feed")
+        text = fallback(text, doc.fallback_text)
     text = normalise_text(text or "")
     title = normalise_title(title) or normalise_title(text.split("\n", 1)[0])[:200]
     word_count = len(text.split())
@@ -68,6 +92,7 @@ def build_article(doc: SourceDocument) -> Article | Failure:
         simhash=identity.simhash(text),
         feed=doc.feed,
         guid=doc.guid,
+        site_name=site_name,
     )
 
 

@@ -27,6 +27,42 @@ class SourceDocument:
     language: str | None = None
     feed: str | None = None
     guid: str | None = None
+    fallback_text: str | None = None  # a feed entry's own content, used when the page has none
+
+
+@dataclass(frozen=True, slots=True)
+class FeedEntry:
+    """One item of a polled feed: where its page is and what the feed itself says about it."""
+
+    feed: str
+    guid: str  # the entry's id, else its link: the identity of the entry within the feed
+    url: str | None  # canonical link to the article page
+    title: str | None = None
+    content: str | None = None  # plain text of content:encoded / Atom content, else summary
+    author: str | None = None
+    published_at: datetime | None = None
+    language: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FetchedPage:
+    """The outcome of one HTTP fetch (after redirects and retries)."""
+
+    url: str  # as requested
+    final_url: str  # after redirects
+    status: int | None  # last HTTP status; None when no response came
+    text: str | None = None  # decoded body of an HTML page
+    body: bytes = b""  # raw body of a feed document (feedparser decodes it)
+    content_type: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    error: str | None = None  # why there is no usable body
+    transient: bool = False  # worth retrying on a later run
+    attempts: int = 1
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +85,7 @@ class Article:
     tone: float | None = None
     feed: str | None = None
     guid: str | None = None
+    site_name: str | None = None  # the publisher's name as the page states it
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,3 +119,4 @@ class Failure:
     reason: str
     http_status: int | None = None
     transient: bool = False  # retried on a later run when True
+    feed: str | None = None  # the feed whose entry failed, for feed-originated failures

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date, timedelta
+from pathlib import Path
 
 from . import settings
 from .console import ERR, OUT, configure_logging, fail
@@ -25,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = verbs.add_parser("ingest", help="ingest seed documents (and feeds) into the warehouse")
     p.add_argument("--seeds", help="folder of seed documents (default seeds/)")
+    p.add_argument("--feeds", help="TOML feed list to poll (default seeds/feeds.toml)")
     p.add_argument("--taxonomy", help="theme taxonomy TOML (default: the shipped one)")
     p.add_argument("--batch-size", type=int, help="articles per batch (default 500)")
     add_db(p)
@@ -64,7 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
 def cmd_ingest(args: argparse.Namespace) -> int:
     from .ingest import ingest_flow
 
-    summary = ingest_flow(seeds=args.seeds, db=args.db, taxonomy=args.taxonomy,
+    if args.feeds and not Path(args.feeds).is_file():
+        fail(f"feed list {args.feeds} not found (--feeds): pass a TOML feed list")
+    summary = ingest_flow(seeds=args.seeds, db=args.db, feeds=args.feeds, taxonomy=args.taxonomy,
                           batch_size=args.batch_size)
     db = args.db or settings.get("db")
     ERR.print(
@@ -72,6 +76,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         f"{summary['unchanged']} unchanged, {summary['duplicates']} duplicates, "
         f"{summary['failures']} failures in {summary['elapsed_s']:.1f} s -> {db}"
     )
+    if summary["feeds_polled"]:
+        ERR.print(f"  feeds: {summary['feeds_polled']} polled, {summary['not_modified']} not "
+                  f"modified (304), {summary['new_entries']} new entries")
     for reason, n in sorted(summary["failure_reasons"].items(), key=lambda kv: -kv[1])[:5]:
         ERR.print(f"  {n} x {reason}")
     if summary["failures"]:

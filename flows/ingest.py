@@ -13,17 +13,30 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
+from extractors import dedupe
 from extractors.actors import load_gazetteer
-from extractors.pipeline import BatchResult, process_batch
+from extractors.pipeline import BatchResult
 from extractors.records import Failure, SourceDocument
 from extractors.seeds import iter_seed_documents
 from extractors.taxonomy import Taxonomy, load_taxonomy
 from warehouse.db import open_warehouse
-from warehouse.load import LoadCounts, load_batch
+from warehouse.feeds import entries_to_fetch, feed_validators, pending_retries, record_polls
+from warehouse.load import LoadCounts, load_batch, near_candidates
 from warehouse.runs import finish_run, start_run
 
 from . import settings
-from .console import progress
+from .console import ERR, progress
+from .feeds import (
+    FeedPoll,
+    fetch_pages,
+    fetch_policy,
+    new_entry_batches,
+    poll_feeds,
+    process_parallel,
+    read_feed_list,
+    retry_entry,
+    shutdown_pool,
+)
 
 
 @dataclass
@@ -35,6 +48,9 @@ class IngestSummary:
     unchanged: int = 0
     duplicates: int = 0
     failures: int = 0
+    feeds_polled: int = 0
+    not_modified: int = 0
+    new_entries: int = 0
     elapsed_s: float = 0.0
     failure_reasons: dict[str, int] = field(default_factory=dict)
 
@@ -64,7 +80,7 @@ def batched(items: Iterable, size: int) -> Iterator[list]:
 def extract_and_tag(docs: list[SourceDocument], failures: list[Failure],
                     taxonomy: Taxonomy) -> BatchResult:
     """Extract, normalise and tag a batch; failures found upstream ride along to the load."""
-    result = process_batch(docs, taxonomy, load_gazetteer(settings.get("gazetteer") or None))
+    result = process_parallel(docs, taxonomy, load_gazetteer(settings.get("gazetteer") or None))
     result.failures[:0] = failures
     return result
 
@@ -73,8 +89,11 @@ def extract_and_tag(docs: list[SourceDocument], failures: list[Failure],
 def load(db: str, result: BatchResult, lock_wait_s: float) -> LoadCounts:
     """Load a batch into the warehouse in one transaction; the write lock is held only here."""
     with open_warehouse(db, wait_s=lock_wait_s) as con:
+        known = near_candidates(con, dedupe.band_keys(result.articles), dedupe.BANDS,
+                                dedupe.BAND_BITS, dedupe.MIN_WORDS)
+        links = dedupe.near_duplicate_links(result.articles, known)
         return load_batch(con, result.articles, result.tags, result.failures, now_utc(),
-                          actors=result.actors)
+                          near_links=links, actors=result.actors)
 
 
 def record_run(db: str, run_id: str, started: datetime, parameters: dict) -> None:
@@ -82,21 +101,73 @@ def record_run(db: str, run_id: str, started: datetime, parameters: dict) -> Non
         start_run(con, run_id, "ingest", started, parameters)
 
 
+def ingest_feeds(feed_list: list, db: str, tax: Taxonomy, batch_size: int,
+                 summary: IngestSummary) -> None:
+    """Poll the feeds, then fetch, extract and load their new entries in batches."""
+    if not feed_list:
+        return
+    lock_wait_s = float(settings.get("lock_wait_s"))
+    policy = fetch_policy()
+    with open_warehouse(db, wait_s=lock_wait_s) as con:
+        validators = feed_validators(con, [f.name for f in feed_list])
+    polls = poll_feeds(feed_list, validators, policy)
+    entries = [e for p in polls for e in p.entries]
+    max_attempts = int(settings.get("max_fetch_attempts"))
+    with open_warehouse(db, wait_s=lock_wait_s) as con:
+        wanted = entries_to_fetch(con, entries, max_attempts)
+        listed = {e.url for e in entries}
+        retries = [retry_entry(feed, url) for feed, url in
+                   pending_retries(con, [f.name for f in feed_list], max_attempts)
+                   if url not in listed]
+        for poll in polls:
+            poll.new_entries = sum((e.feed, e.guid) in wanted for e in poll.entries)
+        record_polls(con, polls, now_utc())
+    summary.feeds_polled += len(polls)
+    summary.not_modified += sum(p.status == "304" for p in polls)
+    summary.new_entries += len(wanted)
+    if retries:  # pages that failed transiently on earlier runs, no longer in their feed
+        polls.append(FeedPoll("(retries)", "", True, "retry", entries=retries,
+                              new_entries=len(retries)))
+        wanted |= {(e.feed, e.guid) for e in retries}
+    for poll in polls:
+        state = poll.error or f"{poll.status}, {poll.new_entries} new of {len(poll.entries)}"
+        ERR.print(f"  feed {poll.name}: {state}")
+    poll_failures = [Failure(p.url, p.name, "feed", p.error, http_status=p.http_status,
+                             transient=p.transient, feed=p.name) for p in polls if not p.ok]
+    with progress("fetching feed entries", total=len(wanted)) as advance:
+        for entries_batch in new_entry_batches(polls, wanted, batch_size):
+            docs, failures = fetch_pages(entries_batch, policy)
+            summary.seen += len(docs)
+            result = extract_and_tag(docs, poll_failures + failures, tax)
+            poll_failures = []
+            summary.add(load(db, result, lock_wait_s), result)
+            advance(len(entries_batch))
+    if poll_failures:
+        result = BatchResult(failures=poll_failures)
+        summary.add(load(db, result, lock_wait_s), result)
+
+
 @flow(name="ingest", log_prints=True)
 def ingest_flow(
     seeds: str | None = None,
     db: str | None = None,
+    feeds: str | None = None,
     taxonomy: str | None = None,
     batch_size: int | None = None,
 ) -> dict:
-    """Ingest the seed documents into the warehouse; returns the run's counts."""
+    """Ingest the seed documents and the enabled feeds' new entries; returns the run's counts.
+
+    `feeds` is a TOML feed list (default: the `feeds` setting; a missing default is fine,
+    a missing explicit file is an error).
+    """
     seeds = seeds or str(settings.get("seeds"))
     db = db or str(settings.get("db"))
     batch_size = int(batch_size or settings.get("batch_size"))
     lock_wait_s = float(settings.get("lock_wait_s"))
     run_id = str(flow_run.id or f"local-{time.time_ns()}")
     started, t0 = now_utc(), time.perf_counter()
-    parameters = {"seeds": seeds, "db": db, "taxonomy": taxonomy, "batch_size": batch_size}
+    parameters = {"seeds": seeds, "db": db, "feeds": feeds, "taxonomy": taxonomy,
+                  "batch_size": batch_size}
     record_run(db, run_id, started, parameters)
     summary = IngestSummary()
     try:
@@ -110,10 +181,13 @@ def ingest_flow(
                 result = extract_and_tag(docs, upstream, tax)
                 summary.add(load(db, result, lock_wait_s), result)
                 advance(len(batch))
+        ingest_feeds(read_feed_list(feeds), db, tax, batch_size, summary)
     except BaseException as exc:
         with open_warehouse(db, wait_s=lock_wait_s) as con:
             finish_run(con, run_id, now_utc(), "failed", asdict(summary), f"{type(exc).__name__}: {exc}")
         raise
+    finally:
+        shutdown_pool()
     summary.elapsed_s = round(time.perf_counter() - t0, 2)
     with open_warehouse(db, wait_s=lock_wait_s) as con:
         finish_run(con, run_id, now_utc(), "completed", asdict(summary))

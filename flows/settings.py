@@ -30,6 +30,23 @@ SETTINGS = (
     Setting("batch_size", 500, "Articles per extraction/loading batch (one task run each)."),
     Setting("max_seed_file_bytes", 100_000_000, "Seed files larger than this are refused."),
     Setting("lock_wait_s", 30.0, "Seconds to wait for another process's write lock."),
+    Setting("user_agent", "mediawatch/0.1 (media monitoring; polite RSS reader; "
+            "+https://github.com/mediawatch)", "User-Agent sent with every feed and page request."),
+    Setting("connect_timeout_s", 5.0, "Seconds to wait for a connection."),
+    Setting("read_timeout_s", 15.0, "Seconds to wait for each read of a response."),
+    Setting("total_timeout_s", 30.0, "Seconds one request may take in all, body included."),
+    Setting("fetch_retries", 3, "Retries of a request on timeouts, 5xx and 429, with backoff."),
+    Setting("fetch_backoff_s", 1.0, "First retry delay; doubles per retry, with jitter."),
+    Setting("max_page_bytes", 10_000_000, "Bodies larger than this are cut off and refused."),
+    Setting("max_redirects", 5, "Redirects followed per request."),
+    Setting("fetch_concurrency", 8, "Requests in flight at once, over all hosts."),
+    Setting("per_host_concurrency", 2, "Requests in flight at once to one host."),
+    Setting("host_delay_s", 1.0, "Seconds between request starts to one host (politeness)."),
+    Setting("respect_robots", 1, "1 to obey robots.txt for article pages, 0 to ignore it."),
+    Setting("allow_private_addresses", 0,
+            "1 to allow fetching private/loopback addresses (tests, intranets)."),
+    Setting("max_fetch_attempts", 5, "Runs that retry a transiently failing page before giving up."),
+    Setting("extract_workers", 0, "Extraction processes; 0 for one per CPU."),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 

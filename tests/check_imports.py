@@ -9,7 +9,7 @@ import sys
 
 MODULES = ["prefect", "feedparser", "trafilatura", "duckdb", "duckdb_extension_fts", "pyarrow",
            "simplemma", "ahocorasick", "vaderSentiment.vaderSentiment",
-           "httpx", "ftfy", "numpy", "charset_normalizer", "lxml.html.clean", "pytest",
+           "httpx", "courlan", "ftfy", "numpy", "charset_normalizer", "lxml.html.clean", "pytest",
            "extractors", "warehouse", "flows.cli"]
 
 broken = []

@@ -30,6 +30,8 @@ ARTICLE_SCHEMA = pa.schema(
         ("origin", pa.string()),
         ("feed", pa.string()),
         ("guid", pa.string()),
+        ("site_name", pa.string()),
+        ("near_of", pa.string()),  # near-copy link decided before the load, if any
     ]
 )
 TAG_SCHEMA = pa.schema(
@@ -99,9 +101,13 @@ def load_batch(
     tags: Sequence[object],
     failures: Sequence[object],
     now: datetime,
+    near_links: dict[str, str] | None = None,
     actors: Sequence[object] = (),
 ) -> LoadCounts:
     """Load one batch in a single transaction and return what changed.
+
+    `near_links` maps an article_id to the first-seen article it nearly copies (see
+    near_candidates); exact copies are linked here in any case.
 
     `articles`, `tags`, `failures` and `actors` are records with the attributes of the Arrow
     schemas above (the extractors' dataclasses). Tags and actors replace the stored ones of
@@ -109,7 +115,11 @@ def load_batch(
     """
     # The last record wins when a batch names one article twice.
     by_id = {getattr(a, "article_id"): a for a in articles}
-    incoming = to_arrow(list(by_id.values()), ARTICLE_SCHEMA)
+    # ... and so do its tags (two feeds can link one page)
+    tags = list({(getattr(t, "article_id"), getattr(t, "theme")): t for t in tags}.values())
+    near_links = near_links or {}
+    incoming = to_arrow([{**{f.name: getattr(a, f.name, None) for f in ARTICLE_SCHEMA},
+                          "near_of": near_links.get(i)} for i, a in by_id.items()], ARTICLE_SCHEMA)
     incoming = incoming.append_column("ingested_at", pa.array([now] * len(incoming), pa.timestamp("us")))
     incoming = incoming.append_column("batch_pos", pa.array(range(1, len(incoming) + 1), pa.int64()))
     tag_table = to_arrow(tags, TAG_SCHEMA)
@@ -173,3 +183,20 @@ def load_batch(
         duplicates=duplicates,
         failures=len(failure_table),
     )
+
+
+def near_candidates(con: duckdb.DuckDBPyConnection, band_keys: Sequence[tuple[int, int]],
+                    bands: int, band_bits: int, min_words: int) -> list[tuple[str, int]]:
+    """Return (article_id, simhash) of stored first-seen articles sharing one of the
+    (band, band_value) keys, oldest first: the candidates for a batch's near copies."""
+    if not band_keys:
+        return []
+    table = pa.table({"band": [b for b, _ in band_keys], "band_value": [v for _, v in band_keys]},
+                     schema=pa.schema([("band", pa.int64()), ("band_value", pa.int64())]))
+    con.register("incoming_bands", table)
+    try:
+        rows = con.execute(sql("near_candidates"), {"bands": bands, "band_bits": band_bits,
+                                                    "min_words": min_words}).fetchall()
+    finally:
+        con.unregister("incoming_bands")
+    return [(article_id, simhash) for article_id, simhash, _, _ in rows]

@@ -1,6 +1,8 @@
--- Insert the batch in `incoming` (one row per article_id), linking exact copies of an
--- existing or earlier article through duplicate_of. Unchanged articles are left alone;
--- changed ones (same key, new text) are updated in place and keep their first-seen time.
+-- Insert the batch in `incoming` (one row per article_id), linking copies of an existing or
+-- earlier article through duplicate_of: exact copies (same content_hash) here, near copies
+-- as decided before the load (`near_of`, from SimHash bands: see extractors/dedupe.py and
+-- near_candidates.sql). Unchanged articles are left alone; changed ones (same key, new
+-- text) are updated in place and keep their first-seen time.
 insert into articles by name (
     with known as (
         select article_id, content_hash, ingested_at, 0 as batch_pos
@@ -22,11 +24,14 @@ insert into articles by name (
         i.ingested_at,
         coalesce(cast(i.published_at as date), cast(i.ingested_at as date)) as day,
         i.language, i.text, i.word_count, i.tone,
-        nullif(f.first_id, i.article_id) as duplicate_of,
-        i.content_hash, i.simhash, i.origin, i.feed, i.guid,
+        -- an exact copy of a near copy points at the near copy's first
+        coalesce(nullif(coalesce(first.near_of, f.first_id), i.article_id),
+                 nullif(i.near_of, i.article_id)) as duplicate_of,
+        i.content_hash, i.simhash, i.origin, i.feed, i.guid, i.site_name,
         i.ingested_at as updated_at
     from incoming i
     left join firsts f using (content_hash)
+    left join incoming first on first.article_id = f.first_id
 )
 on conflict (article_id) do update set
     url = excluded.url,
@@ -41,5 +46,6 @@ on conflict (article_id) do update set
     tone = excluded.tone,
     content_hash = excluded.content_hash,
     simhash = excluded.simhash,
+    site_name = excluded.site_name,
     updated_at = excluded.updated_at
 where articles.content_hash is distinct from excluded.content_hash

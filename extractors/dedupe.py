@@ -1,0 +1,86 @@
+"""Near-duplicate detection over 64-bit SimHash fingerprints, with banding (LSH).
+
+Two texts are near-duplicates when their SimHashes (extractors.identity.simhash, over word
+3-shingles) differ in at most MAX_HAMMING of 64 bits: a similarity of at least 0.9. Comparing
+every pair is quadratic; instead the fingerprint is cut into BANDS bands of BAND_BITS bits,
+and since MAX_HAMMING differing bits can spoil at most MAX_HAMMING bands, two near-duplicates
+always agree on at least one whole band. Only fingerprints sharing a band are compared, and
+only first-seen articles are kept as candidates, so a thousand copies of one wire story cost
+a thousand look-ups, not half a million comparisons.
+
+Before a batch is loaded, the warehouse returns the stored first-seen articles that share a
+band with the batch (warehouse/sql/near_candidates.sql); `near_duplicate_links` decides the
+links here, and the load stores them in `articles.duplicate_of`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+MAX_HAMMING = 6  # bits of 64: similarity >= 1 - 6/64 = 0.906
+BANDS = 7
+BAND_BITS = 9  # 7 x 9 = 63 bits; 7 bands > MAX_HAMMING, so one always survives
+MIN_WORDS = 20  # shorter texts are matched exactly only: their fingerprints are too coarse
+MASK64 = (1 << 64) - 1
+
+
+def similarity(a: int, b: int) -> float:
+    """Return the share of equal bits of two 64-bit fingerprints (1.0 = identical)."""
+    return 1 - ((a ^ b) & MASK64).bit_count() / 64
+
+
+def bands(fingerprint: int) -> list[tuple[int, int]]:
+    """Return the (band number, band value) keys of a fingerprint."""
+    mask = (1 << BAND_BITS) - 1
+    return [(band, (fingerprint >> (band * BAND_BITS)) & mask) for band in range(BANDS)]
+
+
+class NearDuplicateIndex:
+    """First-seen fingerprints, indexed by band; `add` returns what a new one duplicates."""
+
+    def __init__(self) -> None:
+        self.buckets: dict[tuple[int, int], list[tuple[int, str, int]]] = defaultdict(list)
+        self.size = 0  # first-seen items indexed
+
+    def add(self, item_id: str, fingerprint: int, word_count: int = MIN_WORDS) -> str | None:
+        """Return the id of the earliest indexed near-duplicate of this item; when there is
+        none, index the item and return None."""
+        if word_count >= MIN_WORDS:
+            matches = [(order, other_id) for key in bands(fingerprint)
+                       for order, other_id, other in self.buckets.get(key, ())
+                       if other_id != item_id
+                       and ((other ^ fingerprint) & MASK64).bit_count() <= MAX_HAMMING]
+            if matches:
+                return min(matches)[1]
+        self.insert(item_id, fingerprint)
+        return None
+
+    def insert(self, item_id: str, fingerprint: int) -> None:
+        """Index an item as first-seen without looking for its duplicates."""
+        for key in bands(fingerprint):
+            self.buckets[key].append((self.size, item_id, fingerprint))
+        self.size += 1
+
+
+def band_keys(articles: Iterable[object]) -> list[tuple[int, int]]:
+    """Return the distinct band keys of the articles (with `simhash` and `word_count`)
+    long enough for near-duplicate matching."""
+    keys = {key for a in articles if a.word_count >= MIN_WORDS for key in bands(a.simhash)}
+    return sorted(keys)
+
+
+def near_duplicate_links(articles: Iterable[object],
+                         known: Iterable[tuple[str, int]] = ()) -> dict[str, str]:
+    """Return {article_id: first-seen article_id} for the near copies among `articles`
+    (in batch order), against `known` (article_id, simhash) first-seen articles, oldest first.
+    """
+    index = NearDuplicateIndex()
+    for article_id, fingerprint in known:
+        index.insert(article_id, fingerprint)
+    links = {}
+    for a in articles:
+        first = index.add(a.article_id, a.simhash, a.word_count)
+        if first is not None:
+            links[a.article_id] = first
+    return links

@@ -1,0 +1,160 @@
+"""The feed list (TOML) and feed documents (RSS 0.9x/1.0/2.0, Atom) -> FeedEntry records."""
+
+from __future__ import annotations
+
+import calendar
+import logging
+import tomllib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import feedparser
+import lxml.etree
+import lxml.html
+
+from .records import FeedEntry, SourceDocument
+from .urls import canonical_url
+
+LOGGER = logging.getLogger(__name__)
+BLOCK_TAGS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr")
+
+
+@dataclass(frozen=True)
+class FeedSpec:
+    """One feed of the feed list."""
+
+    name: str
+    url: str
+    language: str | None = None
+    tags: tuple[str, ...] = field(default_factory=tuple)
+    enabled: bool = True
+
+
+def load_feed_list(path: Path | str) -> list[FeedSpec]:
+    """Return the feeds of a TOML feed list; ValueError naming the entry and field when invalid."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"{path}: not valid TOML: {exc}") from exc
+    items = data.get("feeds", [])
+    if not isinstance(items, list):
+        raise ValueError(f"{path}: `feeds` must be an array of tables ([[feeds]])")
+    feeds, names = [], set()
+    for i, item in enumerate(items, start=1):
+        where = f"{path}: feed #{i}"
+        if not isinstance(item, dict):
+            raise ValueError(f"{where} is not a table")
+        name, url = item.get("name"), item.get("url")
+        if not isinstance(name, str) or not name.strip():
+            raise ValueError(f"{where}: `name` is required")
+        if name in names:
+            raise ValueError(f"{where}: the name {name!r} is used twice; names must be unique")
+        if not isinstance(url, str) or canonical_url(url) is None:
+            raise ValueError(f"{where} ({name}): `url` must be an http(s) URL, got {url!r}")
+        tags = item.get("tags", [])
+        if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+            raise ValueError(f"{where} ({name}): `tags` must be a list of strings")
+        enabled = item.get("enabled", True)
+        if not isinstance(enabled, bool):
+            raise ValueError(f"{where} ({name}): `enabled` must be true or false")
+        language = item.get("language")
+        names.add(name)
+        feeds.append(FeedSpec(name.strip(), url.strip(), str(language) if language else None,
+                              tuple(tags), enabled))
+    return feeds
+
+
+def html_to_text(fragment: str | None) -> str:
+    """Return the plain text of an HTML fragment (feed content), paragraphs kept apart."""
+    if not fragment or not fragment.strip():
+        return ""
+    if "<" not in fragment:
+        return fragment.strip()
+    try:
+        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    except (lxml.etree.ParserError, ValueError):
+        return ""
+    for junk in root.xpath(".//script|.//style"):
+        junk.drop_tree()
+    for element in root.iter(*BLOCK_TAGS):
+        element.tail = "\n" + (element.tail or "")  # one line per block, as on the page
+    lines = (" ".join(line.split()) for line in root.text_content().splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def entry_datetime(entry: dict) -> datetime | None:
+    """Return the entry's published (else updated) time as naive UTC."""
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        parsed = entry.get(key)
+        if parsed:
+            return datetime.fromtimestamp(calendar.timegm(parsed), UTC).replace(tzinfo=None)
+    return None
+
+
+def entry_content(entry: dict) -> str:
+    """Return the fullest text the feed gives: content:encoded / Atom content, else summary."""
+    best = ""
+    for content in entry.get("content") or []:
+        text = html_to_text(content.get("value"))
+        if len(text) > len(best):
+            best = text
+    summary = html_to_text(entry.get("summary"))
+    return best if len(best) >= len(summary) else summary
+
+
+def parse_feed(body: bytes, feed: FeedSpec, base_url: str | None = None) -> list[FeedEntry]:
+    """Return the entries of a feed document; ValueError when it is not a feed at all.
+
+    A feed with a minor error (feedparser's "bozo" flag) still yields its entries.
+    """
+    parsed = feedparser.parse(body, response_headers={"content-location": base_url or feed.url})
+    if not parsed.entries and parsed.get("bozo") and not parsed.get("version"):
+        reason = parsed.get("bozo_exception")
+        raise ValueError(f"not an RSS/Atom feed: {str(reason)[:200] or 'unparseable'}")
+    language = feed.language or parsed.feed.get("language") or None
+    entries = []
+    for entry in parsed.entries:
+        url = canonical_url(entry.get("link") or "", base_url or feed.url)
+        guid = (entry.get("id") or "").strip() or url
+        if not guid:
+            continue  # neither id nor link: nothing to identify or fetch
+        entries.append(FeedEntry(
+            feed=feed.name,
+            guid=guid,
+            url=url,
+            title=(entry.get("title") or "").strip() or None,
+            content=entry_content(entry) or None,
+            author=(entry.get("author") or "").strip() or None,
+            published_at=entry_datetime(entry),
+            language=(language or "").split("-")[0].lower() or None,
+        ))
+    return entries
+
+
+def entry_document(entry: FeedEntry, html: str | None, final_url: str | None) -> SourceDocument:
+    """Return the SourceDocument of an entry: its fetched page, else only the feed's content.
+
+    The article's identity is the canonical URL of the page (after redirects), else of the
+    entry link, else the feed's GUID.
+    """
+    url = canonical_url(final_url) if final_url else None
+    url = url or entry.url
+    key = url or f"guid:{entry.feed}:{entry.guid}"
+    return SourceDocument(
+        key=key,
+        origin="feed",
+        source=entry.feed,
+        location=entry.url or key,
+        url=url,
+        title=entry.title,
+        text=None if html else entry.content,
+        html=html,
+        author=entry.author,
+        published_at=entry.published_at,
+        language=entry.language,
+        feed=entry.feed,
+        guid=entry.guid,
+        fallback_text=entry.content if html else None,
+    )

@@ -1,0 +1,357 @@
+"""The HTTP fetch policy: one polite, bounded httpx client for feeds and article pages.
+
+What a crawler team would insist on: connect/read/total timeouts; retries with exponential
+backoff and jitter on timeouts, connection errors and 5xx; 429/503 Retry-After honoured
+(and applied to the whole host); a per-host concurrency cap and politeness delay; robots.txt
+(cached per host) for article pages; a body-size cap enforced while streaming; HTML content
+types only for pages; a capped number of redirects, each hop checked; a clear User-Agent;
+and no requests to private, loopback or link-local addresses unless explicitly allowed.
+"""
+
+from __future__ import annotations
+
+import codecs
+import ipaddress
+import logging
+import random
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from itertools import zip_longest
+from urllib.parse import urljoin, urlsplit
+from urllib.robotparser import RobotFileParser
+
+import httpx
+from charset_normalizer import from_bytes
+
+from .records import FetchedPage
+
+LOGGER = logging.getLogger(__name__)
+
+USER_AGENT = "mediawatch/0.1 (media monitoring; polite RSS reader; +https://github.com/mediawatch)"
+HTML_TYPES = {"text/html", "application/xhtml+xml"}
+REDIRECTS = {301, 302, 303, 307, 308}
+# 408 Request Timeout, 425 Too Early, 429 Too Many Requests and 5xx are worth another try;
+# other 4xx (404 Not Found, 410 Gone, 403 Forbidden, …) will say the same thing next time.
+TRANSIENT_STATUSES = {408, 425, 429, 500, 502, 503, 504}
+# <meta charset="x"> and <meta http-equiv="Content-Type" content="text/html; charset=x">
+META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+
+
+class Refused(Exception):
+    """A request the policy will not make (robots.txt, private address, bad scheme)."""
+
+
+class Oversize(Exception):
+    """The body grew past the size cap while streaming."""
+
+
+@dataclass(frozen=True)
+class FetchPolicy:
+    """The limits of fetching; the defaults suit polling a few dozen news sites."""
+
+    user_agent: str = USER_AGENT
+    connect_timeout_s: float = 5.0
+    read_timeout_s: float = 15.0
+    total_timeout_s: float = 30.0  # wall clock for one request, including the streamed body
+    retries: int = 3  # extra attempts after the first, within one run
+    backoff_s: float = 1.0  # first retry waits about this long, doubling each time
+    max_backoff_s: float = 30.0
+    max_retry_after_s: float = 120.0  # a longer Retry-After gives up until the next run
+    max_bytes: int = 10_000_000
+    max_redirects: int = 5
+    concurrency: int = 8  # requests in flight overall
+    per_host: int = 2  # requests in flight per host
+    delay_s: float = 1.0  # politeness: seconds between request starts to one host
+    max_crawl_delay_s: float = 10.0  # cap on a robots.txt Crawl-delay we honour
+    respect_robots: bool = True
+    allow_private: bool = False  # tests set this to reach 127.0.0.1
+
+
+def backoff_s(policy: FetchPolicy, attempt: int) -> float:
+    """Return the wait before retry number `attempt` (1-based): exponential, with jitter."""
+    ceiling = min(policy.max_backoff_s, policy.backoff_s * 2 ** (attempt - 1))
+    return ceiling * random.uniform(0.5, 1.0)
+
+
+def retry_after_s(value: str | None) -> float | None:
+    """Return the seconds a Retry-After header asks for (delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def check_address(url: str, allow_private: bool) -> None:
+    """Raise Refused unless `url` is http(s) to a host whose addresses are all public.
+
+    (The address can change between this check and the connection; the ingest hardening
+    work owns pinning it. This stops feeds that point at internal services by name or IP.)
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise Refused(f"not an http(s) URL: {url[:200]}")
+    if allow_private:
+        return
+    try:
+        infos = socket.getaddrinfo(parts.hostname, parts.port or 80, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise httpx.ConnectError(f"cannot resolve {parts.hostname}: {exc}") from exc
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0].split("%")[0])
+        if not address.is_global or address.is_multicast:
+            raise Refused(f"{parts.hostname} resolves to non-public address {address}")
+
+
+def charset_of(content_type: str | None) -> str | None:
+    """Return the charset parameter of a Content-Type header, if any."""
+    match = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", content_type or "", re.I)
+    return match.group(1) if match else None
+
+
+def known_codec(name: str | None) -> str | None:
+    """Return the Python codec name for a declared charset, None when unknown."""
+    if not name:
+        return None
+    try:
+        return codecs.lookup(name.strip().lower()).name
+    except LookupError:
+        return None
+
+
+def decode_html(body: bytes, content_type: str | None = None) -> str:
+    """Return an HTML body as text: BOM, then HTTP charset, then <meta charset>, then sniffing."""
+    for bom, codec in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                       (codecs.BOM_UTF16_BE, "utf-16")):
+        if body.startswith(bom):
+            return body.decode(codec, errors="replace")
+    meta = META_CHARSET.search(body[:4096])
+    for declared in (charset_of(content_type), meta.group(1).decode("ascii") if meta else None):
+        codec = known_codec(declared)
+        if codec:
+            try:
+                return body.decode(codec)
+            except UnicodeDecodeError:
+                continue  # a wrong declaration is common; try the next clue
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        best = from_bytes(body[:200_000]).best()
+        return body.decode(best.encoding if best else "utf-8", errors="replace")
+
+
+class HostGate:
+    """Per-host concurrency cap and spacing between request starts (thread-safe)."""
+
+    def __init__(self, per_host: int, delay_s: float) -> None:
+        self.per_host, self.delay_s = per_host, delay_s
+        self.lock = threading.Lock()
+        self.slots: dict[str, threading.Semaphore] = {}
+        self.next_start: dict[str, float] = {}
+        self.delays: dict[str, float] = {}
+
+    def slot(self, host: str) -> threading.Semaphore:
+        with self.lock:
+            return self.slots.setdefault(host, threading.Semaphore(self.per_host))
+
+    def set_delay(self, host: str, delay_s: float) -> None:
+        """Space this host's requests further apart (robots.txt Crawl-delay)."""
+        with self.lock:
+            self.delays[host] = max(self.delay_s, delay_s)
+
+    def hold_off(self, host: str, seconds: float) -> None:
+        """Start no request to `host` for `seconds` (a 429/503 Retry-After applies to all)."""
+        with self.lock:
+            self.next_start[host] = max(self.next_start.get(host, 0.0), time.monotonic() + seconds)
+
+    def wait_turn(self, host: str) -> None:
+        """Block until a request to `host` may start, and book the next start time."""
+        with self.lock:
+            now = time.monotonic()
+            start = max(now, self.next_start.get(host, 0.0))
+            self.next_start[host] = start + self.delays.get(host, self.delay_s)
+        if start > now:
+            time.sleep(start - now)
+
+
+class Fetcher:
+    """A polite HTTP client; use as a context manager. Safe to share between threads."""
+
+    def __init__(self, policy: FetchPolicy | None = None) -> None:
+        self.policy = policy or FetchPolicy()
+        p = self.policy
+        self.client = httpx.Client(
+            headers={"User-Agent": p.user_agent, "Accept-Encoding": "gzip, deflate"},
+            timeout=httpx.Timeout(p.read_timeout_s, connect=p.connect_timeout_s),
+            follow_redirects=False,  # followed by hand so every hop is checked and counted
+            limits=httpx.Limits(max_connections=p.concurrency * 2),
+            trust_env=False,  # no proxy settings from the environment
+        )
+        self.gate = HostGate(p.per_host, p.delay_s)
+        self.robots: dict[str, RobotFileParser | None] = {}
+        self.robots_lock = threading.Lock()
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.client.close()
+
+    # -- robots.txt -------------------------------------------------------------------
+    def robots_for(self, url: str) -> RobotFileParser | None:
+        """Return the parsed robots.txt of `url`'s site (None: everything allowed), cached."""
+        parts = urlsplit(url)
+        site = f"{parts.scheme}://{parts.netloc}"
+        with self.robots_lock:
+            if site in self.robots:
+                return self.robots[site]
+        parser: RobotFileParser | None = None
+        try:
+            response, body = self._request(f"{site}/robots.txt", {})
+            if response.status_code == 200:
+                parser = RobotFileParser()
+                parser.parse(body.decode("utf-8", errors="replace").splitlines())
+                delay = parser.crawl_delay(self.policy.user_agent)
+                if delay:
+                    self.gate.set_delay(parts.netloc, min(float(delay), self.policy.max_crawl_delay_s))
+            elif response.status_code >= 500:
+                # RFC 9309: an unreachable robots.txt means "assume complete disallow" for now.
+                parser = RobotFileParser()
+                parser.disallow_all = True
+            # 4xx (and, simplifying RFC 9309, a redirect): no robots.txt, everything allowed
+        except Oversize:
+            parser = None  # a robots.txt over the size cap is ignored rather than obeyed in part
+        except httpx.HTTPError as exc:
+            LOGGER.info("robots.txt of %s unreachable (%s): not fetching there now", site, exc)
+            parser = RobotFileParser()
+            parser.disallow_all = True
+        with self.robots_lock:
+            self.robots[site] = parser
+        return parser
+
+    def allowed(self, url: str) -> bool:
+        """Return True when robots.txt lets our User-Agent fetch `url`."""
+        parser = self.robots_for(url)
+        return parser is None or parser.can_fetch(self.policy.user_agent, url)
+
+    # -- one request ------------------------------------------------------------------
+    def _request(self, url: str, headers: dict[str, str]) -> tuple[httpx.Response, bytes]:
+        """Send one GET within the policy's limits; return the response and its body."""
+        host = urlsplit(url).netloc.lower()
+        deadline = time.monotonic() + self.policy.total_timeout_s
+        with self.gate.slot(host):
+            self.gate.wait_turn(host)
+            with self.client.stream("GET", url, headers=headers) as response:
+                chunks, size = [], 0
+                if response.status_code == 200:
+                    for chunk in response.iter_bytes():
+                        size += len(chunk)
+                        if size > self.policy.max_bytes:
+                            raise Oversize(f"body over {self.policy.max_bytes / 1e6:g} MB")
+                        if time.monotonic() > deadline:
+                            raise httpx.ReadTimeout(
+                                f"body not received within {self.policy.total_timeout_s:g} s")
+                        chunks.append(chunk)
+                return response, b"".join(chunks)
+
+    def fetch(self, url: str, *, html: bool = True, etag: str | None = None,
+              last_modified: str | None = None) -> FetchedPage:
+        """Return the page at `url`, following the whole policy; never raises.
+
+        `html=True` is an article page (robots.txt, HTML types only, decoded to text);
+        `html=False` is a feed document (raw bytes for feedparser; conditional GET with
+        `etag` / `last_modified`, a 304 comes back as status 304 with no error).
+        """
+        headers = {"Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5" if html else
+                   "application/rss+xml,application/atom+xml,application/rdf+xml,"
+                   "application/xml;q=0.9,text/xml;q=0.9,*/*;q=0.5"}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        current, hops, attempt = url, 0, 0
+        status: int | None = None
+
+        def failed(error: str, transient: bool) -> FetchedPage:
+            return FetchedPage(url, current, status, error=error, transient=transient,
+                               attempts=attempt)
+
+        while True:
+            attempt += 1
+            try:
+                check_address(current, self.policy.allow_private)
+                if html and self.policy.respect_robots and not self.allowed(current):
+                    return failed("robots.txt disallows fetching this page", False)
+                response, body = self._request(current, headers)
+            except Refused as exc:
+                return failed(f"refused: {exc}", False)
+            except Oversize as exc:
+                return failed(f"too large: {exc}", False)
+            except (httpx.TimeoutException, httpx.TransportError) as exc:
+                reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+                if attempt > self.policy.retries:
+                    return failed(f"{reason} (after {attempt} attempts)", True)
+                time.sleep(backoff_s(self.policy, attempt))
+                continue
+            status = response.status_code
+            host = urlsplit(current).netloc.lower()
+            if status in REDIRECTS and response.headers.get("location"):
+                hops += 1
+                if hops > self.policy.max_redirects:
+                    return failed(f"more than {self.policy.max_redirects} redirects", False)
+                current = urljoin(current, response.headers["location"])
+                attempt -= 1  # a redirect is not a failed attempt
+                continue
+            if status in TRANSIENT_STATUSES:
+                wait = retry_after_s(response.headers.get("retry-after"))
+                if wait is not None:
+                    self.gate.hold_off(host, min(wait, self.policy.max_retry_after_s))
+                if attempt > self.policy.retries or (wait or 0) > self.policy.max_retry_after_s:
+                    return failed(f"HTTP {status} (after {attempt} attempts)", True)
+                if wait is None:
+                    time.sleep(backoff_s(self.policy, attempt))
+                continue
+            if status == 304 and not html:
+                return FetchedPage(url, current, status, etag=etag, last_modified=last_modified,
+                                   attempts=attempt)
+            if status != 200:
+                return failed(f"HTTP {status}", False)
+            content_type = response.headers.get("content-type", "")
+            validators = {"etag": response.headers.get("etag"),
+                          "last_modified": response.headers.get("last-modified")}
+            if not html:
+                return FetchedPage(url, current, status, body=body, content_type=content_type,
+                                   attempts=attempt, **validators)
+            mime = content_type.split(";")[0].strip().lower()
+            if mime and mime not in HTML_TYPES:
+                return failed(f"not an HTML page ({mime})", False)
+            return FetchedPage(url, current, status, text=decode_html(body, content_type),
+                               content_type=content_type, attempts=attempt, **validators)
+
+    def fetch_many(self, urls: Iterable[str], *, html: bool = True) -> Iterator[FetchedPage]:
+        """Yield the pages of `urls` in order, fetched concurrently within the policy.
+
+        Requests are submitted round-robin over hosts, so the workers are not all queued
+        behind one slow or rate-limited site while the others wait.
+        """
+        urls = list(urls)
+        by_host: dict[str, list[int]] = {}
+        for i, url in enumerate(urls):
+            by_host.setdefault(urlsplit(url).netloc.lower(), []).append(i)
+        order = [i for round_ in zip_longest(*by_host.values()) for i in round_ if i is not None]
+        with ThreadPoolExecutor(max_workers=self.policy.concurrency,
+                                thread_name_prefix="fetch") as pool:
+            futures = {i: pool.submit(self.fetch, urls[i], html=html) for i in order}
+            for i in range(len(urls)):
+                yield futures[i].result()

@@ -1,0 +1,201 @@
+"""Feed tasks: poll the enabled feeds, pick the new entries, fetch their pages in batches.
+
+Every task works on a batch (all feeds, or a batch of entries) and fetches concurrently
+inside it, within the per-host limits of extractors.fetch; never one task per article.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from extractors.feeds import FeedSpec, entry_document, load_feed_list, parse_feed
+from extractors.fetch import Fetcher, FetchPolicy
+from extractors.pipeline import MIN_WORDS, BatchResult, process_batch
+from extractors.records import FeedEntry, Failure, SourceDocument
+from extractors.actors import Gazetteer
+from extractors.taxonomy import Taxonomy
+
+from . import settings
+
+
+@dataclass
+class FeedPoll:
+    """What polling one feed gave: its new validators, status and entries (or an error)."""
+
+    name: str
+    url: str
+    ok: bool
+    status: str  # '200', '304', '404', … or an error word
+    etag: str | None = None
+    last_modified: str | None = None
+    error: str | None = None
+    http_status: int | None = None
+    transient: bool = False
+    entries: list[FeedEntry] = field(default_factory=list)
+    new_entries: int = 0
+
+
+def fetch_policy() -> FetchPolicy:
+    """Return the fetch policy from the settings."""
+    return FetchPolicy(
+        user_agent=str(settings.get("user_agent")),
+        connect_timeout_s=float(settings.get("connect_timeout_s")),
+        read_timeout_s=float(settings.get("read_timeout_s")),
+        total_timeout_s=float(settings.get("total_timeout_s")),
+        retries=int(settings.get("fetch_retries")),
+        backoff_s=float(settings.get("fetch_backoff_s")),
+        max_bytes=int(settings.get("max_page_bytes")),
+        max_redirects=int(settings.get("max_redirects")),
+        concurrency=int(settings.get("fetch_concurrency")),
+        per_host=int(settings.get("per_host_concurrency")),
+        delay_s=float(settings.get("host_delay_s")),
+        respect_robots=bool(int(settings.get("respect_robots"))),
+        allow_private=bool(int(settings.get("allow_private_addresses"))),
+    )
+
+
+def read_feed_list(path: str | None) -> list[FeedSpec]:
+    """Return the enabled feeds of `path` (default: the `feeds` setting).
+
+    A missing default list means no feeds; a missing list that was asked for is an error.
+    """
+    explicit = path is not None
+    path = Path(path or settings.get("feeds"))
+    if not path.is_file():
+        if explicit:
+            raise FileNotFoundError(f"feed list {path} not found (--feeds / MEDIAWATCH_FEEDS)")
+        return []
+    return [f for f in load_feed_list(path) if f.enabled]
+
+
+def poll_one(fetcher: Fetcher, feed: FeedSpec, validators: tuple | None) -> FeedPoll:
+    """Fetch one feed with a conditional GET and parse its entries."""
+    etag, modified = validators or (None, None)
+    page = fetcher.fetch(feed.url, html=False, etag=etag, last_modified=modified)
+    status = str(page.status) if page.status else "error"
+    if not page.ok:
+        return FeedPoll(feed.name, feed.url, False, status, error=page.error,
+                        http_status=page.status, transient=page.transient)
+    if page.status == 304:
+        return FeedPoll(feed.name, feed.url, True, status, etag, modified)
+    try:
+        entries = parse_feed(page.body, feed, page.final_url)
+    except ValueError as exc:
+        return FeedPoll(feed.name, feed.url, False, "invalid", error=str(exc),
+                        http_status=page.status)
+    return FeedPoll(feed.name, feed.url, True, status, page.etag, page.last_modified,
+                    entries=entries)
+
+
+@task(name="poll-feeds", cache_policy=NO_CACHE)
+def poll_feeds(feeds: list[FeedSpec], validators: dict[str, tuple],
+               policy: FetchPolicy) -> list[FeedPoll]:
+    """Poll every feed concurrently (conditional GETs); one result per feed, in order."""
+    with Fetcher(policy) as fetcher, ThreadPoolExecutor(policy.concurrency) as pool:
+        return list(pool.map(lambda f: poll_one(fetcher, f, validators.get(f.name)), feeds))
+
+
+def retry_entry(feed: str, url: str) -> FeedEntry:
+    """Return an entry to fetch again from what its failure recorded (feed and URL)."""
+    return FeedEntry(feed=feed, guid=url, url=url)
+
+
+def entry_location(entry: FeedEntry) -> str:
+    """Return where an entry's failures are recorded (its canonical URL, else its GUID)."""
+    return entry.url or f"guid:{entry.feed}:{entry.guid}"
+
+
+@task(name="fetch-pages", cache_policy=NO_CACHE)
+def fetch_pages(entries: list[FeedEntry],
+                policy: FetchPolicy) -> tuple[list[SourceDocument], list[Failure]]:
+    """Fetch a batch of entries' pages concurrently; return documents and fetch failures.
+
+    An entry whose page cannot be fetched still becomes a document when the feed itself
+    carries enough text (content:encoded); otherwise it is a Failure.
+    """
+    docs, failures = [], []
+    with_url = [e for e in entries if e.url]
+    for entry in entries:
+        if not entry.url:
+            docs.append(entry_document(entry, None, None))
+    with Fetcher(policy) as fetcher:
+        pages = fetcher.fetch_many((e.url for e in with_url), html=True)
+        for entry, page in zip(with_url, pages):
+            if page.ok:
+                docs.append(entry_document(entry, page.text, page.final_url))
+            elif len((entry.content or "").split()) >= MIN_WORDS:
+                docs.append(entry_document(entry, None, None))
+            else:
+                failures.append(Failure(entry_location(entry), entry.feed, "fetch", page.error,
+                                        http_status=page.status, transient=page.transient,
+                                        feed=entry.feed))
+    return docs, failures
+
+
+# -- extraction in a process pool -----------------------------------------------------------
+_POOL: ProcessPoolExecutor | None = None
+
+
+def extract_workers() -> int:
+    """Return the number of extraction processes (the `extract_workers` setting, 0 = CPUs)."""
+    return int(settings.get("extract_workers")) or os.cpu_count() or 1
+
+
+def process_parallel(docs: list[SourceDocument], taxonomy: Taxonomy,
+                     gazetteer: Gazetteer | None = None) -> BatchResult:
+    """Return process_batch over `docs`, split over a process pool when there is HTML to parse.
+
+    Extraction is CPU-bound (lxml); a small batch or a one-CPU setting runs in-process,
+    which also avoids starting processes for a handful of seed files.
+    """
+    global _POOL
+    workers = extract_workers()
+    html_docs = sum(1 for d in docs if d.html)
+    if workers < 2 or html_docs < 4 * workers:
+        return process_batch(docs, taxonomy, gazetteer)
+    if _POOL is None:
+        # spawn, not fork: the flow runs threads (Prefect, httpx) that fork would copy mid-lock
+        _POOL = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    size = -(-len(docs) // workers)
+    chunks = [docs[i : i + size] for i in range(0, len(docs), size)]
+    result = BatchResult()
+    for part in _POOL.map(process_batch, chunks, [taxonomy] * len(chunks),
+                          [gazetteer] * len(chunks)):
+        result.articles += part.articles
+        result.tags += part.tags
+        result.failures += part.failures
+        result.actors += part.actors
+    return result
+
+
+def shutdown_pool() -> None:
+    """Stop the extraction processes, if any were started."""
+    global _POOL
+    if _POOL is not None:
+        _POOL.shutdown()
+        _POOL = None
+
+
+def new_entry_batches(polls: list[FeedPoll], wanted: set[tuple[str, str]],
+                      batch_size: int) -> Iterator[list[FeedEntry]]:
+    """Yield the wanted entries of all polls in batches, each entry and each page once."""
+    batch, seen = [], set()
+    for poll in polls:
+        for entry in poll.entries:
+            ident = (entry.feed, entry.guid)
+            if ident in wanted and ident not in seen and entry.url not in seen:
+                seen.update((ident, entry.url))
+                batch.append(entry)
+                if len(batch) >= batch_size:
+                    yield batch
+                    batch = []
+    if batch:
+        yield batch
