@@ -8,7 +8,7 @@ import importlib
 import sys
 
 MODULES = ["prefect", "feedparser", "trafilatura", "duckdb", "duckdb_extension_fts", "pyarrow",
-           "httpx", "ftfy", "numpy", "charset_normalizer", "lxml.html.clean", "pytest",
+           "httpx", "ftfy", "numpy", "jinja2", "charset_normalizer", "lxml.html.clean", "pytest",
            "extractors", "warehouse", "flows.cli"]
 
 broken = []
