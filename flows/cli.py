@@ -66,8 +66,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_digest(args: argparse.Namespace) -> int:
-    from .digest import digest_flow
+    from .digest import check_timezone, digest_flow
 
+    if args.timezone:
+        try:
+            check_timezone(args.timezone)
+        except ValueError as exc:
+            fail(f"--timezone: {exc}")
     if args.date and args.latest:
         fail("give --date or --latest, not both")
     if args.date:
