@@ -30,3 +30,8 @@ def clip(text: str | None, limit: int = EVIDENCE_MAX_CHARS) -> str:
 def signed(value: float) -> str:
     """Return a change like '+1.5', '-0.3' or '0'."""
     return "0" if value == 0 else f"{value:+g}"
+
+
+def plural(count: int, noun: str) -> str:
+    """Return '1 article', '2 articles'."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .digest import link_url
-from .render_common import ARROWS, clip, local_time, signed
+from .render_common import ARROWS, clip, local_time, plural, signed
 
 # CommonMark treats these as markup (emphasis, links, images, code, raw HTML, tables,
 # entities); a backslash before any ASCII punctuation makes it a literal character.
@@ -75,8 +75,8 @@ def render_markdown(data: dict) -> str:
         lines.append("")
     if actors["dyads"]:
         lines += ["### Pairs named together", ""]
-        lines += [f"- {md_text(d['actor_a'])} + {md_text(d['actor_b'])}: {d['articles']} articles"
-                  for d in actors["dyads"]]
+        lines += [f"- {md_text(d['actor_a'])} + {md_text(d['actor_b'])}: "
+                  f"{plural(d['articles'], 'article')}" for d in actors["dyads"]]
         lines.append("")
     if data["syndication"]:
         lines += ["## Syndicated stories", ""]
@@ -94,6 +94,7 @@ def render_markdown(data: dict) -> str:
                      f"row, last status {md_text(f['last_status'])}"
                      + (f" — {md_text(clip(f['last_error'], 160))}" if f["last_error"] else ""))
     for f in health["failures_by_source"]:
-        lines.append(f"- {md_text(f['source'])} ({md_text(f['stage'])}): {f['failures']} failures, "
+        lines.append(f"- {md_text(f['source'])} ({md_text(f['stage'])}): "
+                     f"{plural(f['failures'], 'failure')}, "
                      f"e.g. {md_text(clip(f['example_reason'], 160))}")
     return "\n".join(lines).rstrip("\n") + "\n"

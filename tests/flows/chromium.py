@@ -61,7 +61,8 @@ def png_pixels(png: Path) -> tuple[int, int, list[bytes]]:
     raw = zlib.decompress(b"".join(idat))
     stride, rows, prev = width * bpp, [], bytearray(width * bpp)
     for y in range(height):
-        kind, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        start = y * (stride + 1)
+        kind, line = raw[start], bytearray(raw[start + 1:start + 1 + stride])
         for i in range(stride):  # undo the row filter (PNG spec, section 9)
             left = line[i - bpp] if i >= bpp else 0
             up = prev[i]
@@ -75,7 +76,8 @@ def png_pixels(png: Path) -> tuple[int, int, list[bytes]]:
                 corner = prev[i - bpp] if i >= bpp else 0
                 p = left + up - corner
                 pa, pb, pc = abs(p - left), abs(p - up), abs(p - corner)
-                line[i] = (line[i] + (left if pa <= pb and pa <= pc else up if pb <= pc else corner)) & 0xFF
+                best = left if pa <= pb and pa <= pc else up if pb <= pc else corner
+                line[i] = (line[i] + best) & 0xFF
         rows.append(bytes(line))
         prev = line
     return width, height, rows

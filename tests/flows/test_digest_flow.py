@@ -103,7 +103,8 @@ def test_same_database_and_date_give_identical_files(ingested, tmp_path):
     digest_flow(day=DAY, out=str(tmp_path / "a"), db=str(ingested), timezone="Asia/Kolkata")
     digest_flow(day=DAY, out=str(tmp_path / "b"), db=str(ingested), timezone="Asia/Kolkata")
     for name in FILES:
-        assert (tmp_path / "a" / DAY / name).read_bytes() == (tmp_path / "b" / DAY / name).read_bytes()
+        first, second = (tmp_path / "a" / DAY / name), (tmp_path / "b" / DAY / name)
+        assert first.read_bytes() == second.read_bytes(), name
     assert "12:00" in (tmp_path / "a" / DAY / "digest.md").read_text()  # 06:30 UTC in Kolkata
 
 
@@ -114,7 +115,8 @@ def test_cli_digest_defaults_to_yesterday_and_says_when_empty(ingested, tmp_path
     out, err = capsys.readouterr()
     assert f"{yesterday.isoformat()}/digest.html" in out
     assert "no articles that day" in err
-    assert "No articles for this day" in (tmp_path / yesterday.isoformat() / "digest.md").read_text()
+    md = (tmp_path / yesterday.isoformat() / "digest.md").read_text()
+    assert "No articles for this day" in md
 
 
 def test_cli_digest_latest(ingested, tmp_path, capsys):

@@ -13,7 +13,8 @@ from warehouse.export import render_csv, write_digest_files
 from warehouse.render_html import render_html
 from warehouse.render_md import md_link, md_text, render_markdown
 
-HOSTILE = "<script>alert(1)</script> [win](javascript:alert(2)) **bold** <img src=x onerror=alert(3)>"
+HOSTILE = ("<script>alert(1)</script> [win](javascript:alert(2)) **bold** "
+           "<img src=x onerror=alert(3)>")
 
 
 class Tags(HTMLParser):
