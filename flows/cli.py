@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date
+from pathlib import Path
 
 from . import settings
 from .console import ERR, OUT, configure_logging, fail
@@ -75,12 +76,15 @@ def cmd_digest(args: argparse.Namespace) -> int:
             fail(f"--timezone: {exc}")
     if args.date and args.latest:
         fail("give --date or --latest, not both")
+    db = args.db or str(settings.get("db"))
+    if not Path(db).is_file():  # say so here, not in a failed flow run's traceback
+        fail(f"no warehouse at {db}: run `mediawatch ingest` first, or pass --db")
     if args.date:
         try:
             date.fromisoformat(args.date)
         except ValueError:
             fail(f"--date {args.date!r} is not a date: use YYYY-MM-DD")
-    result = digest_flow(day=args.date, out=args.out, db=args.db, latest=args.latest,
+    result = digest_flow(day=args.date, out=args.out, db=db, latest=args.latest,
                          timezone=args.timezone)
     totals = result["totals"]
     note = " (no articles that day)" if result["empty"] else ""

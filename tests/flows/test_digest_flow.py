@@ -115,6 +115,7 @@ def test_cli_digest_defaults_to_yesterday_and_says_when_empty(ingested, tmp_path
     out, err = capsys.readouterr()
     assert f"{yesterday.isoformat()}/digest.html" in out
     assert "no articles that day" in err
+    assert "Traceback" not in err and "ERROR" not in err
     md = (tmp_path / yesterday.isoformat() / "digest.md").read_text()
     assert "No articles for this day" in md
 
@@ -128,9 +129,11 @@ def test_cli_digest_latest(ingested, tmp_path, capsys):
     (["--date", "09/07/2024"], "is not a date"),
     (["--timezone", "Mars/Olympus"], "unknown timezone"),
     (["--date", DAY, "--latest"], "not both"),
+    (["--db", "/nonexistent/mediawatch.duckdb"], "no warehouse at /nonexistent"),
 ])
 def test_cli_digest_rejects_bad_options(ingested, tmp_path, capsys, argv, message):
     with pytest.raises(SystemExit) as exit_info:
         main(["digest", "--out", str(tmp_path), "--db", str(ingested), *argv])
     assert exit_info.value.code == 1
-    assert message in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err

@@ -1,8 +1,9 @@
 -- Every article of the day (syndicated copies included) for articles.csv.
 with tags as (
-    select article_id, string_agg(theme, ';' order by theme) as themes
-    from article_themes
-    group by article_id
+    select t.article_id, string_agg(t.theme, ';' order by t.theme) as themes
+    from article_themes t
+    semi join (select article_id from articles where day = $day) d using (article_id)
+    group by t.article_id
 )
 select
     a.article_id, a.day, a.published_at, a.source, a.title, a.url,
