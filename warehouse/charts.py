@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 BAR_ROW_PX = 26
-BAR_LABEL_PX = 165
+BAR_LABEL_PX = 180
 BAR_VALUE_PX = 30
 
 

@@ -17,7 +17,7 @@ from .render_common import ARROWS, clip, local_time, plural, signed
 
 TEMPLATES = Path(__file__).with_name("templates")
 # Small enough that its 13px labels stay legible when a phone scales the chart down.
-BAR_WIDTH = 420
+BAR_WIDTH = 440
 
 
 @cache
