@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from . import settings
@@ -32,9 +32,11 @@ def build_parser() -> argparse.ArgumentParser:
     add_db(p)
 
     p = verbs.add_parser("digest", help="write the daily digest")
-    p.add_argument("--date", help="day to digest, YYYY-MM-DD (default yesterday)")
+    p.add_argument("--date", help="day to digest, YYYY-MM-DD (default yesterday in --timezone)")
     p.add_argument("--latest", action="store_true", help="digest the latest day that has articles")
-    p.add_argument("--out", help="exports folder (default exports/)")
+    p.add_argument("--out", help="exports folder (default exports/); files go to OUT/YYYY-MM-DD/")
+    p.add_argument("--timezone", help=f"IANA timezone of 'yesterday' and of times shown "
+                   f"(default {settings.get('timezone')}; env MEDIAWATCH_TIMEZONE)")
     add_db(p)
 
     p = verbs.add_parser("themes", help="print the taxonomy in force")
@@ -87,18 +89,29 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_digest(args: argparse.Namespace) -> int:
-    from .digest import digest_flow
+    from .digest import check_timezone, digest_flow
 
-    day = args.date or (None if args.latest else (date.today() - timedelta(days=1)).isoformat())
-    if day:
+    if args.timezone:
         try:
-            date.fromisoformat(day)
+            check_timezone(args.timezone)
+        except ValueError as exc:
+            fail(f"--timezone: {exc}")
+    if args.date and args.latest:
+        fail("give --date or --latest, not both")
+    db = args.db or str(settings.get("db"))
+    if not Path(db).is_file():  # say so here, not in a failed flow run's traceback
+        fail(f"no warehouse at {db}: run `mediawatch ingest` first, or pass --db")
+    if args.date:
+        try:
+            date.fromisoformat(args.date)
         except ValueError:
-            fail(f"--date {day!r} is not a date: use YYYY-MM-DD")
-    result = digest_flow(day=day, out=args.out, db=args.db, latest=args.latest)
+            fail(f"--date {args.date!r} is not a date: use YYYY-MM-DD")
+    result = digest_flow(day=args.date, out=args.out, db=db, latest=args.latest,
+                         timezone=args.timezone)
     totals = result["totals"]
+    note = " (no articles that day)" if result["empty"] else ""
     ERR.print(f"[bold]digest[/] {result['date']}: {totals['articles']} articles, "
-              f"{totals['sources']} sources")
+              f"{totals['sources']} sources, {totals['failures']} failures{note}")
     for path in result["files"]:
         OUT.print(path)
     return 0

@@ -8,7 +8,7 @@ import importlib
 import sys
 
 MODULES = ["prefect", "feedparser", "trafilatura", "duckdb", "duckdb_extension_fts", "pyarrow",
-           "simplemma", "ahocorasick", "vaderSentiment.vaderSentiment",
+           "simplemma", "ahocorasick", "vaderSentiment.vaderSentiment", "jinja2",
            "httpx", "courlan", "ftfy", "numpy", "charset_normalizer", "lxml.html.clean", "pytest",
            "extractors", "warehouse", "flows.cli"]
 
