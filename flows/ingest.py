@@ -20,6 +20,7 @@ from extractors.taxonomy import Taxonomy, load_taxonomy
 from warehouse.db import open_warehouse
 from warehouse.load import LoadCounts, load_batch
 from warehouse.runs import finish_run, start_run
+from warehouse.search import IndexState, refresh_index
 
 from . import settings
 from .console import progress
@@ -75,6 +76,13 @@ def load(db: str, result: BatchResult, lock_wait_s: float) -> LoadCounts:
         return load_batch(con, result.articles, result.tags, result.failures, now_utc())
 
 
+@task(name="refresh-search-index", cache_policy=NO_CACHE)
+def refresh_search(db: str, lock_wait_s: float) -> IndexState:
+    """Rebuild the full-text index if this ingest changed any article (one write lock)."""
+    with open_warehouse(db, wait_s=lock_wait_s) as con:
+        return refresh_index(con, now_utc())
+
+
 def record_run(db: str, run_id: str, started: datetime, parameters: dict) -> None:
     with open_warehouse(db, wait_s=float(settings.get("lock_wait_s"))) as con:
         start_run(con, run_id, "ingest", started, parameters)
@@ -108,6 +116,7 @@ def ingest_flow(
                 result = extract_and_tag(docs, upstream, tax)
                 summary.add(load(db, result, lock_wait_s), result)
                 advance(len(batch))
+        refresh_search(db, lock_wait_s)
     except BaseException as exc:
         with open_warehouse(db, wait_s=lock_wait_s) as con:
             finish_run(con, run_id, now_utc(), "failed", asdict(summary), f"{type(exc).__name__}: {exc}")
