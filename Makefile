@@ -34,6 +34,7 @@ test: setup-test
 
 bench: setup-test
 	$(BIN)/python benchmarks/extraction.py
+	$(BIN)/python benchmarks/warehouse.py
 
 clean:
 	rm -rf $(VENV) data exports

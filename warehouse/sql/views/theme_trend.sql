@@ -14,14 +14,18 @@ calendar as (
     select cast(d as date) as day
     from bounds, generate_series(first_day, last_day, interval 1 day) as g(d)
 ),
+-- theme_daily is the costly part (a join of every tag with its article): compute it once.
+daily as materialized (
+    select day, theme, articles from theme_daily
+),
 themes as (
-    select distinct theme from theme_daily
+    select distinct theme from daily
 ),
 dense as (
     select c.day, t.theme, coalesce(d.articles, 0) as articles
     from calendar c
     cross join themes t
-    left join theme_daily d on d.day = c.day and d.theme = t.theme
+    left join daily d on d.day = c.day and d.theme = t.theme
 ),
 windowed as (
     select
