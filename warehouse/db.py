@@ -41,10 +41,15 @@ def migrations() -> list[tuple[int, str, str]]:
         if not match:
             raise ValueError(f"migration file {path.name} is not named NNN_description.sql")
         found.append((int(match.group(1)), path.name, path.read_text(encoding="utf-8")))
+    numbers = [version for version, _, _ in found]
+    if len(set(numbers)) != len(numbers):
+        # Two branches picked the same number: renumber one before it ships.
+        clashes = sorted(name for version, name, _ in found if numbers.count(version) > 1)
+        raise ValueError(f"migrations share a number: {', '.join(clashes)}")
     return found
 
 
-class SchemaTooNew(RuntimeError):
+class SchemaTooNew(ValueError):
     """The database was migrated by a newer mediawatch than this one."""
 
 

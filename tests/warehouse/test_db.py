@@ -85,3 +85,23 @@ def test_schema_newer_than_this_code_is_refused(db_path):
         con.execute("insert into schema_version values (999, '999_future.sql', now()::timestamp)")
     with pytest.raises(db.SchemaTooNew, match="upgrade mediawatch"):
         db.connect(db_path)
+
+
+def test_a_migration_numbered_below_the_newest_is_still_applied(db_path, monkeypatch):
+    with db.open_warehouse(db_path):
+        pass  # at 001 and 004: a branch's 002 merged afterwards must still run
+    shipped = db.migrations()
+    late = (2, "002_late.sql", "create table late_table (a int);")
+    monkeypatch.setattr(db, "migrations", lambda: sorted([*shipped, late]))
+    with db.open_warehouse(db_path) as con:
+        versions = [r[0] for r in con.execute("select version from schema_version order by 1").fetchall()]
+        con.execute("select * from late_table").fetchall()
+    assert versions == sorted(v for v, _, _ in [*shipped, late])
+
+
+def test_two_migrations_with_one_number_are_refused(tmp_path, monkeypatch):
+    for name in ("001_a.sql", "001_b.sql"):
+        (tmp_path / name).write_text("select 1;")
+    monkeypatch.setattr(db, "MIGRATIONS_DIR", tmp_path)
+    with pytest.raises(ValueError, match="001_a.sql, 001_b.sql"):
+        db.migrations()
