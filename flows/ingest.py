@@ -20,7 +20,7 @@ from extractors.taxonomy import Taxonomy, load_taxonomy
 from warehouse.db import open_warehouse
 from warehouse.load import LoadCounts, load_batch
 from warehouse.runs import finish_run, start_run
-from warehouse.search import IndexState, refresh_index
+from warehouse.search import IndexState, refresh_search_index
 
 from . import settings
 from .console import progress
@@ -78,9 +78,8 @@ def load(db: str, result: BatchResult, lock_wait_s: float) -> LoadCounts:
 
 @task(name="refresh-search-index", cache_policy=NO_CACHE)
 def refresh_search(db: str, lock_wait_s: float) -> IndexState:
-    """Rebuild the full-text index if this ingest changed any article (one write lock)."""
-    with open_warehouse(db, wait_s=lock_wait_s) as con:
-        return refresh_index(con, now_utc())
+    """Rebuild the full-text index if this ingest changed any article (locked only to swap)."""
+    return refresh_search_index(db, now_utc(), lock_wait_s)
 
 
 def record_run(db: str, run_id: str, started: datetime, parameters: dict) -> None:

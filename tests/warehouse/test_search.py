@@ -7,7 +7,7 @@ import pytest
 from tests.warehouse.test_load import Row, Tag
 from warehouse.db import open_warehouse
 from warehouse.load import load_batch
-from warehouse.search import refresh_index, search, snippet
+from warehouse.search import refresh_index, refresh_search_index, search, snippet
 
 T0 = datetime(2024, 7, 2, 6)
 ROWS = [
@@ -74,3 +74,26 @@ def test_snippet_centres_on_the_first_match_by_stem():
     cut = snippet(text, "sanctions", width=80)
     assert "sanctioned" in cut and cut.startswith("…") and cut.endswith("…")
     assert snippet("short text", "absent") == "short text"
+
+
+def test_side_built_index_ranks_like_an_in_place_one(con, db_path):
+    load_batch(con, [Row("e", "ke", "Zircon hypersonic missile test near the crude oil terminal.",
+                         "h5", title="Zircon")], [], [], datetime(2024, 7, 3))
+    con.close()
+    state = refresh_search_index(db_path, datetime(2024, 7, 3), wait_s=5)
+    assert state.rebuilt and state.articles == 5 and state.locked_s <= state.build_s
+    with open_warehouse(db_path) as con:
+        side_built = [(h.article_id, round(h.score, 9)) for h in search(con, "crude oil zircon")]
+        refresh_index(con, datetime(2024, 7, 3), force=True)
+        in_place = [(h.article_id, round(h.score, 9)) for h in search(con, "crude oil zircon")]
+    assert side_built == in_place and side_built[0][0] == "e"
+    assert refresh_search_index(db_path, datetime(2024, 7, 4), wait_s=5).rebuilt is False
+
+
+def test_first_index_of_a_warehouse_is_built_in_place(db_path):
+    with open_warehouse(db_path) as con:
+        load_batch(con, ROWS, TAGS, [], T0)
+    state = refresh_search_index(db_path, T0, wait_s=5)
+    assert state.rebuilt and state.articles == 4
+    with open_warehouse(db_path, read_only=True) as con:
+        assert [h.article_id for h in search(con, "Rosoboronexport")] == ["a"]
