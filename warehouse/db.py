@@ -61,11 +61,11 @@ def fts_extension_path() -> Path:
     import duckdb_extension_fts
 
     version = duckdb.__version__
-    path = Path(duckdb_extension_fts.__file__).parent / "extensions" / f"v{version}" / "fts.duckdb_extension"
+    path = (Path(duckdb_extension_fts.__file__).parent / "extensions" / f"v{version}"
+            / "fts.duckdb_extension")
     if not path.exists():
-        raise FileNotFoundError(
-            f"no FTS extension for DuckDB {version} at {path}: install duckdb-extension-fts=={version}"
-        )
+        raise FileNotFoundError(f"no FTS extension for DuckDB {version} at {path}: "
+                                f"install duckdb-extension-fts=={version}")
     return path
 
 

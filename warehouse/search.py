@@ -86,7 +86,9 @@ def refresh_index(con: duckdb.DuckDBPyConnection, now: datetime, force: bool = F
     return IndexState(True, articles, build_s, now)
 
 
-def _build_side_index(db: Path, side_path: Path, wait_s: float) -> tuple[duckdb.DuckDBPyConnection, int, int]:
+def _build_side_index(
+    db: Path, side_path: Path, wait_s: float
+) -> tuple[duckdb.DuckDBPyConnection, int, int]:
     """Copy the articles' ids, titles and texts into a side database and index them there.
 
     Returns the side connection and the (articles, fingerprint) it was built from. The
@@ -94,18 +96,20 @@ def _build_side_index(db: Path, side_path: Path, wait_s: float) -> tuple[duckdb.
     """
     side = duckdb.connect(str(side_path))
     load_fts(side)
-    side.execute("create table articles (article_id varchar primary key, title varchar, text varchar)")
+    side.execute("create table articles (article_id varchar primary key, title varchar,"
+                 " text varchar)")
     source = connect(db, read_only=True, wait_s=wait_s)
     try:
         articles, fingerprint = source.execute(sql("search/fingerprint")).fetchone()
-        reader = source.execute("select article_id, title, text from articles").to_arrow_reader(50_000)
-        for batch in reader:
+        rows = source.execute("select article_id, title, text from articles")
+        for batch in rows.to_arrow_reader(50_000):
             side.register("article_batch", batch)
             side.execute("insert into articles select * from article_batch")
             side.unregister("article_batch")
     finally:
         source.close()
-    side.execute("pragma create_fts_index('articles', 'article_id', 'title', 'text', overwrite = 1)")
+    side.execute(
+        "pragma create_fts_index('articles', 'article_id', 'title', 'text', overwrite = 1)")
     return side, articles, fingerprint
 
 
@@ -121,7 +125,8 @@ def refresh_search_index(db: Path | str, now: datetime, wait_s: float = 30.0) ->
     with open_warehouse(db, wait_s=wait_s) as con:  # a writable open also applies migrations
         current = con.execute(sql("search/fingerprint")).fetchone()[1]
         stored = con.execute(
-            "select fingerprint, articles, build_s, built_at from search_index where name = 'articles'"
+            "select fingerprint, articles, build_s, built_at from search_index"
+            " where name = 'articles'"
         ).fetchone()
         exists = index_exists(con)
         if exists and stored and stored[0] == current:
@@ -144,7 +149,8 @@ def refresh_search_index(db: Path | str, now: datetime, wait_s: float = 30.0) ->
                 with transaction(con):
                     for table in tables:
                         # Table names come from the FTS extension's own catalog, not from users.
-                        rows = side.execute(f"select * from {INDEX_SCHEMA}.{table}").to_arrow_table()
+                        rows = side.execute(
+                            f"select * from {INDEX_SCHEMA}.{table}").to_arrow_table()
                         con.register("index_rows", rows)
                         con.execute(f"delete from {INDEX_SCHEMA}.{table}")
                         con.execute(f"insert into {INDEX_SCHEMA}.{table} select * from index_rows")
