@@ -40,6 +40,7 @@ test: setup-test chromium
 bench: setup-test
 	$(BIN)/python benchmarks/extraction.py
 	$(BIN)/python benchmarks/tagging.py
+	$(BIN)/python benchmarks/warehouse.py
 
 clean:
 	rm -rf $(VENV) data exports

@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT))
 
 from warehouse.db import connect  # noqa: E402
 from warehouse.digest import digest_articles, digest_data  # noqa: E402
-from warehouse.export import write_digest_files  # noqa: E402
+from warehouse.digest_export import write_digest_files  # noqa: E402
 
 THEMES = ["defense", "energy", "western_pressure", "trade", "diplomacy", "ukraine_war",
           "security_architecture", "technology"]

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from . import settings
+from .analyst import add_export_parser, add_search_parser, cmd_export, cmd_search, cmd_shell
 from .console import ERR, OUT, configure_logging, fail
 
 
@@ -58,10 +59,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", help="score the tags stored in this warehouse (gold ingested as "
                    "a .jsonl seed) instead of tagging the gold records in memory")
 
-    p = verbs.add_parser("sql", help="run read-only SQL against the warehouse")
-    p.add_argument("query", help="the SQL query")
-    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p = verbs.add_parser("sql", help="run read-only SQL against the warehouse "
+                         "(no query: an interactive DuckDB shell)")
+    p.add_argument("query", nargs="?", help="the SQL query (omit it for the shell)")
+    p.add_argument("--format", choices=["table", "csv", "json", "markdown"], default="table")
     add_db(p)
+
+    add_search_parser(verbs, add_db)
+    add_export_parser(verbs, add_db)
     return parser
 
 
@@ -202,14 +207,17 @@ def cmd_sql(args: argparse.Namespace) -> int:
     from warehouse.db import open_warehouse
     from warehouse.query import format_result
 
-    with open_warehouse(args.db or settings.get("db"), read_only=True) as con:
+    if args.query is None:
+        return cmd_shell(args)
+    with open_warehouse(args.db or settings.get("db"), read_only=True,
+                        wait_s=float(settings.get("lock_wait_s"))) as con:
         cursor = con.execute(args.query)
         OUT.print(format_result(cursor, args.format), markup=False, end="")
     return 0
 
 
 COMMANDS = {"ingest": cmd_ingest, "digest": cmd_digest, "themes": cmd_themes, "sql": cmd_sql,
-            "retag": cmd_retag, "eval": cmd_eval}
+            "retag": cmd_retag, "eval": cmd_eval, "search": cmd_search, "export": cmd_export}
 
 
 def main(argv: list[str] | None = None) -> int:

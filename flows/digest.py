@@ -11,7 +11,7 @@ from prefect.cache_policies import NO_CACHE
 
 from warehouse.db import open_warehouse
 from warehouse.digest import digest_articles, digest_data, latest_day
-from warehouse.export import write_digest_files
+from warehouse.digest_export import write_digest_files
 
 from . import settings
 

@@ -24,6 +24,7 @@ from warehouse.db import open_warehouse
 from warehouse.feeds import entries_to_fetch, feed_validators, pending_retries, record_polls
 from warehouse.load import LoadCounts, load_batch, near_candidates
 from warehouse.runs import finish_run, start_run
+from warehouse.search import IndexState, refresh_search_index
 
 from . import settings
 from .console import ERR, progress
@@ -151,6 +152,12 @@ class BatchPipeline:
         self.summary.add(counts, result, stage_s)
 
 
+@task(name="refresh-search-index", cache_policy=NO_CACHE)
+def refresh_search(db: str, lock_wait_s: float) -> IndexState:
+    """Rebuild the full-text index if this ingest changed any article (locked only to swap)."""
+    return refresh_search_index(db, now_utc(), lock_wait_s)
+
+
 def record_run(db: str, run_id: str, started: datetime, parameters: dict) -> None:
     with open_warehouse(db, wait_s=float(settings.get("lock_wait_s"))) as con:
         start_run(con, run_id, "ingest", started, parameters)
@@ -242,6 +249,7 @@ def ingest_flow(
                 advance(len(batch))
             pipeline.drain()
         ingest_feeds(read_feed_list(feeds), db, tax, batch_size, summary)
+        refresh_search(db, lock_wait_s)
     except BaseException as exc:
         with open_warehouse(db, wait_s=lock_wait_s) as con:
             finish_run(con, run_id, now_utc(), "failed", asdict(summary), f"{type(exc).__name__}: {exc}")

@@ -1,59 +1,57 @@
-"""Writing a digest folder: digest.md, digest.html, digest.json and articles.csv."""
+"""Exports of a table, view or query to Parquet, CSV or JSON Lines files."""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
+import os
 from pathlib import Path
 
-from .digest import CSV_COLUMNS
-from .render_html import render_html
-from .render_md import render_markdown
+import duckdb
 
-# Spreadsheets run a cell starting with one of these as a formula (CSV injection);
-# a leading apostrophe makes them show it as text.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMATS = ("parquet", "csv", "json")
 
 
-def csv_cell(value: object) -> object:
-    """Return a CSV cell value, with text that would start a spreadsheet formula defused."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+def relation_names(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Return the names of the tables and views a user may export (main schema)."""
+    return [r[0] for r in con.execute(
+        "select table_name from information_schema.tables where table_schema = 'main' order by 1"
+    ).fetchall()]
 
 
-def render_json(data: dict) -> str:
-    """Return the digest as JSON (the schema of docs/digest.md), keys in a fixed order."""
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+def table_relation(con: duckdb.DuckDBPyConnection, table: str) -> duckdb.DuckDBPyRelation:
+    """Return the relation of table or view `table`; an unknown name raises ValueError."""
+    names = relation_names(con)
+    if table not in names:
+        raise ValueError(f"no table or view named {table!r}; there are: {', '.join(names)}")
+    # The name was checked against the catalog above: it is a name, not SQL.
+    return con.table(table)
 
 
-def render_csv(articles: list[dict]) -> str:
-    """Return the day's articles as CSV with a header row."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for row in articles:
-        writer.writerow([csv_cell(row[c]) for c in CSV_COLUMNS])
-    return buffer.getvalue()
+def export(relation: duckdb.DuckDBPyRelation, fmt: str, out: Path) -> int:
+    """Write `relation` to `out` as parquet, csv (header line) or json (one object per line).
 
-
-def write_digest_files(data: dict, articles: list[dict], out_dir: Path) -> list[Path]:
-    """Write the four digest files to `out_dir/<date>/`; return their paths."""
-    folder = Path(out_dir) / data["date"]
-    folder.mkdir(parents=True, exist_ok=True)
-    outputs = {
-        "digest.md": render_markdown(data),
-        "digest.html": render_html(data),
-        "digest.json": render_json(data),
-        "articles.csv": render_csv(articles),
-    }
-    paths = []
-    for name, text in outputs.items():
-        path = folder / name
-        # Write beside and rename, so a reader never sees half a file.
-        tmp = path.with_name(f".{name}.tmp")
-        tmp.write_text(text, encoding="utf-8", newline="")
-        tmp.replace(path)
-        paths.append(path)
-    return paths
+    The file appears complete or not at all (written beside it, then renamed).
+    Returns the number of rows written.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(f".{out.name}.partial")
+    rows = relation.aggregate("count(*)").fetchone()[0]
+    try:
+        if fmt == "parquet":
+            relation.write_parquet(str(partial))
+        elif fmt == "csv":
+            relation.write_csv(str(partial), header=True)
+        else:
+            # DuckDB renders each row as JSON (dates as ISO strings, lists as arrays).
+            with open(partial, "w", encoding="utf-8") as handle:
+                reader = relation.query("export_rows", "select to_json(export_rows)::varchar "
+                                        "from export_rows").fetchmany
+                while chunk := reader(10_000):
+                    handle.writelines(line + "\n" for (line,) in chunk)
+        os.replace(partial, out)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return rows

@@ -4,7 +4,7 @@ from datetime import date, datetime, timedelta
 
 from tests.warehouse.digest_db import DAY, add_article, build_warehouse
 from warehouse.digest import digest_articles, digest_data, latest_day
-from warehouse.export import render_json
+from warehouse.digest_export import render_json
 
 
 def test_totals_count_copies_sources_and_failures(db_path):
@@ -39,6 +39,9 @@ def test_each_theme_against_its_seven_day_mean(db_path):
 def test_spike_flag_comes_from_theme_trend(db_path):
     con = build_warehouse(db_path)
     spike_day = DAY + timedelta(days=1)
+    for back in range(2, 12):  # a quiet history first: theme_trend needs 7 earlier days
+        add_article(con, f"h{back}", DAY - timedelta(days=back), "Wire", f"Quiet {back}",
+                    themes={"energy": 1.0})
     for n in range(12):
         add_article(con, f"s{n}", spike_day, f"Outlet {n}", f"Spike {n}", themes={"energy": 1.0})
     view = dict(con.execute("select theme, is_spike from theme_trend where day = ?",

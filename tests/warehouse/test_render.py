@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 from tests.conftest import ROOT
 from tests.warehouse.digest_db import DAY, add_article, build_warehouse
 from warehouse.digest import digest_articles, digest_data
-from warehouse.export import render_csv, write_digest_files
+from warehouse.digest_export import render_csv, write_digest_files
 from warehouse.render_html import render_html
 from warehouse.render_md import md_link, md_text, render_markdown
 
