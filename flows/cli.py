@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date, timedelta
+from pathlib import Path
 
 from . import settings
 from .console import ERR, OUT, configure_logging, fail
@@ -46,10 +47,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from .ingest import ingest_flow
+    from prefect.exceptions import FailedRun
 
-    summary = ingest_flow(seeds=args.seeds, db=args.db, taxonomy=args.taxonomy,
-                          batch_size=args.batch_size)
+    from .ingest import ingest_flow
+    from .prefect_api import start_local_api
+
+    if args.seeds and not Path(args.seeds).is_dir():
+        fail(f"--seeds {args.seeds}: no such folder")
+    start_local_api()
+    try:
+        summary = ingest_flow(seeds=args.seeds, db=args.db, taxonomy=args.taxonomy,
+                              batch_size=args.batch_size)
+    except FailedRun as exc:  # the run could not run; the flow says why and what to do
+        fail(str(exc))
     db = args.db or settings.get("db")
     ERR.print(
         f"[bold]ingest[/] {summary['seen']} documents read: {summary['stored']} stored, "
@@ -65,6 +75,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def cmd_digest(args: argparse.Namespace) -> int:
     from .digest import digest_flow
+    from .prefect_api import start_local_api
 
     day = args.date or (None if args.latest else (date.today() - timedelta(days=1)).isoformat())
     if day:
@@ -72,6 +83,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
             date.fromisoformat(day)
         except ValueError:
             fail(f"--date {day!r} is not a date: use YYYY-MM-DD")
+    start_local_api()
     result = digest_flow(day=day, out=args.out, db=args.db, latest=args.latest)
     totals = result["totals"]
     ERR.print(f"[bold]digest[/] {result['date']}: {totals['articles']} articles, "

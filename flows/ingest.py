@@ -12,17 +12,19 @@ from pathlib import Path
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
+from prefect.states import Failed
 
 from extractors.pipeline import BatchResult, process_batch
 from extractors.records import Failure, SourceDocument
 from extractors.seeds import iter_seed_documents
 from extractors.taxonomy import Taxonomy, load_taxonomy
-from warehouse.db import open_warehouse
+from warehouse.db import WarehouseBusy, open_warehouse
 from warehouse.load import LoadCounts, load_batch
-from warehouse.runs import finish_run, start_run
+from warehouse.runs import close_abandoned_runs, finish_run, start_run
 
 from . import settings
-from .console import progress
+from .console import ERR, progress
+from .locking import IngestLocked, ingest_lock
 
 
 @dataclass
@@ -77,6 +79,7 @@ def load(db: str, result: BatchResult, lock_wait_s: float) -> LoadCounts:
 
 def record_run(db: str, run_id: str, started: datetime, parameters: dict) -> None:
     with open_warehouse(db, wait_s=float(settings.get("lock_wait_s"))) as con:
+        close_abandoned_runs(con, "ingest", started)  # we hold the ingest lock: they are dead
         start_run(con, run_id, "ingest", started, parameters)
 
 
@@ -87,9 +90,28 @@ def ingest_flow(
     taxonomy: str | None = None,
     batch_size: int | None = None,
 ) -> dict:
-    """Ingest the seed documents into the warehouse; returns the run's counts."""
-    seeds = seeds or str(settings.get("seeds"))
+    """Ingest the seed documents into the warehouse; returns the run's counts.
+
+    Holds the warehouse's ingest lock for the whole run (one ingest writer at a time). When
+    the run cannot start or cannot go on (lock timeout, warehouse not writable or busy), the
+    flow run ends Failed with a message saying what to do, without a traceback.
+    """
     db = db or str(settings.get("db"))
+    try:
+        with ingest_lock(db, float(settings.get("ingest_lock_wait_s")),
+                         on_wait=lambda message: ERR.print(f"[yellow]waiting:[/] {message}")):
+            return run_ingest(seeds, db, taxonomy, batch_size)
+    except (IngestLocked, WarehouseBusy) as exc:
+        return Failed(message=str(exc))
+    except OSError as exc:  # the lock file or the database file cannot be created
+        why = "is a file, not a folder" if isinstance(exc, FileExistsError) else exc.strerror
+        return Failed(message=f"cannot write the warehouse {db} ({exc.filename or db}: {why}). "
+                      "Pass --db (or set MEDIAWATCH_DB) to a file in a writable folder.")
+
+
+def run_ingest(seeds: str | None, db: str, taxonomy: str | None, batch_size: int | None) -> dict:
+    """The body of the ingest flow, run while holding the ingest lock."""
+    seeds = seeds or str(settings.get("seeds"))
     batch_size = int(batch_size or settings.get("batch_size"))
     lock_wait_s = float(settings.get("lock_wait_s"))
     run_id = str(flow_run.id or f"local-{time.time_ns()}")

@@ -29,6 +29,8 @@ SETTINGS = (
     Setting("batch_size", 500, "Articles per extraction/loading batch (one task run each)."),
     Setting("max_seed_file_bytes", 100_000_000, "Seed files larger than this are refused."),
     Setting("lock_wait_s", 30.0, "Seconds to wait for another process's write lock."),
+    Setting("ingest_lock_wait_s", 600.0,
+            "Seconds an ingest waits for another ingest of the same database before giving up."),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 
