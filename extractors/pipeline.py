@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -16,6 +17,14 @@ from .themes import tag_text
 
 LOGGER = logging.getLogger(__name__)
 MIN_WORDS = 3  # a headline with a one-line summary is an article; an empty page is not
+# Hiragana, Katakana, Han and Hangul: scripts written without spaces between words.
+CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def count_words(text: str) -> int:
+    """Return the words of `text`: space-separated tokens, each CJK character counting as one."""
+    cjk = len(CJK_CHAR.findall(text))
+    return len(CJK_CHAR.sub(" ", text).split()) + cjk if cjk else len(text.split())
 
 
 @dataclass
@@ -44,7 +53,7 @@ def build_article(doc: SourceDocument) -> Article | Failure:
                 published_at = None
     text = normalise_text(text or "")
     title = normalise_title(title) or normalise_title(text.split("\n", 1)[0])[:200]
-    word_count = len(text.split())
+    word_count = count_words(text)
     if word_count < MIN_WORDS:
         return Failure(doc.location, doc.source, "extract",
                        f"no article text found ({word_count} words)")
