@@ -127,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     from warehouse.db import WarehouseBusy
 
     try:
+        settings.check_all()  # a bad MEDIAWATCH_* value stops here, before any work
         return COMMANDS[args.verb](args)
     except (WarehouseBusy, FileNotFoundError, ValueError, duckdb.Error) as exc:
         fail(str(exc).strip())

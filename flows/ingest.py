@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
 
+import duckdb
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
@@ -103,6 +104,9 @@ def ingest_flow(
             return run_ingest(seeds, db, taxonomy, batch_size)
     except (IngestLocked, WarehouseBusy) as exc:
         return Failed(message=str(exc))
+    except duckdb.IOException as exc:  # not a DuckDB file, disk full, I/O error
+        return Failed(message=f"cannot use the warehouse {db}: {str(exc).removeprefix('IO Error: ')} "
+                      "Check the file and the disk, or pass --db (or set MEDIAWATCH_DB) to another file.")
     except OSError as exc:  # the lock file or the database file cannot be created
         why = "is a file, not a folder" if isinstance(exc, FileExistsError) else exc.strerror
         return Failed(message=f"cannot write the warehouse {db} ({exc.filename or db}: {why}). "

@@ -46,3 +46,9 @@ def get(name: str) -> str | int | float:
         return kind(raw)
     except ValueError as exc:
         raise ValueError(f"{setting.env}={raw!r} is not a valid {kind.__name__}") from exc
+
+
+def check_all() -> None:
+    """Raise ValueError naming the first MEDIAWATCH_* variable whose value is not valid."""
+    for setting in SETTINGS:
+        get(setting.name)

@@ -108,8 +108,9 @@ def connect(
             if not LOCK_ERROR.search(str(exc)) or time.monotonic() >= deadline:
                 if LOCK_ERROR.search(str(exc)):
                     raise WarehouseBusy(
-                        f"{path} is locked by another mediawatch process (an ingest still "
-                        f"running?); waited {wait_s:.0f} s. Try again when it finishes."
+                        f"{path} is locked by another process (a DuckDB client, a `mediawatch "
+                        f"sql` shell, a digest or an ingest?); waited {wait_s:.0f} s. Close it "
+                        "or try again when it finishes."
                     ) from exc
                 raise
             time.sleep(delay)
