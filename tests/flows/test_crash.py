@@ -22,6 +22,8 @@ def test_sigkill_mid_ingest_then_rerun_stores_every_article_once(tmp_path):
     lo, hi = after_kill["tags_per_article"]
     assert lo == hi > 0, "an article is stored without its tags"
     assert after_kill["runs"] == ["running"]
+    # the killed run's temporary Prefect server did not outlive it (its watchdog stopped it)
+    assert result["orphan_processes_after_kill"] == 0
 
     assert result["rerun_exit"] == 0, result["rerun_stderr"]
     assert "waiting" not in result["rerun_stderr"]  # the dead run's lock went with it
