@@ -168,13 +168,39 @@ def document_from_record(record: object, location: str) -> SourceDocument:
     )
 
 
-def read_jsonl(path: Path, location: str) -> Iterator[SourceDocument | Failure]:
+def too_big(size: int, limit: int) -> str:
+    """Return the reason a document of `size` bytes over `limit` is refused."""
+    return (f"document is {size / 1e6:.1f} MB, over the {limit / 1e6:g} MB limit for one "
+            "document (MEDIAWATCH_MAX_DOCUMENT_BYTES); an article is rarely over 1 MB: check "
+            "the file, or raise the limit")
+
+
+def iter_lines(handle, max_line_bytes: int) -> Iterator[tuple[bytes, int]]:
+    """Yield (line, its full length) of a binary file, lines cut at `max_line_bytes`.
+
+    Never holds more than `max_line_bytes` of one line in memory: the rest of an over-long
+    line is read in chunks and counted, not kept.
+    """
+    while raw := handle.readline(max_line_bytes + 1):
+        length = len(raw)
+        if length > max_line_bytes and not raw.endswith(b"\n"):
+            while (chunk := handle.readline(1 << 20)) and not chunk.endswith(b"\n"):
+                length += len(chunk)
+            length += len(chunk)
+        yield raw, length
+
+
+def read_jsonl(path: Path, location: str,
+               max_line_bytes: int = 5_000_000) -> Iterator[SourceDocument | Failure]:
     """Yield one document per valid line of a JSONL file, and a Failure per bad line."""
     with path.open("rb") as handle:
-        for lineno, raw in enumerate(handle, start=1):
+        for lineno, (raw, length) in enumerate(iter_lines(handle, max_line_bytes), start=1):
             if not raw.strip():
                 continue
             where = f"{location}:{lineno}"
+            if length > max_line_bytes:
+                yield Failure(where, DEFAULT_SOURCE, "seed", too_big(length, max_line_bytes))
+                continue
             try:
                 record = json.loads(jsonl_line_text(raw))
                 yield document_from_record(record, where)
@@ -205,7 +231,7 @@ def read_document_file(path: Path, location: str, suffix: str) -> SourceDocument
 
 
 def iter_seed_documents(
-    seeds_dir: Path, max_file_bytes: int = 100_000_000
+    seeds_dir: Path, max_file_bytes: int = 100_000_000, max_document_bytes: int = 5_000_000
 ) -> Iterator[SourceDocument | Failure]:
     """Yield every document under `seeds_dir` in a stable order, and a Failure per bad input.
 
@@ -231,7 +257,9 @@ def iter_seed_documents(
                               "limit (MEDIAWATCH_MAX_SEED_FILE_BYTES); split it into smaller files")
                 continue
             if suffix in JSONL_SUFFIXES:
-                yield from read_jsonl(path, location)
+                yield from read_jsonl(path, location, max_document_bytes)
+            elif size > max_document_bytes:
+                yield Failure(location, DEFAULT_SOURCE, "seed", too_big(size, max_document_bytes))
             else:
                 yield read_document_file(path, location, suffix)
         except (OSError, ValueError) as exc:

@@ -125,7 +125,8 @@ def run_ingest(seeds: str | None, db: str, taxonomy: str | None, batch_size: int
     summary = IngestSummary()
     try:
         tax = load_taxonomy(taxonomy or settings.get("taxonomy") or None)
-        items = iter_seed_documents(Path(seeds), int(settings.get("max_seed_file_bytes")))
+        items = iter_seed_documents(Path(seeds), int(settings.get("max_seed_file_bytes")),
+                                    int(settings.get("max_document_bytes")))
         with progress("ingesting seeds") as advance:
             for batch in batched(items, batch_size):
                 docs = [d for d in batch if isinstance(d, SourceDocument)]

@@ -28,6 +28,8 @@ SETTINGS = (
     Setting("timezone", "UTC", "Timezone of digest days and schedules (IANA name)."),
     Setting("batch_size", 500, "Articles per extraction/loading batch (one task run each)."),
     Setting("max_seed_file_bytes", 100_000_000, "Seed files larger than this are refused."),
+    Setting("max_document_bytes", 5_000_000,
+            "One document (a seed file or a JSONL line) larger than this is refused."),
     Setting("lock_wait_s", 30.0, "Seconds to wait for another process's write lock."),
     Setting("ingest_lock_wait_s", 600.0,
             "Seconds an ingest waits for another ingest of the same database before giving up."),

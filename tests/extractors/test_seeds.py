@@ -97,3 +97,15 @@ def test_cjk_text_has_words():
     assert count_words("インドとロシア") == 7
     assert count_words("India and Russia") == 3
     assert count_words("S-400 をインドへ") == 6
+
+
+def test_over_long_jsonl_line_is_refused_and_the_next_line_still_reads(tmp_path):
+    ok = json.dumps({"id": "a", "title": "Oil", "text": "India buys oil."})
+    long = json.dumps({"id": "b", "title": "Long", "text": "word " * 50_000})
+    write(tmp_path / "x.jsonl", "\n".join([ok, long, ok.replace('"a"', '"c"')]) + "\n")
+    write(tmp_path / "long.txt", "Title\n" + "word " * 50_000)
+    out = list(iter_seed_documents(tmp_path, max_document_bytes=10_000))
+    by_loc = {o.location: o for o in out}
+    assert [d.key for d in out if isinstance(d, SourceDocument)] == ["id:a", "id:c"]
+    assert "0.3 MB, over the 0.01 MB limit" in by_loc["x.jsonl:2"].reason
+    assert "MEDIAWATCH_MAX_DOCUMENT_BYTES" in by_loc["long.txt"].reason

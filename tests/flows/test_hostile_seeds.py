@@ -52,6 +52,10 @@ def make_hostile_seeds(root):
         + b" Truncated \xe2\x80")
     with (seeds / "huge.jsonl").open("wb") as handle:  # 200 MB, sparse: instant to make
         handle.truncate(200_000_000)
+    (seeds / "too_long.txt").write_text("Long\n" + "India and Russia. " * 400_000)  # 7 MB
+    (seeds / "long_line.jsonl").write_text(
+        json.dumps({"id": "long", "title": "Long", "text": "oil " * 2_000_000}) + "\n"
+        + good_line(5) + "\n")
     (seeds / "dangling.txt").symlink_to(root / "gone.txt")
     os.mkfifo(seeds / "pipe.txt")  # opening it would block the run forever
     return seeds
@@ -77,13 +81,15 @@ def test_hostile_seed_files_are_recorded_and_the_rest_loads(tmp_path, db_path, p
         "huge.jsonl": "over the 100 MB limit (MEDIAWATCH_MAX_SEED_FILE_BYTES)",
         "dangling.txt": "broken symbolic link",
         "pipe.txt": "named pipe (FIFO)",
+        "too_long.txt": "over the 5 MB limit for one document (MEDIAWATCH_MAX_DOCUMENT_BYTES)",
+        "long_line.jsonl:1": "over the 5 MB limit for one document",
     }
     for location, reason in expected_failures.items():
         assert reason in failures.get(location, ""), (location, failures.get(location))
     assert "iconv -f cp1251 -t utf-8" in failures["wire.jsonl:4"]  # says how to fix it
     assert summary["failures"] == len(failures) == len(expected_failures)
 
-    for key in ("id:g1", "id:g3", "id:g4", "seed:good.txt"):
+    for key in ("id:g1", "id:g3", "id:g4", "id:g5", "seed:good.txt"):
         assert key in articles, key
     assert articles["seed:cyrillic.txt"][0] == "Визит в Москву"
     assert JAPANESE in articles["seed:japanese.txt"][1]
