@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.flows import cli_process as cli  # noqa: E402 - after the path is set
+from tests.flows import cli_process as cli  # imported after the path is set
 
 TASK_DONE = "prefect.task_runs: Finished in state Completed()"
 

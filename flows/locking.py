@@ -83,8 +83,9 @@ def ingest_lock(
                 time.sleep(POLL_S)
         started = datetime.now(UTC).isoformat(timespec="seconds")
         record = {"pid": os.getpid(), "host": socket.gethostname(), "started_at": started}
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, json.dumps(record).encode(), 0)
+        data = json.dumps(record).encode()
+        os.pwrite(fd, data, 0)  # write, then cut: a reader never sees an empty file mid-way
+        os.ftruncate(fd, len(data))
         try:
             yield path
         finally:

@@ -39,8 +39,8 @@ def close_abandoned_runs(con: duckdb.DuckDBPyConnection, flow: str, now: datetim
     closed = con.execute(
         "update runs set status = 'crashed', finished_at = ?, error = coalesce(error, ?)"
         " where flow = ? and status = 'running' returning run_id",
-        [now, "the process ended before the run finished (killed or crashed); "
-              "rerunning is safe: committed batches are kept, the rest is loaded again",
+        [now, ("the process ended before the run finished (killed or crashed); "
+               "rerunning is safe: committed batches are kept, the rest is loaded again"),
          flow],
     ).fetchall()
     return len(closed)

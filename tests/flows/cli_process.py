@@ -36,7 +36,7 @@ def start(args: list[str], env: dict[str, str]) -> subprocess.Popen:
 def run(args: list[str], env: dict[str, str], timeout_s: float = 300) -> subprocess.CompletedProcess:
     """Run `mediawatch ARGS` to the end and return its exit code and output."""
     return subprocess.run([str(MEDIAWATCH), *args], env=env, capture_output=True, text=True,
-                          timeout=timeout_s)
+                          timeout=timeout_s, check=False)
 
 
 def write_jsonl(path: Path, n: int, start_at: int = 0) -> Path:

@@ -77,14 +77,14 @@ def test_two_ingests_at_once_wait_their_turn_and_load_nothing_twice(tmp_path):
     assert runs[0][2] <= runs[1][1], "the two runs overlapped"
 
 
-def test_lock_is_released_after_the_block_and_when_its_holder_dies(tmp_path):
+def test_lock_conflicts_even_within_a_process_and_is_released_after_the_block(tmp_path):
     db = tmp_path / "mw.duckdb"
-    with ingest_lock(db, wait_s=0):
-        with pytest.raises(IngestLocked, match="still holds"):
-            # flock locks belong to the open file description: a second open() conflicts,
-            # as another process would.
-            with ingest_lock(db, wait_s=0.3):
-                pass
+    # flock belongs to the open file description: a second open() conflicts, as another
+    # process would (so two flow runs in one `serve` process also take turns).
+    with ingest_lock(db, wait_s=0) as path, pytest.raises(IngestLocked, match=f"pid {os.getpid()}"):
+        assert path == lock_path(db)
+        with ingest_lock(db, wait_s=0.3):
+            pass
     with ingest_lock(db, wait_s=0):
         pass
-    assert lock_path(db).read_text() == ""
+    assert lock_path(db).read_text() == ""  # emptied on release, never deleted
