@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -23,6 +24,14 @@ MIN_WORDS = 3  # a headline with a one-line summary is an article; an empty page
 # A fetched page with fewer words than this (a cookie wall, a paywall stub) loses to a feed
 # entry that carries more text of its own.
 THIN_PAGE_WORDS = 50
+# Hiragana, Katakana, Han and Hangul: scripts written without spaces between words.
+CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def count_words(text: str) -> int:
+    """Return the words of `text`: space-separated tokens, each CJK character counting as one."""
+    cjk = len(CJK_CHAR.findall(text))
+    return len(CJK_CHAR.sub(" ", text).split()) + cjk if cjk else len(text.split())
 
 
 @dataclass
@@ -83,9 +92,9 @@ def build_article(doc: SourceDocument) -> Article | Failure:
         text = fallback(text, doc.fallback_text)
     text = normalise_text(text or "")
     title = normalise_title(title) or normalise_title(text.split("\n", 1)[0])[:200]
-    word_count = len(text.split())
+    word_count = count_words(text)
     # A headline counts: "Iran" under a full headline is a (short) article, not a failure.
-    if word_count + len(title.split()) < MIN_WORDS:
+    if word_count + count_words(title) < MIN_WORDS:
         return Failure(doc.location, doc.source, "extract",
                        f"no article text found ({word_count} words)")
     return Article(

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
 import logging
+import re
+import stat
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,15 +39,64 @@ def parse_datetime(value: object) -> datetime | None:
     return parsed
 
 
-def decode_bytes(data: bytes) -> str:
-    """Return `data` as text: UTF-8 (with or without BOM) first, else the detected charset."""
+# <meta charset="..."> or <meta http-equiv="Content-Type" content="text/html; charset=...">
+META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
+SURROGATE = re.compile("[\ud800-\udfff]")
+JSON_MAX_DEPTH_HINT = "JSON nested too deeply to be an article record"
+
+
+def declared_charset(data: bytes) -> str | None:
+    """Return the charset an HTML document declares in its first 4 KB, if Python knows it."""
+    match = META_CHARSET.search(data[:4096])
+    if not match:
+        return None
+    name = match.group(1).decode("ascii", "replace")
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def decode_bytes(data: bytes, declared: str | None = None) -> str:
+    """Return `data` as text: UTF-8 (with or without BOM), the declared charset, else a guess.
+
+    Text that is UTF-8 but for a few bad bytes (a truncated file, one stray Latin-1 byte
+    among many UTF-8 characters) keeps its UTF-8 reading with U+FFFD for the bad bytes:
+    re-reading all of it in a guessed charset would garble every good character.
+    """
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        best = from_bytes(data).best()
-        if best is None:
-            raise ValueError("not text in any known encoding") from None
-        return str(best)
+        pass
+    if declared and declared not in ("utf-8", "utf-8-sig"):
+        try:
+            return data.decode(declared)
+        except UnicodeDecodeError:
+            pass  # the declaration is wrong: fall through to the guess
+    text = data.decode("utf-8-sig", errors="replace")
+    non_ascii = sum(1 for byte in data if byte >= 0x80)
+    if text.count("\ufffd") * 20 <= non_ascii:
+        return text
+    best = from_bytes(data).best()
+    if best is None:
+        raise ValueError("neither UTF-8 nor any known charset; save it as UTF-8 text")
+    return str(best)
+
+
+def jsonl_line_text(raw: bytes) -> str:
+    """Return one JSONL line as text; ValueError saying how to fix it when it is not UTF-8.
+
+    JSON Lines files are UTF-8 by definition, and a short line is too little text to guess a
+    charset from reliably, so a line in another charset is refused rather than garbled.
+    """
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        guess = from_bytes(raw).best()
+        hint = (f"; it looks like {guess.encoding}: convert the file with "
+                f"`iconv -f {guess.encoding} -t utf-8`" if guess and guess.encoding != "utf_8" else "")
+        raise ValueError(f"not UTF-8 (byte 0x{raw[exc.start]:02x} at column {exc.start + 1}); "
+                         f"JSON Lines files must be UTF-8{hint}") from None
 
 
 def looks_binary(data: bytes) -> bool:
@@ -71,10 +123,22 @@ def record_key(record: dict, location: str) -> str:
     return f"seed-content:{hashlib.sha256(body.encode()).hexdigest()[:24]}"
 
 
+def scrub_surrogates(value: object) -> object:
+    """Return a string with lone UTF-16 surrogates (JSON "\\ud800" escapes) replaced by U+FFFD.
+
+    Python accepts them in a str, but no UTF-8 writer does: one would fail the whole batch
+    at load time. Escaped surrogate pairs become the character they encode.
+    """
+    if not isinstance(value, str) or not SURROGATE.search(value):
+        return value
+    return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
 def document_from_record(record: object, location: str) -> SourceDocument:
     """Return the SourceDocument of one JSONL record; ValueError with the reason if invalid."""
     if not isinstance(record, dict):
         raise ValueError(f"expected a JSON object, got {type(record).__name__}")
+    record = {key: scrub_surrogates(value) for key, value in record.items()}
     title = record.get("title")
     if not isinstance(title, str) or not title.strip():
         raise ValueError("missing required field 'title'")
@@ -104,20 +168,48 @@ def document_from_record(record: object, location: str) -> SourceDocument:
     )
 
 
-def read_jsonl(path: Path, location: str) -> Iterator[SourceDocument | Failure]:
+def too_big(size: int, limit: int) -> str:
+    """Return the reason a document of `size` bytes over `limit` is refused."""
+    return (f"document is {size / 1e6:.1f} MB, over the {limit / 1e6:g} MB limit for one "
+            "document (MEDIAWATCH_MAX_DOCUMENT_BYTES); an article is rarely over 1 MB: check "
+            "the file, or raise the limit")
+
+
+def iter_lines(handle, max_line_bytes: int) -> Iterator[tuple[bytes, int]]:
+    """Yield (line, its full length) of a binary file, lines cut at `max_line_bytes`.
+
+    Never holds more than `max_line_bytes` of one line in memory: the rest of an over-long
+    line is read in chunks and counted, not kept.
+    """
+    while raw := handle.readline(max_line_bytes + 1):
+        length = len(raw)
+        if length > max_line_bytes and not raw.endswith(b"\n"):
+            while (chunk := handle.readline(1 << 20)) and not chunk.endswith(b"\n"):
+                length += len(chunk)
+            length += len(chunk)
+        yield raw, length
+
+
+def read_jsonl(path: Path, location: str,
+               max_line_bytes: int = 5_000_000) -> Iterator[SourceDocument | Failure]:
     """Yield one document per valid line of a JSONL file, and a Failure per bad line."""
     with path.open("rb") as handle:
-        for lineno, raw in enumerate(handle, start=1):
+        for lineno, (raw, length) in enumerate(iter_lines(handle, max_line_bytes), start=1):
             if not raw.strip():
                 continue
             where = f"{location}:{lineno}"
+            if length > max_line_bytes:
+                yield Failure(where, DEFAULT_SOURCE, "seed", too_big(length, max_line_bytes))
+                continue
             try:
-                record = json.loads(decode_bytes(raw))
+                record = json.loads(jsonl_line_text(raw))
                 yield document_from_record(record, where)
-            except (ValueError, UnicodeDecodeError) as exc:
+            except (ValueError, RecursionError) as exc:
                 reason = str(exc).splitlines()[0][:300]
                 if isinstance(exc, json.JSONDecodeError):
                     reason = f"invalid JSON: {exc.msg} at column {exc.colno}"
+                elif isinstance(exc, RecursionError):  # "[[[[..." a million deep
+                    reason = JSON_MAX_DEPTH_HINT
                 yield Failure(where, DEFAULT_SOURCE, "seed", reason)
 
 
@@ -126,7 +218,7 @@ def read_document_file(path: Path, location: str, suffix: str) -> SourceDocument
     data = path.read_bytes()
     if looks_binary(data):
         raise ValueError("binary file, not a text document (NUL bytes found)")
-    content = decode_bytes(data)
+    content = decode_bytes(data, declared_charset(data) if suffix in HTML_SUFFIXES else None)
     if not content.strip():
         raise ValueError("empty file")
     key = f"seed:{location}"
@@ -139,7 +231,7 @@ def read_document_file(path: Path, location: str, suffix: str) -> SourceDocument
 
 
 def iter_seed_documents(
-    seeds_dir: Path, max_file_bytes: int = 100_000_000
+    seeds_dir: Path, max_file_bytes: int = 100_000_000, max_document_bytes: int = 5_000_000
 ) -> Iterator[SourceDocument | Failure]:
     """Yield every document under `seeds_dir` in a stable order, and a Failure per bad input.
 
@@ -149,12 +241,15 @@ def iter_seed_documents(
     if not seeds_dir.is_dir():
         yield Failure(str(seeds_dir), DEFAULT_SOURCE, "seed", "seeds folder not found")
         return
-    for path in sorted(p for p in seeds_dir.rglob("*") if p.is_file()):
+    for path in sorted(p for p in seeds_dir.rglob("*") if not p.is_dir()):
         suffix = path.suffix.lower()
         if path.name in IGNORED_NAMES or path.name.startswith(".") or suffix not in SEED_SUFFIXES:
             continue
         location = path.relative_to(seeds_dir).as_posix()
         try:
+            if not path.is_file():
+                yield Failure(location, DEFAULT_SOURCE, "seed", not_a_file_reason(path))
+                continue
             size = path.stat().st_size
             if size > max_file_bytes:
                 yield Failure(location, DEFAULT_SOURCE, "seed",
@@ -162,9 +257,25 @@ def iter_seed_documents(
                               "limit (MEDIAWATCH_MAX_SEED_FILE_BYTES); split it into smaller files")
                 continue
             if suffix in JSONL_SUFFIXES:
-                yield from read_jsonl(path, location)
+                yield from read_jsonl(path, location, max_document_bytes)
+            elif size > max_document_bytes:
+                yield Failure(location, DEFAULT_SOURCE, "seed", too_big(size, max_document_bytes))
             else:
                 yield read_document_file(path, location, suffix)
         except (OSError, ValueError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            if isinstance(exc, PermissionError):
+                reason += " (give the user running mediawatch read access to the file)"
             yield Failure(location, DEFAULT_SOURCE, "seed", f"cannot read: {reason}")
+
+
+def not_a_file_reason(path: Path) -> str:
+    """Return why a seed path that is not a regular file is skipped (it is never opened:
+    reading a FIFO would block the run forever)."""
+    if path.is_symlink() and not path.exists():
+        return (f"broken symbolic link to {path.readlink()}: the target does not exist; "
+                "fix or remove the link")
+    mode = path.lstat().st_mode
+    kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
+    return f"cannot read: {kind}, not a document file; remove it from the seeds folder"

@@ -71,12 +71,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from .ingest import ingest_flow
+    from prefect.exceptions import FailedRun
 
+    from .ingest import ingest_flow
+    from .prefect_api import start_local_api
+
+    if args.seeds and not Path(args.seeds).is_dir():
+        fail(f"--seeds {args.seeds}: no such folder")
     if args.feeds and not Path(args.feeds).is_file():
         fail(f"feed list {args.feeds} not found (--feeds): pass a TOML feed list")
-    summary = ingest_flow(seeds=args.seeds, db=args.db, feeds=args.feeds, taxonomy=args.taxonomy,
-                          batch_size=args.batch_size)
+    start_local_api()
+    try:
+        summary = ingest_flow(seeds=args.seeds, db=args.db, feeds=args.feeds,
+                              taxonomy=args.taxonomy, batch_size=args.batch_size)
+    except FailedRun as exc:  # the run could not run; the flow says why and what to do
+        fail(str(exc))
     db = args.db or settings.get("db")
     ERR.print(
         f"[bold]ingest[/] {summary['seen']} documents read: {summary['stored']} stored, "
@@ -95,6 +104,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def cmd_digest(args: argparse.Namespace) -> int:
     from .digest import check_timezone, digest_flow
+    from .prefect_api import start_local_api
 
     if args.timezone:
         try:
@@ -111,6 +121,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
             date.fromisoformat(args.date)
         except ValueError:
             fail(f"--date {args.date!r} is not a date: use YYYY-MM-DD")
+    start_local_api()
     result = digest_flow(day=args.date, out=args.out, db=db, latest=args.latest,
                          timezone=args.timezone)
     totals = result["totals"]
@@ -229,6 +240,7 @@ def main(argv: list[str] | None = None) -> int:
     from warehouse.db import WarehouseBusy
 
     try:
+        settings.check_all()  # a bad MEDIAWATCH_* value stops here, before any work
         return COMMANDS[args.verb](args)
     except (WarehouseBusy, FileNotFoundError, ValueError, duckdb.Error) as exc:
         fail(str(exc).strip())

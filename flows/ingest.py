@@ -10,9 +10,11 @@ from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
 
+import duckdb
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
+from prefect.states import Failed
 
 from extractors import dedupe
 from extractors.actors import load_gazetteer
@@ -20,10 +22,10 @@ from extractors.pipeline import BatchResult
 from extractors.records import Failure, SourceDocument
 from extractors.seeds import iter_seed_documents
 from extractors.taxonomy import Taxonomy, load_taxonomy
-from warehouse.db import open_warehouse
+from warehouse.db import WarehouseBusy, open_warehouse
 from warehouse.feeds import entries_to_fetch, feed_validators, pending_retries, record_polls
 from warehouse.load import LoadCounts, load_batch, near_candidates
-from warehouse.runs import finish_run, start_run
+from warehouse.runs import close_abandoned_runs, finish_run, start_run
 from warehouse.search import IndexState, refresh_search_index
 
 from . import settings
@@ -39,6 +41,7 @@ from .feeds import (
     retry_entry,
     shutdown_pool,
 )
+from .locking import IngestLocked, ingest_lock
 
 
 @dataclass
@@ -160,6 +163,7 @@ def refresh_search(db: str, lock_wait_s: float) -> IndexState:
 
 def record_run(db: str, run_id: str, started: datetime, parameters: dict) -> None:
     with open_warehouse(db, wait_s=float(settings.get("lock_wait_s"))) as con:
+        close_abandoned_runs(con, "ingest", started)  # we hold the ingest lock: they are dead
         start_run(con, run_id, "ingest", started, parameters)
 
 
@@ -224,10 +228,31 @@ def ingest_flow(
     """Ingest the seed documents and the enabled feeds' new entries; returns the run's counts.
 
     `feeds` is a TOML feed list (default: the `feeds` setting; a missing default is fine,
-    a missing explicit file is an error).
+    a missing explicit file is an error). Holds the warehouse's ingest lock for the whole
+    run (one ingest writer at a time). When the run cannot start or cannot go on (lock
+    timeout, warehouse not writable or busy), the flow run ends Failed with a message saying
+    what to do, without a traceback.
     """
-    seeds = seeds or str(settings.get("seeds"))
     db = db or str(settings.get("db"))
+    try:
+        with ingest_lock(db, float(settings.get("ingest_lock_wait_s")),
+                         on_wait=lambda message: ERR.print(f"[yellow]waiting:[/] {message}")):
+            return run_ingest(seeds, db, feeds, taxonomy, batch_size)
+    except (IngestLocked, WarehouseBusy) as exc:
+        return Failed(message=str(exc))
+    except duckdb.IOException as exc:  # not a DuckDB file, disk full, I/O error
+        return Failed(message=f"cannot use the warehouse {db}: {str(exc).removeprefix('IO Error: ')} "
+                      "Check the file and the disk, or pass --db (or set MEDIAWATCH_DB) to another file.")
+    except OSError as exc:  # the lock file or the database file cannot be created
+        why = "is a file, not a folder" if isinstance(exc, FileExistsError) else exc.strerror
+        return Failed(message=f"cannot write the warehouse {db} ({exc.filename or db}: {why}). "
+                      "Pass --db (or set MEDIAWATCH_DB) to a file in a writable folder.")
+
+
+def run_ingest(seeds: str | None, db: str, feeds: str | None, taxonomy: str | None,
+               batch_size: int | None) -> dict:
+    """The body of the ingest flow, run while holding the ingest lock."""
+    seeds = seeds or str(settings.get("seeds"))
     batch_size = int(batch_size or settings.get("batch_size"))
     lock_wait_s = float(settings.get("lock_wait_s"))
     run_id = str(flow_run.id or f"local-{time.time_ns()}")
@@ -238,7 +263,8 @@ def ingest_flow(
     summary = IngestSummary()
     try:
         tax = load_taxonomy(taxonomy or settings.get("taxonomy") or None)
-        items = iter_seed_documents(Path(seeds), int(settings.get("max_seed_file_bytes")))
+        items = iter_seed_documents(Path(seeds), int(settings.get("max_seed_file_bytes")),
+                                    int(settings.get("max_document_bytes")))
         pipeline = BatchPipeline(db, tax, summary, lock_wait_s)
         with progress("ingesting seeds") as advance:
             for batch in batched(items, batch_size):

@@ -29,6 +29,8 @@ SETTINGS = (
     Setting("timezone", "UTC", "Timezone of digest days and schedules (IANA name)."),
     Setting("batch_size", 500, "Articles per extraction/loading batch (one task run each)."),
     Setting("max_seed_file_bytes", 100_000_000, "Seed files larger than this are refused."),
+    Setting("max_document_bytes", 5_000_000,
+            "One document (a seed file or a JSONL line) larger than this is refused."),
     Setting("lock_wait_s", 30.0, "Seconds to wait for another process's write lock."),
     Setting("user_agent", "mediawatch/0.1 (media monitoring; polite RSS reader; "
             "+https://github.com/mediawatch)", "User-Agent sent with every feed and page request."),
@@ -47,6 +49,8 @@ SETTINGS = (
             "1 to allow fetching private/loopback addresses (tests, intranets)."),
     Setting("max_fetch_attempts", 5, "Runs that retry a transiently failing page before giving up."),
     Setting("extract_workers", 0, "Extraction processes; 0 for one per CPU."),
+    Setting("ingest_lock_wait_s", 600.0,
+            "Seconds an ingest waits for another ingest of the same database before giving up."),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 
@@ -62,3 +66,9 @@ def get(name: str) -> str | int | float:
         return kind(raw)
     except ValueError as exc:
         raise ValueError(f"{setting.env}={raw!r} is not a valid {kind.__name__}") from exc
+
+
+def check_all() -> None:
+    """Raise ValueError naming the first MEDIAWATCH_* variable whose value is not valid."""
+    for setting in SETTINGS:
+        get(setting.name)

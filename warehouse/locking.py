@@ -38,8 +38,9 @@ def intent_path(db: Path) -> Path:
 def busy(db: Path, wait_s: float) -> WarehouseBusy:
     """Return the error raised when the lock did not come free in time, saying what to do."""
     return WarehouseBusy(
-        f"{db} is locked by another mediawatch process (an ingest still running?); waited "
-        f"{wait_s:.0f} s. Try again when it finishes, or raise MEDIAWATCH_LOCK_WAIT_S."
+        f"{db} is locked by another process (a DuckDB client, a `mediawatch sql` shell, a "
+        f"digest or an ingest?); waited {wait_s:.0f} s. Close it or try again when it "
+        "finishes, or raise MEDIAWATCH_LOCK_WAIT_S."
     )
 
 

@@ -28,3 +28,19 @@ def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, finished_at: datetim
          counts.get("unchanged", 0), counts.get("duplicates", 0), counts.get("failures", 0),
          error, json.dumps(counts.get("stage_s") or {}), run_id],
     )
+
+
+def close_abandoned_runs(con: duckdb.DuckDBPyConnection, flow: str, now: datetime) -> int:
+    """Mark runs of `flow` still 'running' as 'crashed'; returns how many.
+
+    Call only while holding the flow's exclusive lock: then no other run of it is alive, and
+    a 'running' row is one whose process died (killed, power cut) before it could finish.
+    """
+    closed = con.execute(
+        "update runs set status = 'crashed', finished_at = ?, error = coalesce(error, ?)"
+        " where flow = ? and status = 'running' returning run_id",
+        [now, ("the process ended before the run finished (killed or crashed); "
+               "rerunning is safe: committed batches are kept, the rest is loaded again"),
+         flow],
+    ).fetchall()
+    return len(closed)

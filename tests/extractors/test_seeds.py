@@ -62,3 +62,50 @@ def test_missing_folder_is_a_failure(tmp_path):
 
 def test_split_title_empty():
     assert split_title("\n \n") == ("", "")
+
+
+def test_decode_keeps_utf8_around_a_few_bad_bytes_and_guesses_legacy_charsets():
+    from extractors.seeds import decode_bytes
+
+    assert decode_bytes("Modi’s “visit” to Москва".encode() + b"\xff") == "Modi’s “visit” to Москва\ufffd"
+    latin1 = "Café society in Delhi débats".encode("latin-1")  # few non-ASCII bytes, all invalid
+    assert decode_bytes(latin1) == "Café society in Delhi débats"
+    cyrillic = "Россия и Индия укрепляют сотрудничество в области энергетики.".encode("cp1251")
+    assert decode_bytes(cyrillic, declared="cp1251").startswith("Россия")
+
+
+def test_declared_html_charset():
+    from extractors.seeds import declared_charset
+
+    assert declared_charset(b'<meta charset="windows-1251">') == "cp1251"
+    assert declared_charset(b'<meta http-equiv="Content-Type" content="text/html; charset=Shift_JIS">') == "shift_jis"
+    assert declared_charset(b'<meta charset="no-such-charset">') is None
+    assert declared_charset(b"<p>no meta</p>") is None
+
+
+def test_surrogate_escapes_are_scrubbed_and_pairs_joined():
+    from extractors.seeds import scrub_surrogates
+
+    assert scrub_surrogates("a\ud800b") == "a\ufffdb"
+    assert scrub_surrogates("\ud83d\ude00") == "😀"
+    assert scrub_surrogates(5) == 5
+
+
+def test_cjk_text_has_words():
+    from extractors.pipeline import count_words
+
+    assert count_words("インドとロシア") == 7
+    assert count_words("India and Russia") == 3
+    assert count_words("S-400 をインドへ") == 6
+
+
+def test_over_long_jsonl_line_is_refused_and_the_next_line_still_reads(tmp_path):
+    ok = json.dumps({"id": "a", "title": "Oil", "text": "India buys oil."})
+    long = json.dumps({"id": "b", "title": "Long", "text": "word " * 50_000})
+    write(tmp_path / "x.jsonl", "\n".join([ok, long, ok.replace('"a"', '"c"')]) + "\n")
+    write(tmp_path / "long.txt", "Title\n" + "word " * 50_000)
+    out = list(iter_seed_documents(tmp_path, max_document_bytes=10_000))
+    by_loc = {o.location: o for o in out}
+    assert [d.key for d in out if isinstance(d, SourceDocument)] == ["id:a", "id:c"]
+    assert "0.3 MB, over the 0.01 MB limit" in by_loc["x.jsonl:2"].reason
+    assert "MEDIAWATCH_MAX_DOCUMENT_BYTES" in by_loc["long.txt"].reason

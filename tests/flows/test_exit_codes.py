@@ -1,0 +1,85 @@
+"""Exit codes and messages of the real `mediawatch` console script (subprocesses).
+
+0 when the run completed, even with recorded failures (and it says how many); 1 with an
+actionable message and no traceback when it could not run.
+"""
+
+
+import duckdb
+import pytest
+
+from tests.flows import cli_process as cli
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory):
+    return cli.cli_env(tmp_path_factory.mktemp("prefect-home"))
+
+
+def test_completed_with_failures_exits_0_and_counts_them(tmp_path, env):
+    seeds = tmp_path / "seeds"
+    cli.write_jsonl(seeds / "wire.jsonl", 5)
+    (seeds / "bad.jsonl").write_text('{"title": "no text"}\n{broken\n')
+    (seeds / "bin.txt").write_bytes(b"\x00\x01")
+    db = tmp_path / "mw.duckdb"
+    result = cli.run(["ingest", "--seeds", str(seeds), "--db", str(db)], env)
+    assert result.returncode == 0, result.stderr
+    assert "5 stored" in result.stderr and "3 failures" in result.stderr
+    assert "select * from ingest_failures" in result.stderr  # where to look
+    assert cli.clean_output(result.stderr), result.stderr
+
+
+def db_under_a_file(tmp):
+    (tmp / "a-file").write_text("")
+    return tmp / "a-file" / "mw.duckdb"
+
+
+def db_that_is_not_duckdb(tmp):
+    (tmp / "junk.duckdb").write_bytes(b"not a database\n" * 100)
+    return tmp / "junk.duckdb"
+
+
+@pytest.mark.parametrize("make_db, message", [
+    (db_under_a_file, "is a file, not a folder"),
+    (db_that_is_not_duckdb, "not a valid DuckDB database file"),
+])
+def test_unusable_warehouse_exits_1_with_a_message(tmp_path, env, make_db, message):
+    db = make_db(tmp_path)
+    seeds = cli.write_jsonl(tmp_path / "seeds" / "wire.jsonl", 3).parent
+    result = cli.run(["ingest", "--seeds", str(seeds), "--db", str(db)], env)
+    assert result.returncode == 1
+    assert message in result.stderr and "--db" in result.stderr
+    assert cli.clean_output(result.stderr), result.stderr
+
+
+def test_warehouse_held_open_by_another_program_exits_1_with_a_message(tmp_path, env):
+    seeds = cli.write_jsonl(tmp_path / "seeds" / "wire.jsonl", 3).parent
+    db = tmp_path / "mw.duckdb"
+    holder = duckdb.connect(str(db))  # like a DuckDB shell left open on the file
+    try:
+        result = cli.run(["ingest", "--seeds", str(seeds), "--db", str(db)],
+                         {**env, "MEDIAWATCH_LOCK_WAIT_S": "1"})
+    finally:
+        holder.close()
+    assert result.returncode == 1
+    assert "is locked by another process" in result.stderr and "waited 1 s" in result.stderr
+    assert cli.clean_output(result.stderr), result.stderr
+
+
+def test_missing_seeds_folder_exits_1(tmp_path, env):
+    result = cli.run(["ingest", "--seeds", str(tmp_path / "nope"), "--db", str(tmp_path / "x.db")],
+                     env)
+    assert result.returncode == 1 and "no such folder" in result.stderr
+    assert cli.clean_output(result.stderr)
+    assert not (tmp_path / "x.db").exists()
+
+
+def test_bad_setting_value_exits_1(tmp_path, env):
+    seeds = cli.write_jsonl(tmp_path / "seeds" / "wire.jsonl", 1).parent
+    result = cli.run(["ingest", "--seeds", str(seeds), "--db", str(tmp_path / "x.db")],
+                     {**env, "MEDIAWATCH_INGEST_LOCK_WAIT_S": "soon"})
+    assert result.returncode == 1
+    assert "MEDIAWATCH_INGEST_LOCK_WAIT_S='soon' is not a valid float" in result.stderr
+    assert cli.clean_output(result.stderr), result.stderr
