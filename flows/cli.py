@@ -6,7 +6,7 @@ import argparse
 import sys
 from datetime import date, timedelta
 
-from . import settings
+from . import serve, settings, status
 from .console import ERR, OUT, configure_logging, fail
 
 
@@ -42,6 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query", help="the SQL query")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     add_db(p)
+
+    serve.add_parser(verbs)
+    status.add_parser(verbs)
     return parser
 
 
@@ -103,7 +106,8 @@ def cmd_sql(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"ingest": cmd_ingest, "digest": cmd_digest, "themes": cmd_themes, "sql": cmd_sql}
+COMMANDS = {"ingest": cmd_ingest, "digest": cmd_digest, "themes": cmd_themes, "sql": cmd_sql,
+            "serve": serve.cmd_serve, "status": status.cmd_status}
 
 
 def main(argv: list[str] | None = None) -> int:

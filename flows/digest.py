@@ -12,6 +12,7 @@ from warehouse.db import open_warehouse
 from warehouse.digest import digest_data, latest_day, render_markdown
 
 from . import settings
+from .ledger import recorded_run
 
 
 @task(name="render-digest", cache_policy=NO_CACHE)
@@ -27,6 +28,7 @@ def write_digest(db: str, day: date, out_dir: Path) -> dict:
 
 
 @flow(name="digest")
+@recorded_run("digest", counts=lambda result: {"seen": result["totals"]["articles"]})
 def digest_flow(day: str | None = None, out: str | None = None, db: str | None = None,
                 latest: bool = False) -> dict:
     """Write the digest of `day` (ISO date; the latest day with articles when `latest`)."""

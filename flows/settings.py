@@ -29,6 +29,8 @@ SETTINGS = (
     Setting("batch_size", 500, "Articles per extraction/loading batch (one task run each)."),
     Setting("max_seed_file_bytes", 100_000_000, "Seed files larger than this are refused."),
     Setting("lock_wait_s", 30.0, "Seconds to wait for another process's write lock."),
+    Setting("serve_port", 0, "Port of the Prefect server `mediawatch serve` starts when "
+            "PREFECT_API_URL is unset (0: any free port)."),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 
