@@ -52,7 +52,7 @@ def recorded_run(flow: str, counts: Callable[[Any], dict] = lambda result: {}) -
             except BaseException as exc:
                 with open_warehouse(db, wait_s=wait_s) as con:
                     finish_run(con, run_id, now_utc(), "failed", {},
-                               f"{type(exc).__name__}: {exc}")
+                               f"{type(exc).__name__}: {exc}".rstrip(": "))
                 raise
             with open_warehouse(db, wait_s=wait_s) as con:
                 finish_run(con, run_id, now_utc(), "completed", counts(result))

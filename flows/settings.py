@@ -29,6 +29,10 @@ SETTINGS = (
     Setting("batch_size", 500, "Articles per extraction/loading batch (one task run each)."),
     Setting("max_seed_file_bytes", 100_000_000, "Seed files larger than this are refused."),
     Setting("lock_wait_s", 30.0, "Seconds to wait for another process's write lock."),
+    Setting("network_retries", 3, "Retries of a network task (feed poll, page fetch) after a "
+            "transient error (timeout, connection error, 408/425/429/5xx)."),
+    Setting("network_retry_delay_s", 2.0, "First retry delay of a network task; each next "
+            "one doubles (with 50% jitter)."),
     Setting("serve_port", 0, "Port of the Prefect server `mediawatch serve` starts when "
             "PREFECT_API_URL is unset (0: any free port)."),
 )
