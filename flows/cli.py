@@ -6,7 +6,7 @@ import argparse
 import sys
 from datetime import date, timedelta
 
-from . import serve, settings, status
+from . import mirror, serve, settings, status
 from .console import ERR, OUT, configure_logging, fail
 
 
@@ -45,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve.add_parser(verbs)
     status.add_parser(verbs)
+    mirror.add_parser(verbs)
     return parser
 
 
@@ -107,7 +108,8 @@ def cmd_sql(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"ingest": cmd_ingest, "digest": cmd_digest, "themes": cmd_themes, "sql": cmd_sql,
-            "serve": serve.cmd_serve, "status": status.cmd_status}
+            "serve": serve.cmd_serve, "status": status.cmd_status,
+            "mirror": mirror.cmd_mirror}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,7 +7,7 @@ with a message naming the package.)
 import importlib
 import sys
 
-MODULES = ["prefect", "feedparser", "trafilatura", "duckdb", "duckdb_extension_fts", "pyarrow",
+MODULES = ["prefect", "feedparser", "trafilatura", "duckdb", "duckdb_extension_fts", "duckdb_extension_ducklake", "pyarrow",
            "httpx", "ftfy", "numpy", "charset_normalizer", "lxml.html.clean", "pytest",
            "extractors", "warehouse", "flows.cli"]
 
