@@ -43,7 +43,8 @@ def check_schedule(cron: str, timezone: str, option: str) -> None:
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"--timezone {timezone!r} is not an IANA timezone (e.g. Asia/Kolkata)")
+        raise ValueError(
+            f"--timezone {timezone!r} is not an IANA timezone (e.g. Asia/Kolkata)") from None
     from prefect.client.schemas.schedules import CronSchedule
     from pydantic import ValidationError
 
@@ -51,7 +52,7 @@ def check_schedule(cron: str, timezone: str, option: str) -> None:
         CronSchedule(cron=cron, timezone=timezone)
     except ValidationError:
         raise ValueError(f"{option} {cron!r} is not a cron expression "
-                         "(five fields: minute hour day-of-month month day-of-week)")
+                         "(five fields: minute hour day-of-month month day-of-week)") from None
 
 
 def pin_paths(args: argparse.Namespace) -> dict[str, str]:
@@ -104,6 +105,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except ValueError as exc:
         fail(str(exc))
     os.environ.update(pin_paths(args))
+    os.environ[settings.BY_NAME["timezone"].env] = timezone  # runs see the schedules' timezone
     signal.signal(signal.SIGTERM, stop_on_sigterm)
 
     from .local_server import ServerDidNotStart, local_prefect_server
