@@ -14,11 +14,11 @@ from .console import ERR, OUT
 def add_parser(verbs: argparse._SubParsersAction) -> None:
     """Add the `mirror` verb and its options to the CLI."""
     p = verbs.add_parser("mirror", help="mirror the warehouse into a DuckLake (Parquet + catalog)")
-    p.add_argument("--catalog", help="DuckLake catalog: a DuckDB file, or postgres:<dsn> "
+    p.add_argument("--catalog", metavar="CATALOG", help="DuckLake catalog: a DuckDB file, or postgres:<dsn> "
                    f"(default {settings.get('lake_catalog')}; env MEDIAWATCH_LAKE_CATALOG)")
-    p.add_argument("--data-path", help="folder (or object store URL) of the Parquet files "
+    p.add_argument("--data-path", metavar="DIR", help="folder (or object store URL) of the Parquet files "
                    f"(default {settings.get('lake_data_path')}; env MEDIAWATCH_LAKE_DATA_PATH)")
-    p.add_argument("--db", help=f"DuckDB file (default {settings.get('db')}; env MEDIAWATCH_DB)")
+    p.add_argument("--db", metavar="PATH", help=f"DuckDB file (default {settings.get('db')}; env MEDIAWATCH_DB)")
 
 
 def cmd_mirror(args: argparse.Namespace) -> int:

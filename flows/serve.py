@@ -27,15 +27,15 @@ DEFAULT_DIGEST_CRON = "0 7 * * *"
 def add_parser(verbs: argparse._SubParsersAction) -> None:
     """Add the `serve` verb and its options to the CLI."""
     p = verbs.add_parser("serve", help="run ingest and digest on their schedules (Ctrl-C stops)")
-    p.add_argument("--ingest-cron", default=DEFAULT_INGEST_CRON,
+    p.add_argument("--ingest-cron", default=DEFAULT_INGEST_CRON, metavar="CRON",
                    help=f"when to ingest (cron; default {DEFAULT_INGEST_CRON!r}: every 30 min)")
-    p.add_argument("--digest-cron", default=DEFAULT_DIGEST_CRON,
+    p.add_argument("--digest-cron", default=DEFAULT_DIGEST_CRON, metavar="CRON",
                    help=f"when to write the digest (cron; default {DEFAULT_DIGEST_CRON!r})")
-    p.add_argument("--timezone", help="IANA timezone of the cron expressions "
+    p.add_argument("--timezone", metavar="TZ", help="IANA timezone of the cron expressions "
                    f"(default {settings.get('timezone')}; env MEDIAWATCH_TIMEZONE)")
-    p.add_argument("--db", help=f"DuckDB file (default {settings.get('db')}; env MEDIAWATCH_DB)")
-    p.add_argument("--seeds", help="folder of seed documents (default seeds/)")
-    p.add_argument("--feeds", help="TOML list of feeds (default seeds/feeds.toml)")
+    p.add_argument("--db", metavar="PATH", help=f"DuckDB file (default {settings.get('db')}; env MEDIAWATCH_DB)")
+    p.add_argument("--seeds", metavar="DIR", help="folder of seed documents (default seeds/)")
+    p.add_argument("--feeds", metavar="FILE", help="TOML list of feeds (default seeds/feeds.toml)")
 
 
 def check_schedule(cron: str, timezone: str, option: str) -> None:
@@ -107,6 +107,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     os.environ.update(pin_paths(args))
     os.environ[settings.BY_NAME["timezone"].env] = timezone  # runs see the schedules' timezone
     signal.signal(signal.SIGTERM, stop_on_sigterm)
+    # A process started in the background by a shell script inherits SIGINT ignored; serve
+    # promises that SIGINT stops it however it was started.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
     from .local_server import ServerDidNotStart, local_prefect_server
 

@@ -23,11 +23,11 @@ WRAPPING_COLUMNS = {"last error", "reason", "where"}
 def add_parser(verbs: argparse._SubParsersAction) -> None:
     """Add the `status` verb and its options to the CLI."""
     p = verbs.add_parser("status", help="recent runs, feed health, open failures")
-    p.add_argument("--limit", type=int, default=10, help="runs and failures to list (default 10)")
-    p.add_argument("--hours", type=float, default=24.0,
+    p.add_argument("--limit", type=int, metavar="N", default=10, help="runs and failures to list (default 10)")
+    p.add_argument("--hours", type=float, default=24.0, metavar="H",
                    help="count runs and failed runs over this many hours (default 24)")
     p.add_argument("--format", choices=["table", "json"], default="table")
-    p.add_argument("--db", help=f"DuckDB file (default {settings.get('db')}; env MEDIAWATCH_DB)")
+    p.add_argument("--db", metavar="PATH", help=f"DuckDB file (default {settings.get('db')}; env MEDIAWATCH_DB)")
 
 
 def when(ts: datetime | None) -> str:
