@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import duckdb
 import httpx
@@ -58,7 +59,12 @@ def test_deploy_then_a_worker_runs_a_triggered_ingest(prefect_server, tmp_path):
                  if d["work_pool_name"] == pool and any(s["active"] for s in d["schedules"])}
     assert {"scheduled", "daily"} <= scheduled
     ingest = next(d for d in deployments if d["name"] == "scheduled")
-    assert ingest["concurrency_limit"] == 1 or ingest["global_concurrency_limit"]["limit"] == 1
+    # one ingest at a time: a run due while another runs is cancelled, not queued
+    assert ingest["global_concurrency_limit"]["limit"] == 1
+    assert ingest["concurrency_options"]["collision_strategy"] == "CANCEL_NEW"
+    # runs return to the checkout the deployment was made from
+    pull = ingest["pull_steps"][0]["prefect.deployments.steps.set_working_directory"]
+    assert Path(pull["directory"]).resolve() == ROOT
 
     seeds = tmp_path / "seeds"
     seeds.mkdir()
