@@ -7,7 +7,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from . import settings
+from . import mirror, serve, settings, status
 from .analyst import add_export_parser, add_search_parser, cmd_export, cmd_search, cmd_shell
 from .console import ERR, OUT, configure_logging, fail
 
@@ -67,6 +67,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_search_parser(verbs, add_db)
     add_export_parser(verbs, add_db)
+
+    serve.add_parser(verbs)
+    status.add_parser(verbs)
+    mirror.add_parser(verbs)
     return parser
 
 
@@ -163,13 +167,13 @@ def cmd_themes(args: argparse.Namespace) -> int:
 
 
 def cmd_retag(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
+    from .prefect_api import start_local_api
     from .retag import retag_flow
 
     db = args.db or settings.get("db")
     if not Path(db).exists():
         fail(f"no warehouse at {db}: run `mediawatch ingest` first, or pass --db")
+    start_local_api()
     summary = retag_flow(db=args.db, taxonomy=args.taxonomy, gazetteer=args.gazetteer,
                          batch_size=args.batch_size)
     ERR.print(f"[bold]retag[/] {summary['articles']} articles, {summary['changed']} changed, "
@@ -228,7 +232,8 @@ def cmd_sql(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"ingest": cmd_ingest, "digest": cmd_digest, "themes": cmd_themes, "sql": cmd_sql,
-            "retag": cmd_retag, "eval": cmd_eval, "search": cmd_search, "export": cmd_export}
+            "retag": cmd_retag, "eval": cmd_eval, "search": cmd_search, "export": cmd_export,
+            "serve": serve.cmd_serve, "status": status.cmd_status, "mirror": mirror.cmd_mirror}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -14,6 +14,7 @@ from warehouse.digest import digest_articles, digest_data, latest_day
 from warehouse.digest_export import write_digest_files
 
 from . import settings
+from .ledger import recorded_run
 
 
 def check_timezone(name: str) -> str:
@@ -45,6 +46,7 @@ def write_digest(data: dict, articles: list[dict], out_dir: Path) -> list[str]:
 
 
 @flow(name="digest")
+@recorded_run("digest", counts=lambda result: {"seen": result["totals"]["articles"]})
 def digest_flow(day: str | None = None, out: str | None = None, db: str | None = None,
                 latest: bool = False, timezone: str | None = None) -> dict:
     """Write the digest of `day` (ISO date; default yesterday in the configured timezone,

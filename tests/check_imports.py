@@ -8,6 +8,7 @@ import importlib
 import sys
 
 MODULES = ["prefect", "feedparser", "trafilatura", "duckdb", "duckdb_extension_fts", "duckdb_cli",
+           "duckdb_extension_ducklake",
            "pyarrow",
            "simplemma", "ahocorasick", "vaderSentiment.vaderSentiment", "jinja2",
            "httpx", "courlan", "ftfy", "numpy", "charset_normalizer", "lxml.html.clean", "pytest",

@@ -28,3 +28,20 @@ def prefect_harness():
 def db_path(tmp_path: Path) -> Path:
     """A path for a fresh DuckDB warehouse file."""
     return tmp_path / "warehouse" / "mediawatch.duckdb"
+
+
+@pytest.fixture(scope="session")
+def prefect_server(tmp_path_factory):
+    """A real `prefect server start` on 127.0.0.1 with its own PREFECT_HOME, for the session.
+
+    Yields the environment a client process needs to use it (PREFECT_API_URL and
+    PREFECT_HOME set, no MEDIAWATCH_* overrides from the caller's shell).
+    """
+    from flows.local_server import local_prefect_server
+
+    home = tmp_path_factory.mktemp("prefect-home")
+    with local_prefect_server(home=home, timeout_s=180) as api_url:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("MEDIAWATCH_")}
+        env.update(PREFECT_API_URL=api_url, PREFECT_HOME=str(home),
+                   PREFECT_SERVER_ANALYTICS_ENABLED="false")
+        yield env

@@ -1,0 +1,149 @@
+"""`mediawatch serve`: the ingest and digest deployments on their schedules, in one process.
+
+Prefect's `serve()` registers both deployments with a Prefect API and runs each scheduled
+flow run in a child process. Schedules need a real Prefect server (the ephemeral API has no
+scheduler), so when PREFECT_API_URL is unset serve starts one on 127.0.0.1 for its lifetime.
+SIGINT (Ctrl-C) or SIGTERM stops the runner (in-flight runs are cancelled and recorded as
+failed in `runs`), pauses the schedules and stops that server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+from contextlib import nullcontext
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from . import settings
+from .console import ERR, fail
+
+DEPLOYMENT_NAME = "mediawatch-serve"
+DEFAULT_INGEST_CRON = "*/30 * * * *"
+DEFAULT_DIGEST_CRON = "0 7 * * *"
+
+
+def add_parser(verbs: argparse._SubParsersAction) -> None:
+    """Add the `serve` verb and its options to the CLI."""
+    p = verbs.add_parser("serve", help="run ingest and digest on their schedules (Ctrl-C stops)")
+    p.add_argument("--ingest-cron", default=DEFAULT_INGEST_CRON, metavar="CRON",
+                   help=f"when to ingest (cron; default {DEFAULT_INGEST_CRON!r}: every 30 min)")
+    p.add_argument("--digest-cron", default=DEFAULT_DIGEST_CRON, metavar="CRON",
+                   help=f"when to write the digest (cron; default {DEFAULT_DIGEST_CRON!r})")
+    p.add_argument("--timezone", metavar="TZ", help="IANA timezone of the cron expressions "
+                   f"(default {settings.get('timezone')}; env MEDIAWATCH_TIMEZONE)")
+    p.add_argument("--db", metavar="PATH", help=f"DuckDB file (default {settings.get('db')}; env MEDIAWATCH_DB)")
+    p.add_argument("--seeds", metavar="DIR", help="folder of seed documents (default seeds/)")
+    p.add_argument("--feeds", metavar="FILE", help="TOML list of feeds (default seeds/feeds.toml)")
+
+
+def check_schedule(cron: str, timezone: str, option: str) -> None:
+    """Raise ValueError naming `option` when `cron` or `timezone` is not valid."""
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"--timezone {timezone!r} is not an IANA timezone (e.g. Asia/Kolkata)") from None
+    from prefect.client.schemas.schedules import CronSchedule
+    from pydantic import ValidationError
+
+    try:
+        CronSchedule(cron=cron, timezone=timezone)
+    except ValidationError:
+        raise ValueError(f"{option} {cron!r} is not a cron expression "
+                         "(five fields: minute hour day-of-month month day-of-week)") from None
+
+
+def pin_paths(args: argparse.Namespace) -> dict[str, str]:
+    """Return the MEDIAWATCH_* paths every served run must share, made absolute.
+
+    Flow runs are child processes that read settings from the environment; absolute paths
+    keep them on the same warehouse whatever directory they start in.
+    """
+    chosen = {"db": args.db, "seeds": args.seeds, "feeds": args.feeds, "exports": None}
+    env = {}
+    for name, value in chosen.items():
+        path = Path(value or str(settings.get(name))).expanduser().resolve()
+        env[settings.BY_NAME[name].env] = str(path)
+    return env
+
+
+def build_deployments(ingest_cron: str, digest_cron: str, timezone: str) -> list:
+    """Return the ingest and digest RunnerDeployments for `serve`."""
+    from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
+    from prefect.schedules import Cron
+
+    from .digest import digest_flow
+    from .ingest import ingest_flow
+
+    # One ingest at a time; a run due while the last is still going is cancelled rather
+    # than queued, so a slow run never builds a backlog (the next run catches up).
+    one_at_a_time = ConcurrencyLimitConfig(
+        limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW)
+    return [
+        ingest_flow.to_deployment(
+            name=DEPLOYMENT_NAME, schedules=[Cron(ingest_cron, timezone=timezone)],
+            concurrency_limit=one_at_a_time, tags=["mediawatch", "serve"], paused=False),
+        digest_flow.to_deployment(
+            name=DEPLOYMENT_NAME, schedules=[Cron(digest_cron, timezone=timezone)],
+            tags=["mediawatch", "serve"], paused=False),
+    ]
+
+
+def stop_on_sigterm(*_) -> None:
+    """Until Prefect's runner installs its own handler, treat SIGTERM like Ctrl-C."""
+    raise KeyboardInterrupt
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve both deployments until SIGINT/SIGTERM; returns the exit code."""
+    timezone = args.timezone or str(settings.get("timezone"))
+    try:
+        check_schedule(args.ingest_cron, timezone, "--ingest-cron")
+        check_schedule(args.digest_cron, timezone, "--digest-cron")
+    except ValueError as exc:
+        fail(str(exc))
+    os.environ.update(pin_paths(args))
+    os.environ[settings.BY_NAME["timezone"].env] = timezone  # runs see the schedules' timezone
+    signal.signal(signal.SIGTERM, stop_on_sigterm)
+    # A process started in the background by a shell script inherits SIGINT ignored; serve
+    # promises that SIGINT stops it however it was started.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    from .local_server import ServerDidNotStart, local_prefect_server
+
+    api_url = os.environ.get("PREFECT_API_URL")
+    try:
+        server = (nullcontext(api_url) if api_url
+                  else local_prefect_server(int(settings.get("serve_port"))))
+        with server as url:
+            # Flow-run child processes read it from the environment.
+            os.environ["PREFECT_API_URL"] = url
+            serve_until_stopped(args, timezone, url, started_server=not api_url)
+    except ServerDidNotStart as exc:
+        fail(str(exc))
+    except KeyboardInterrupt:
+        pass  # Ctrl-C or SIGTERM before the runner started; the server is already stopped
+    ERR.print("[bold]serve[/] stopped")
+    return 0
+
+
+def serve_until_stopped(args: argparse.Namespace, timezone: str, api_url: str,
+                        started_server: bool) -> None:
+    """Register the deployments and run their scheduled flow runs until stopped."""
+    from prefect import serve
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    where = "a Prefect server started for this session" if started_server else "Prefect"
+    ERR.print(
+        f"[bold]serve[/] ingest {args.ingest_cron!r} and digest {args.digest_cron!r} "
+        f"({timezone}) -> {os.environ['MEDIAWATCH_DB']}\n"
+        f"  runs are scheduled by {where} at {api_url.removesuffix('/api')}; "
+        "Ctrl-C stops (add -v to log each run)"
+    )
+    # This process read Prefect's settings when it first imported prefect (to check the
+    # cron expressions), before the server's URL was known.
+    with temporary_settings(updates={PREFECT_API_URL: api_url}):
+        deployments = build_deployments(args.ingest_cron, args.digest_cron, timezone)
+        serve(*deployments, print_starting_message=False)

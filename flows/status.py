@@ -1,0 +1,118 @@
+"""`mediawatch status`: recent runs, feed health and open failures, read from the warehouse."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import UTC, datetime, timedelta
+
+from rich import box
+from rich.table import Table
+
+from warehouse.db import open_warehouse
+from warehouse.status import warehouse_status
+
+from . import settings
+from .console import ERR, OUT
+
+
+# Free text may wrap; every other column (times, statuses, counts) stays on one line.
+WRAPPING_COLUMNS = {"last error", "reason", "where"}
+
+
+def add_parser(verbs: argparse._SubParsersAction) -> None:
+    """Add the `status` verb and its options to the CLI."""
+    p = verbs.add_parser("status", help="recent runs, feed health, open failures")
+    p.add_argument("--limit", type=int, metavar="N", default=10, help="runs and failures to list (default 10)")
+    p.add_argument("--hours", type=float, default=24.0, metavar="H",
+                   help="count runs and failed runs over this many hours (default 24)")
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.add_argument("--db", metavar="PATH", help=f"DuckDB file (default {settings.get('db')}; env MEDIAWATCH_DB)")
+
+
+def when(ts: datetime | None) -> str:
+    """Return a UTC timestamp to the minute; '-' for None."""
+    return "-" if ts is None else f"{ts:%Y-%m-%d %H:%M}"
+
+
+def ago(ts: datetime | None, now: datetime) -> str:
+    """Return how long before `now` a timestamp was, in the largest sensible unit."""
+    if ts is None:
+        return "never"
+    minutes = int((now - ts).total_seconds() // 60)
+    if minutes < 120:
+        return f"{minutes} min ago"
+    return f"{minutes // 60} h ago" if minutes < 48 * 60 else f"{minutes // 1440} days ago"
+
+
+def table(title: str, columns: list[str], rows: list[list]) -> Table:
+    """Return a rich table with `columns` and `rows` (None shown as '-')."""
+    out = Table(title=title, title_justify="left", title_style="bold", box=box.SIMPLE_HEAD,
+                pad_edge=False, collapse_padding=True)
+    for column in columns:
+        out.add_column(column, overflow="fold", no_wrap=column not in WRAPPING_COLUMNS)
+    for row in rows:
+        out.add_row(*("-" if v is None else str(v) for v in row))
+    return out
+
+
+def short(text: str | None, width: int = 80) -> str | None:
+    """Return `text` cut to `width` characters (errors can be long)."""
+    return text if text is None or len(text) <= width else text[: width - 1] + "…"
+
+
+def render(status: dict, hours: float, now: datetime) -> None:
+    """Print the status as tables on stdout."""
+    flows = status["flows"]
+    if not flows:
+        OUT.print("no runs recorded yet: run `mediawatch ingest` or `mediawatch serve`")
+    else:
+        OUT.print(table(
+            f"Flows (runs in the last {hours:g} h)",
+            ["flow", "last run", "status", "last completed", "runs", "failed", "last error"],
+            [[f["flow"], when(f["last_started_at"]), f["last_status"],
+              ago(f["last_completed_at"], now), f["runs_since"], f["failed_since"],
+              short(f["last_error"])] for f in flows]))
+        OUT.print(table(
+            "Recent runs",
+            ["started", "flow", "status", "seen", "stored", "unchanged", "dupes", "failed"],
+            [[when(r["started_at"]), r["flow"], r["status"], r["seen"], r["stored"],
+              r["unchanged"], r["duplicates"], r["failures"]] for r in status["runs"]]))
+    feeds = status["feeds"]
+    if feeds is None:
+        OUT.print("feeds: no feed has been polled into this warehouse yet")
+    else:
+        OUT.print(table(
+            "Feeds",
+            ["feed", "last status", "last success", "failures in a row", "last error"],
+            [[f["name"], f["last_status"], ago(f["last_success_at"], now),
+              f["consecutive_failures"], short(f["last_error"])] for f in feeds]))
+    counts = status["open_failures"]
+    if not counts:
+        OUT.print("open failures: none")
+        return
+    by_stage = ", ".join(f"{stage} {n}" for stage, n in counts.items())
+    OUT.print(table(
+        f"Open failures: {sum(counts.values())} ({by_stage}); most recent",
+        ["last seen", "stage", "where", "reason", "attempts"],
+        [[when(f["last_seen"]), f["stage"], f["url"], short(f["reason"]), f["attempts"]]
+         for f in status["failures"]]))
+
+
+def iso(value: object) -> str:
+    """Return timestamps as ISO 8601 text for JSON output."""
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    """Print the warehouse's status; returns the exit code."""
+    now = datetime.now(UTC).replace(tzinfo=None)  # the warehouse stores naive UTC
+    db = args.db or settings.get("db")
+    with open_warehouse(db, read_only=True, wait_s=float(settings.get("lock_wait_s"))) as con:
+        status = warehouse_status(con, now - timedelta(hours=args.hours), args.limit)
+    if args.format == "json":
+        OUT.print(json.dumps(status, default=iso, indent=2), markup=False)
+    else:
+        render(status, args.hours, now)
+    ERR.print(f"[dim]{db}[/]")
+    return 0
