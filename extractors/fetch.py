@@ -121,11 +121,13 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
                 return body.decode(codec)
             except UnicodeDecodeError:
                 continue  # a wrong declaration is common; try the next clue
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError:
-        best = from_bytes(body[:200_000]).best()
-        return body.decode(best.encoding if best else "utf-8", errors="replace")
+    text = body.decode("utf-8", errors="replace")
+    # UTF-8 with a few broken bytes (a bad paste, a cut multibyte character) is still UTF-8:
+    # guessing another codec for it would garble every other non-ASCII character
+    if text.count("\ufffd") <= max(3, len(body) // 1000):
+        return text
+    best = from_bytes(body[:200_000]).best()
+    return body.decode(best.encoding if best else "utf-8", errors="replace")
 
 
 class WrongType(Exception):
