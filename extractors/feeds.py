@@ -122,6 +122,9 @@ def read_feed(body: bytes, feed: FeedSpec,
     body, had_entities = strip_dtd(body)
     parsed = feedparser.parse(body, response_headers={"content-location": base_url or feed.url})
     if not parsed.entries and parsed.get("bozo") and not parsed.get("version"):
+        if b"<html" in body[:4096].lower():
+            raise ValueError("not an RSS/Atom feed: the URL serves an HTML page "
+                             "(check the feed URL; sites often link their feed from it)")
         reason = parsed.get("bozo_exception")
         raise ValueError(f"not an RSS/Atom feed: {str(reason)[:200] or 'unparseable'}")
     warning = None
