@@ -300,7 +300,12 @@ class Fetcher:
             except httpx.DecodingError as exc:
                 return failed(f"undecodable body: {exc}", False)
             except (httpx.TimeoutException, httpx.TransportError) as exc:
-                reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+                detail = str(exc)
+                if detail == "timed out":  # the socket's own words; say which limit it was
+                    detail = (f"no answer within {self.policy.connect_timeout_s:g} s"
+                              if isinstance(exc, httpx.ConnectTimeout) else
+                              f"no data for {self.policy.read_timeout_s:g} s")
+                reason = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
                 if attempt > self.policy.retries:
                     return failed(f"{reason} (after {attempt} attempts)", True)
                 time.sleep(backoff_s(self.policy, attempt))

@@ -101,13 +101,13 @@ class deadline:  # noqa: N801 - used as a context manager, reads like a function
         _DEADLINE.at = None
 
 
-def time_left(timeout: float | None, kind: type[Exception]) -> float | None:
+def time_left(timeout: float | None, kind: type[Exception], slack_s: float = 0.0) -> float | None:
     """Return `timeout` shrunk to the time left before this thread's deadline."""
     at = getattr(_DEADLINE, "at", None)
     if at is None:
         return timeout
     left = at - time.monotonic()
-    if left <= 0:
+    if left <= slack_s:
         raise kind(f"no complete response within the total deadline of {_DEADLINE.total:g} s")
     return left if timeout is None else min(timeout, left)
 
@@ -119,10 +119,18 @@ class DeadlineStream(httpcore.NetworkStream):
         self.stream = stream
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self.stream.read(max_bytes, time_left(timeout, httpcore.ReadTimeout))
+        try:
+            return self.stream.read(max_bytes, time_left(timeout, httpcore.ReadTimeout))
+        except httpcore.ReadTimeout:
+            time_left(None, httpcore.ReadTimeout, 0.05)  # say so when the deadline is why
+            raise
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self.stream.write(buffer, time_left(timeout, httpcore.WriteTimeout))
+        try:
+            self.stream.write(buffer, time_left(timeout, httpcore.WriteTimeout))
+        except httpcore.WriteTimeout:
+            time_left(None, httpcore.WriteTimeout, 0.05)
+            raise
 
     def close(self) -> None:
         self.stream.close()
