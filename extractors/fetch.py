@@ -41,7 +41,8 @@ TRANSIENT_STATUSES = {408, 425, 429, 500, 502, 503, 504}
 # magic numbers of bodies that are not HTML whatever their Content-Type says
 BINARY_MAGIC = {b"%PDF-": "PDF", b"\x89PNG": "PNG image", b"GIF8": "GIF image",
                 b"\xff\xd8\xff": "JPEG image", b"PK\x03\x04": "ZIP archive",
-                b"\x1f\x8b": "gzip file", b"RIFF": "RIFF (WebP/AVI) file", b"\x00\x00\x01\x00": "icon"}
+                b"\x1f\x8b": "gzip file", b"RIFF": "RIFF (WebP/AVI) file",
+                b"\x00\x00\x01\x00": "icon"}
 # <meta charset="x"> and <meta http-equiv="Content-Type" content="text/html; charset=x">
 META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 

@@ -155,7 +155,8 @@ class GuardedBackend(httpcore.SyncBackend):
         error: Exception | None = None
         for address in addresses:
             try:
-                stream = super().connect_tcp(address, port, time_left(timeout, httpcore.ConnectTimeout),
+                stream = super().connect_tcp(address, port,
+                                             time_left(timeout, httpcore.ConnectTimeout),
                                              local_address, socket_options)
                 return DeadlineStream(stream)
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:

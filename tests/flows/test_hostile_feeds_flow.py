@@ -70,7 +70,8 @@ def test_hostile_feeds_land_what_is_readable_and_record_the_rest(
     assert second["stored"] == 0 and second["seen"] <= first["seen"]
 
     con = duckdb.connect(str(db_path), read_only=True)
-    urls = [r[0].removeprefix(hostile.base) for r in con.execute("select url from articles").fetchall()]
+    urls = [r[0].removeprefix(hostile.base)
+            for r in con.execute("select url from articles").fetchall()]
     assert sorted(urls) == sorted(LANDED)  # each once, the duplicated GUIDs included
     assert hostile.hits["/news/sanctions-reprint.html"] == 1
     failures = {r[0].removeprefix(hostile.base): r[1:] for r in con.execute(

@@ -49,7 +49,8 @@ def test_hostile_feed_end_to_end(hostile, tmp_path, prefect_harness):
     gzip_bomb()
     hostile.feeds["hostile.xml"] = hostile_feed(hostile.server_port)
     feeds = tmp_path / "feeds.toml"
-    feeds.write_text(f'[[feeds]]\nname = "Hostile Wire"\nurl = "{hostile.base}/feeds/hostile.xml"\n')
+    feeds.write_text(f'[[feeds]]\nname = "Hostile Wire"\n'
+                     f'url = "{hostile.base}/feeds/hostile.xml"\n')
     (tmp_path / "seeds").mkdir()
     db = tmp_path / "hostile.duckdb"
     env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value(),
