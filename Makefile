@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 
-.PHONY: run test setup setup-test lint bench clean
+.PHONY: run test setup setup-test chromium lint bench clean
 
 # The machine's pip 23.x mis-resolves trafilatura's lxml[html-clean] extra: upgrade pip first.
 $(BIN)/python:
@@ -22,19 +22,25 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 setup: $(VENV)/.installed
 setup-test: $(VENV)/.installed-test
 
+## make chromium: Debian's chromium for the digest's browser test (installed once; CI runs as root)
+chromium:
+	@command -v chromium >/dev/null || (apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
 ## make run: ingest seeds/ (and enabled feeds) into data/mediawatch.duckdb, then write the digest
 run: setup
 	$(BIN)/mediawatch ingest
 	$(BIN)/mediawatch digest --latest
 
 ## make test: import every dependency, then run the whole test suite
-test: setup-test
+test: setup-test chromium
 	$(BIN)/python -m tests.check_imports
 	$(BIN)/python -m pytest
 
 bench: setup-test
 	$(BIN)/python benchmarks/extraction.py
 	$(BIN)/python benchmarks/tagging.py
+	$(BIN)/python benchmarks/warehouse.py
 
 clean:
 	rm -rf $(VENV) data exports

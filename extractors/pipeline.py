@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -32,6 +33,17 @@ class BatchResult:
     tags: list[ThemeTag] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     actors: list[ActorMention] = field(default_factory=list)
+    # CPU seconds spent per stage ("extract", "tag"), for the run's timings.
+    stage_s: dict[str, float] = field(default_factory=dict)
+
+    def merge(self, other: BatchResult) -> None:
+        """Append another batch's results to this one (e.g. from a worker process)."""
+        self.articles += other.articles
+        self.tags += other.tags
+        self.failures += other.failures
+        self.actors += other.actors
+        for stage, seconds in other.stage_s.items():
+            self.stage_s[stage] = self.stage_s.get(stage, 0.0) + seconds
 
 
 def page_date(found: str | None, given: datetime | None, prefer_page: bool) -> datetime | None:
@@ -104,12 +116,16 @@ def process_batch(docs: Iterable[SourceDocument], taxonomy: Taxonomy,
     """
     gazetteer = gazetteer or load_gazetteer()
     result = BatchResult()
+    extract_s = tag_s = 0.0
     for doc in docs:
+        t0 = time.process_time()
         try:
             built = build_article(doc)
         except Exception as exc:  # noqa: BLE001 - one bad page must not stop the batch
             LOGGER.debug("extract failed for %s", doc.location, exc_info=True)
             built = Failure(doc.location, doc.source, "extract", f"{type(exc).__name__}: {exc}")
+        t1 = time.process_time()
+        extract_s += t1 - t0
         if isinstance(built, Failure):
             result.failures.append(built)
             continue
@@ -117,4 +133,6 @@ def process_batch(docs: Iterable[SourceDocument], taxonomy: Taxonomy,
         result.articles.append(built)
         result.tags.extend(tag_text(built.article_id, built.title, built.text, taxonomy))
         result.actors.extend(find_actors(built.article_id, built.title, built.text, gazetteer))
+        tag_s += time.process_time() - t1
+    result.stage_s = {"extract": extract_s, "tag": tag_s}
     return result

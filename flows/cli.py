@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from . import settings
+from .analyst import add_export_parser, add_search_parser, cmd_export, cmd_search, cmd_shell
 from .console import ERR, OUT, configure_logging, fail
 
 
@@ -32,9 +33,11 @@ def build_parser() -> argparse.ArgumentParser:
     add_db(p)
 
     p = verbs.add_parser("digest", help="write the daily digest")
-    p.add_argument("--date", help="day to digest, YYYY-MM-DD (default yesterday)")
+    p.add_argument("--date", help="day to digest, YYYY-MM-DD (default yesterday in --timezone)")
     p.add_argument("--latest", action="store_true", help="digest the latest day that has articles")
-    p.add_argument("--out", help="exports folder (default exports/)")
+    p.add_argument("--out", help="exports folder (default exports/); files go to OUT/YYYY-MM-DD/")
+    p.add_argument("--timezone", help=f"IANA timezone of 'yesterday' and of times shown "
+                   f"(default {settings.get('timezone')}; env MEDIAWATCH_TIMEZONE)")
     add_db(p)
 
     p = verbs.add_parser("themes", help="print the taxonomy in force")
@@ -56,10 +59,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", help="score the tags stored in this warehouse (gold ingested as "
                    "a .jsonl seed) instead of tagging the gold records in memory")
 
-    p = verbs.add_parser("sql", help="run read-only SQL against the warehouse")
-    p.add_argument("query", help="the SQL query")
-    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p = verbs.add_parser("sql", help="run read-only SQL against the warehouse "
+                         "(no query: an interactive DuckDB shell)")
+    p.add_argument("query", nargs="?", help="the SQL query (omit it for the shell)")
+    p.add_argument("--format", choices=["table", "csv", "json", "markdown"], default="table")
     add_db(p)
+
+    add_search_parser(verbs, add_db)
+    add_export_parser(verbs, add_db)
     return parser
 
 
@@ -87,18 +94,29 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_digest(args: argparse.Namespace) -> int:
-    from .digest import digest_flow
+    from .digest import check_timezone, digest_flow
 
-    day = args.date or (None if args.latest else (date.today() - timedelta(days=1)).isoformat())
-    if day:
+    if args.timezone:
         try:
-            date.fromisoformat(day)
+            check_timezone(args.timezone)
+        except ValueError as exc:
+            fail(f"--timezone: {exc}")
+    if args.date and args.latest:
+        fail("give --date or --latest, not both")
+    db = args.db or str(settings.get("db"))
+    if not Path(db).is_file():  # say so here, not in a failed flow run's traceback
+        fail(f"no warehouse at {db}: run `mediawatch ingest` first, or pass --db")
+    if args.date:
+        try:
+            date.fromisoformat(args.date)
         except ValueError:
-            fail(f"--date {day!r} is not a date: use YYYY-MM-DD")
-    result = digest_flow(day=day, out=args.out, db=args.db, latest=args.latest)
+            fail(f"--date {args.date!r} is not a date: use YYYY-MM-DD")
+    result = digest_flow(day=args.date, out=args.out, db=db, latest=args.latest,
+                         timezone=args.timezone)
     totals = result["totals"]
+    note = " (no articles that day)" if result["empty"] else ""
     ERR.print(f"[bold]digest[/] {result['date']}: {totals['articles']} articles, "
-              f"{totals['sources']} sources")
+              f"{totals['sources']} sources, {totals['failures']} failures{note}")
     for path in result["files"]:
         OUT.print(path)
     return 0
@@ -189,14 +207,17 @@ def cmd_sql(args: argparse.Namespace) -> int:
     from warehouse.db import open_warehouse
     from warehouse.query import format_result
 
-    with open_warehouse(args.db or settings.get("db"), read_only=True) as con:
+    if args.query is None:
+        return cmd_shell(args)
+    with open_warehouse(args.db or settings.get("db"), read_only=True,
+                        wait_s=float(settings.get("lock_wait_s"))) as con:
         cursor = con.execute(args.query)
         OUT.print(format_result(cursor, args.format), markup=False, end="")
     return 0
 
 
 COMMANDS = {"ingest": cmd_ingest, "digest": cmd_digest, "themes": cmd_themes, "sql": cmd_sql,
-            "retag": cmd_retag, "eval": cmd_eval}
+            "retag": cmd_retag, "eval": cmd_eval, "search": cmd_search, "export": cmd_export}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,41 +1,64 @@
-"""The digest flow: one day's coverage written to the exports folder."""
+"""The digest flow: one day's coverage written to the exports folder as four files."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from warehouse.db import open_warehouse
-from warehouse.digest import digest_data, latest_day, render_markdown
+from warehouse.digest import digest_articles, digest_data, latest_day
+from warehouse.digest_export import write_digest_files
 
 from . import settings
 
 
-@task(name="render-digest", cache_policy=NO_CACHE)
-def write_digest(db: str, day: date, out_dir: Path) -> dict:
-    """Query the day's digest and write it; returns the paths written and the totals."""
+def check_timezone(name: str) -> str:
+    """Return `name` when it is a known IANA timezone; ValueError saying what to pass if not."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown timezone {name!r}: use an IANA name like UTC or "
+                         "Asia/Kolkata") from None
+    return name
+
+
+def yesterday(timezone: str) -> date:
+    """Return yesterday's date in `timezone`."""
+    return datetime.now(ZoneInfo(timezone)).date() - timedelta(days=1)
+
+
+@task(name="query-digest", cache_policy=NO_CACHE)
+def query_digest(db: str, day: date, timezone: str) -> tuple[dict, list[dict]]:
+    """Read the day's digest data and its article rows (read-only, no write lock)."""
     with open_warehouse(db, read_only=True, wait_s=float(settings.get("lock_wait_s"))) as con:
-        data = digest_data(con, day)
-    folder = out_dir / day.isoformat()
-    folder.mkdir(parents=True, exist_ok=True)
-    md = folder / "digest.md"
-    md.write_text(render_markdown(data), encoding="utf-8")
-    return {"date": day.isoformat(), "files": [str(md)], "totals": data["totals"]}
+        return digest_data(con, day, timezone), digest_articles(con, day)
+
+
+@task(name="write-digest", cache_policy=NO_CACHE)
+def write_digest(data: dict, articles: list[dict], out_dir: Path) -> list[str]:
+    """Render and write digest.md, digest.html, digest.json and articles.csv."""
+    return [str(p) for p in write_digest_files(data, articles, out_dir)]
 
 
 @flow(name="digest")
 def digest_flow(day: str | None = None, out: str | None = None, db: str | None = None,
-                latest: bool = False) -> dict:
-    """Write the digest of `day` (ISO date; the latest day with articles when `latest`)."""
+                latest: bool = False, timezone: str | None = None) -> dict:
+    """Write the digest of `day` (ISO date; default yesterday in the configured timezone,
+    or the latest day with articles when `latest`); returns the date, files and totals."""
     db = db or str(settings.get("db"))
     out_dir = Path(out or str(settings.get("exports")))
-    if latest or not day:
+    timezone = check_timezone(timezone or str(settings.get("timezone")))
+    if latest:
         with open_warehouse(db, read_only=True) as con:
-            found = latest_day(con)
-        target = found or date.today()
-    else:
+            target = latest_day(con) or yesterday(timezone)
+    elif day:
         target = date.fromisoformat(day)
-    return write_digest(db, target, out_dir)
+    else:
+        target = yesterday(timezone)
+    data, articles = query_digest(db, target, timezone)
+    files = write_digest(data, articles, out_dir)
+    return {"date": data["date"], "files": files, "totals": data["totals"], "empty": data["empty"]}

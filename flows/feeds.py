@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -146,6 +147,7 @@ def fetch_pages(entries: list[FeedEntry],
 
 # -- extraction in a process pool -----------------------------------------------------------
 _POOL: ProcessPoolExecutor | None = None
+_POOL_LOCK = threading.Lock()
 
 
 def extract_workers() -> int:
@@ -165,18 +167,17 @@ def process_parallel(docs: list[SourceDocument], taxonomy: Taxonomy,
     html_docs = sum(1 for d in docs if d.html)
     if workers < 2 or html_docs < 4 * workers:
         return process_batch(docs, taxonomy, gazetteer)
-    if _POOL is None:
-        # spawn, not fork: the flow runs threads (Prefect, httpx) that fork would copy mid-lock
-        _POOL = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    with _POOL_LOCK:  # batches are extracted from task-runner threads, two at a time
+        if _POOL is None:
+            # spawn, not fork: the flow runs threads (Prefect, httpx) that fork would copy
+            # mid-lock
+            _POOL = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
     size = -(-len(docs) // workers)
     chunks = [docs[i : i + size] for i in range(0, len(docs), size)]
     result = BatchResult()
     for part in _POOL.map(process_batch, chunks, [taxonomy] * len(chunks),
                           [gazetteer] * len(chunks)):
-        result.articles += part.articles
-        result.tags += part.tags
-        result.failures += part.failures
-        result.actors += part.actors
+        result.merge(part)
     return result
 
 

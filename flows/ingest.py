@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from itertools import islice
@@ -23,6 +24,7 @@ from warehouse.db import open_warehouse
 from warehouse.feeds import entries_to_fetch, feed_validators, pending_retries, record_polls
 from warehouse.load import LoadCounts, load_batch, near_candidates
 from warehouse.runs import finish_run, start_run
+from warehouse.search import IndexState, refresh_search_index
 
 from . import settings
 from .console import ERR, progress
@@ -54,7 +56,9 @@ class IngestSummary:
     elapsed_s: float = 0.0
     failure_reasons: dict[str, int] = field(default_factory=dict)
 
-    def add(self, counts: LoadCounts, result: BatchResult) -> None:
+    stage_s: dict[str, float] = field(default_factory=dict)
+
+    def add(self, counts: LoadCounts, result: BatchResult, stage_s: dict[str, float]) -> None:
         self.stored += counts.inserted + counts.updated
         self.unchanged += counts.unchanged
         self.duplicates += counts.duplicates
@@ -62,6 +66,23 @@ class IngestSummary:
         for f in result.failures:
             reason = f"{f.stage}: {f.reason.split(':')[0]}"
             self.failure_reasons[reason] = self.failure_reasons.get(reason, 0) + 1
+        self.time(result.stage_s)
+        self.time(stage_s)
+
+    def time(self, stage_s: dict[str, float]) -> None:
+        """Add seconds spent per stage (wall time, or CPU time summed over workers)."""
+        for stage, seconds in stage_s.items():
+            self.stage_s[stage] = round(self.stage_s.get(stage, 0.0) + seconds, 3)
+
+
+@contextmanager
+def timed(stage_s: dict[str, float], stage: str) -> Iterator[None]:
+    """Add the wall time of the block to `stage_s[stage]`."""
+    t0 = time.perf_counter()
+    try:
+        yield
+    finally:
+        stage_s[stage] = stage_s.get(stage, 0.0) + time.perf_counter() - t0
 
 
 def now_utc() -> datetime:
@@ -86,14 +107,55 @@ def extract_and_tag(docs: list[SourceDocument], failures: list[Failure],
 
 
 @task(name="load", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 10])
-def load(db: str, result: BatchResult, lock_wait_s: float) -> LoadCounts:
-    """Load a batch into the warehouse in one transaction; the write lock is held only here."""
+def load(db: str, result: BatchResult, lock_wait_s: float) -> tuple[LoadCounts, dict]:
+    """Load a batch into the warehouse in one transaction; the write lock is held only here.
+
+    Returns the counts and the seconds spent finding near copies ("dedupe") and loading.
+    """
+    stage_s: dict[str, float] = {}
     with open_warehouse(db, wait_s=lock_wait_s) as con:
-        known = near_candidates(con, dedupe.band_keys(result.articles), dedupe.BANDS,
-                                dedupe.BAND_BITS, dedupe.MIN_WORDS)
-        links = dedupe.near_duplicate_links(result.articles, known)
-        return load_batch(con, result.articles, result.tags, result.failures, now_utc(),
-                          near_links=links, actors=result.actors)
+        with timed(stage_s, "dedupe"):
+            known = near_candidates(con, dedupe.band_keys(result.articles), dedupe.BANDS,
+                                    dedupe.BAND_BITS, dedupe.MIN_WORDS)
+            links = dedupe.near_duplicate_links(result.articles, known)
+        with timed(stage_s, "load"):
+            counts = load_batch(con, result.articles, result.tags, result.failures, now_utc(),
+                                near_links=links, actors=result.actors)
+    return counts, stage_s
+
+
+class BatchPipeline:
+    """Extract batch k+1 while batch k loads: at most two batches in flight.
+
+    Extraction runs in the process pool (CPU-bound), so the flow's own thread is free to
+    fetch the next batch and to load the previous one meanwhile.
+    """
+
+    def __init__(self, db: str, tax: Taxonomy, summary: IngestSummary, lock_wait_s: float):
+        self.db, self.tax, self.summary, self.lock_wait_s = db, tax, summary, lock_wait_s
+        self.pending = None
+
+    def submit(self, docs: list[SourceDocument], failures: list[Failure]) -> None:
+        """Start extracting a batch, then load the one before it."""
+        future = extract_and_tag.submit(docs, failures, self.tax)
+        self.drain()
+        self.pending = future
+
+    def drain(self) -> None:
+        """Load the batch in flight, if any."""
+        if self.pending is None:
+            return
+        with timed(self.summary.stage_s, "wait_extract"):
+            result = self.pending.result()
+        self.pending = None
+        counts, stage_s = load(self.db, result, self.lock_wait_s)
+        self.summary.add(counts, result, stage_s)
+
+
+@task(name="refresh-search-index", cache_policy=NO_CACHE)
+def refresh_search(db: str, lock_wait_s: float) -> IndexState:
+    """Rebuild the full-text index if this ingest changed any article (locked only to swap)."""
+    return refresh_search_index(db, now_utc(), lock_wait_s)
 
 
 def record_run(db: str, run_id: str, started: datetime, parameters: dict) -> None:
@@ -110,7 +172,8 @@ def ingest_feeds(feed_list: list, db: str, tax: Taxonomy, batch_size: int,
     policy = fetch_policy()
     with open_warehouse(db, wait_s=lock_wait_s) as con:
         validators = feed_validators(con, [f.name for f in feed_list])
-    polls = poll_feeds(feed_list, validators, policy)
+    with timed(summary.stage_s, "feed"):
+        polls = poll_feeds(feed_list, validators, policy)
     entries = [e for p in polls for e in p.entries]
     max_attempts = int(settings.get("max_fetch_attempts"))
     with open_warehouse(db, wait_s=lock_wait_s) as con:
@@ -135,17 +198,20 @@ def ingest_feeds(feed_list: list, db: str, tax: Taxonomy, batch_size: int,
     poll_failures = [Failure(p.url, p.name, "feed", p.error or p.warning,
                              http_status=p.http_status, transient=p.transient, feed=p.name)
                      for p in polls if not p.ok or p.warning]
+    pipeline = BatchPipeline(db, tax, summary, lock_wait_s)
     with progress("fetching feed entries", total=len(wanted)) as advance:
         for entries_batch in new_entry_batches(polls, wanted, batch_size):
-            docs, failures = fetch_pages(entries_batch, policy)
+            with timed(summary.stage_s, "fetch"):
+                docs, failures = fetch_pages(entries_batch, policy)
             summary.seen += len(docs)
-            result = extract_and_tag(docs, poll_failures + failures, tax)
+            pipeline.submit(docs, poll_failures + failures)
             poll_failures = []
-            summary.add(load(db, result, lock_wait_s), result)
             advance(len(entries_batch))
+        pipeline.drain()
     if poll_failures:
         result = BatchResult(failures=poll_failures)
-        summary.add(load(db, result, lock_wait_s), result)
+        counts, stage_s = load(db, result, lock_wait_s)
+        summary.add(counts, result, stage_s)
 
 
 @flow(name="ingest", log_prints=True)
@@ -174,15 +240,17 @@ def ingest_flow(
     try:
         tax = load_taxonomy(taxonomy or settings.get("taxonomy") or None)
         items = iter_seed_documents(Path(seeds), int(settings.get("max_seed_file_bytes")))
+        pipeline = BatchPipeline(db, tax, summary, lock_wait_s)
         with progress("ingesting seeds") as advance:
             for batch in batched(items, batch_size):
                 docs = [d for d in batch if isinstance(d, SourceDocument)]
                 upstream = [f for f in batch if isinstance(f, Failure)]
                 summary.seen += len(docs)
-                result = extract_and_tag(docs, upstream, tax)
-                summary.add(load(db, result, lock_wait_s), result)
+                pipeline.submit(docs, upstream)
                 advance(len(batch))
+            pipeline.drain()
         ingest_feeds(read_feed_list(feeds), db, tax, batch_size, summary)
+        refresh_search(db, lock_wait_s)
     except BaseException as exc:
         with open_warehouse(db, wait_s=lock_wait_s) as con:
             finish_run(con, run_id, now_utc(), "failed", asdict(summary), f"{type(exc).__name__}: {exc}")

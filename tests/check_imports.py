@@ -7,8 +7,9 @@ with a message naming the package.)
 import importlib
 import sys
 
-MODULES = ["prefect", "feedparser", "trafilatura", "duckdb", "duckdb_extension_fts", "pyarrow",
-           "simplemma", "ahocorasick", "vaderSentiment.vaderSentiment",
+MODULES = ["prefect", "feedparser", "trafilatura", "duckdb", "duckdb_extension_fts", "duckdb_cli",
+           "pyarrow",
+           "simplemma", "ahocorasick", "vaderSentiment.vaderSentiment", "jinja2",
            "httpx", "courlan", "ftfy", "numpy", "charset_normalizer", "lxml.html.clean", "pytest",
            "extractors", "warehouse", "flows.cli"]
 

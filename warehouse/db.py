@@ -12,6 +12,10 @@ from pathlib import Path
 
 import duckdb
 
+from .locking import WarehouseBusy, busy, pause, write_intent, writer_waiting
+
+__all__ = ["WarehouseBusy", "connect", "migrate", "open_warehouse", "sql", "transaction"]
+
 LOGGER = logging.getLogger(__name__)
 SQL_DIR = Path(__file__).with_name("sql")
 MIGRATIONS_DIR = SQL_DIR / "migrations"
@@ -19,10 +23,8 @@ VIEWS_DIR = SQL_DIR / "views"
 MIGRATION_NAME = re.compile(r"^(\d{3})_[\w-]+\.sql$")
 # DuckDB allows one writing process; another process's lock shows up as this IOException.
 LOCK_ERROR = re.compile(r"Could not set lock|Conflicting lock", re.IGNORECASE)
-
-
-class WarehouseBusy(RuntimeError):
-    """The database file stayed locked by another process for longer than we would wait."""
+# Extensions come from wheels (see load_fts); never try to download one on a query.
+CONFIG = {"autoinstall_known_extensions": False}
 
 
 @cache
@@ -39,7 +41,38 @@ def migrations() -> list[tuple[int, str, str]]:
         if not match:
             raise ValueError(f"migration file {path.name} is not named NNN_description.sql")
         found.append((int(match.group(1)), path.name, path.read_text(encoding="utf-8")))
+    numbers = [version for version, _, _ in found]
+    if len(set(numbers)) != len(numbers):
+        # Two branches picked the same number: renumber one before it ships.
+        clashes = sorted(name for version, name, _ in found if numbers.count(version) > 1)
+        raise ValueError(f"migrations share a number: {', '.join(clashes)}")
     return found
+
+
+class SchemaTooNew(ValueError):
+    """The database was migrated by a newer mediawatch than this one."""
+
+
+def fts_extension_path() -> Path:
+    """Return the FTS extension file shipped in the `duckdb-extension-fts` wheel.
+
+    `LOAD '<file>'` works offline; `INSTALL fts` would need the network.
+    """
+    import duckdb_extension_fts
+
+    version = duckdb.__version__
+    path = (Path(duckdb_extension_fts.__file__).parent / "extensions" / f"v{version}"
+            / "fts.duckdb_extension")
+    if not path.exists():
+        raise FileNotFoundError(f"no FTS extension for DuckDB {version} at {path}: "
+                                f"install duckdb-extension-fts=={version}")
+    return path
+
+
+def load_fts(con: duckdb.DuckDBPyConnection) -> None:
+    """Load the full-text search extension into `con` from the wheel's file (no network)."""
+    # The path is our own installed file, never user input; LOAD takes no parameters.
+    con.execute(f"load '{fts_extension_path().as_posix()}'")
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
@@ -51,36 +84,68 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute("select coalesce(max(version), 0) from schema_version").fetchone()[0]
 
 
+def apply_migration(con: duckdb.DuckDBPyConnection, version: int, name: str, text: str) -> None:
+    """Apply one migration and record it in `schema_version`, in one transaction."""
+    LOGGER.info("applying migration %s", name)
+    with transaction(con):
+        con.execute(text)
+        con.execute(
+            "insert into schema_version values (?, ?, current_timestamp::timestamp)",
+            [version, name],
+        )
+
+
 def migrate(con: duckdb.DuckDBPyConnection) -> int:
     """Apply pending migrations, each in its own transaction, then (re)create the views.
 
-    Returns the schema version now in force.
+    A migration that fails leaves no trace (its transaction rolls back) and stops the
+    upgrade there. Returns the schema version now in force.
     """
     current = schema_version(con)
-    for version, name, text in migrations():
-        if version <= current:
+    known = migrations()
+    newest = known[-1][0] if known else 0
+    if current > newest:
+        raise SchemaTooNew(
+            f"this database is at schema version {current}, but this mediawatch knows only up "
+            f"to {newest}: upgrade mediawatch before writing to it"
+        )
+    applied = dict(con.execute("select version, name from schema_version").fetchall())
+    for version, name, text in known:
+        if version in applied:
+            if applied[version] != name:
+                LOGGER.warning("migration %s was applied under the name %s", name, applied[version])
             continue
-        LOGGER.info("applying migration %s", name)
-        con.execute("begin transaction")
-        try:
-            con.execute(text)
-            con.execute(
-                "insert into schema_version values (?, ?, current_timestamp::timestamp)",
-                [version, name],
-            )
-            con.execute("commit")
-        except Exception:
-            con.execute("rollback")
-            raise
-        current = version
+        apply_migration(con, version, name, text)
+        current = max(current, version)
     create_views(con)
     return current
 
 
 def create_views(con: duckdb.DuckDBPyConnection) -> None:
-    """Create or replace every public view from `warehouse/sql/views/*.sql` (name order)."""
-    for path in sorted(VIEWS_DIR.glob("*.sql")):
-        con.execute(path.read_text(encoding="utf-8"))
+    """Create or replace every public view from `warehouse/sql/views/*.sql`, in one transaction.
+
+    Files run in name order, so a view may use the views whose file names sort before it.
+    """
+    with transaction(con):
+        for path in sorted(VIEWS_DIR.glob("*.sql")):
+            con.execute(path.read_text(encoding="utf-8"))
+
+
+def _connect_retrying(
+    path: Path, read_only: bool, deadline: float, wait_s: float
+) -> duckdb.DuckDBPyConnection:
+    """Return duckdb.connect(path), retrying while another process holds the file."""
+    delay = 0.02
+    while True:
+        if not (read_only and writer_waiting(path)):
+            try:
+                return duckdb.connect(str(path), read_only=read_only, config=CONFIG)
+            except duckdb.IOException as exc:
+                if not LOCK_ERROR.search(str(exc)):
+                    raise
+        if time.monotonic() >= deadline:
+            raise busy(path, wait_s)
+        delay = pause(delay)
 
 
 def connect(
@@ -99,23 +164,19 @@ def connect(
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     deadline = time.monotonic() + wait_s
-    delay = 0.05
-    while True:
-        try:
-            con = duckdb.connect(str(path), read_only=read_only)
-            break
-        except duckdb.IOException as exc:
-            if not LOCK_ERROR.search(str(exc)) or time.monotonic() >= deadline:
-                if LOCK_ERROR.search(str(exc)):
-                    raise WarehouseBusy(
-                        f"{path} is locked by another mediawatch process (an ingest still "
-                        f"running?); waited {wait_s:.0f} s. Try again when it finishes."
-                    ) from exc
-                raise
-            time.sleep(delay)
-            delay = min(delay * 2, 0.5)
-    if not read_only:
-        migrate(con)
+    if read_only:
+        con = _connect_retrying(path, True, deadline, wait_s)
+    else:
+        # Announce the writer first, so a stream of readers cannot keep the file from it.
+        with write_intent(path, deadline, wait_s):
+            con = _connect_retrying(path, False, deadline, wait_s)
+    try:
+        load_fts(con)
+        if not read_only:
+            migrate(con)
+    except BaseException:
+        con.close()
+        raise
     return con
 
 

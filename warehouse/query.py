@@ -1,4 +1,4 @@
-"""Ad hoc query results rendered as a table, CSV or JSON."""
+"""Ad hoc query results rendered as a table, CSV, JSON or Markdown."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def _json_default(value: object) -> object:
 
 
 def format_result(cursor: duckdb.DuckDBPyConnection, fmt: str) -> str:
-    """Return the rows of an executed query as `table`, `csv` or `json` text."""
+    """Return the rows of an executed query as `table`, `csv`, `json` or `markdown` text."""
     columns = [d[0] for d in cursor.description or []]
     rows = cursor.fetchall()
     if fmt == "csv":
@@ -32,8 +32,29 @@ def format_result(cursor: duckdb.DuckDBPyConnection, fmt: str) -> str:
     if fmt == "json":
         records = [dict(zip(columns, row)) for row in rows]
         return json.dumps(records, default=_json_default, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "markdown":
+        return markdown_table(columns, rows)
     cells = [columns] + [["" if v is None else str(v) for v in row] for row in rows]
     widths = [min(60, max(len(r[i]) for r in cells)) for i in range(len(columns))]
     lines = [" | ".join(c[:60].ljust(w) for c, w in zip(r, widths)) for r in cells]
     lines.insert(1, "-+-".join("-" * w for w in widths))
     return "\n".join(lines) + f"\n({len(rows)} rows)\n"
+
+
+def _markdown_cell(value: object) -> str:
+    # A pipe would end the cell and a newline the row: escape one, flatten the other.
+    text = "" if value is None else str(value)
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def markdown_table(columns: list[str], rows: list[tuple]) -> str:
+    """Return a GitHub-flavoured Markdown table; numbers are right-aligned."""
+    numeric = [bool(rows) and all(isinstance(r[i], int | float | Decimal) or r[i] is None
+                                  for r in rows)
+               for i in range(len(columns))]
+    lines = [
+        "| " + " | ".join(_markdown_cell(c) for c in columns) + " |",
+        "| " + " | ".join("---:" if n else "---" for n in numeric) + " |",
+    ]
+    lines += ["| " + " | ".join(_markdown_cell(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"

@@ -23,8 +23,8 @@ def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, finished_at: datetim
     """Record how a flow run ended: its status, counts and error message."""
     con.execute(
         "update runs set finished_at = ?, status = ?, seen = ?, stored = ?, unchanged = ?,"
-        " duplicates = ?, failures = ?, error = ? where run_id = ?",
+        " duplicates = ?, failures = ?, error = ?, stage_s = ? where run_id = ?",
         [finished_at, status, counts.get("seen", 0), counts.get("stored", 0),
          counts.get("unchanged", 0), counts.get("duplicates", 0), counts.get("failures", 0),
-         error, run_id],
+         error, json.dumps(counts.get("stage_s") or {}), run_id],
     )

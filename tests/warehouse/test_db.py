@@ -38,3 +38,76 @@ def test_transaction_rolls_back_everything(db_path):
                             "values ('r1', 'ingest', now()::timestamp, 'running')")
                 con.execute("select * from no_such_table")
         assert con.execute("select count(*) from runs").fetchone()[0] == 0
+
+
+def test_database_made_with_schema_001_upgrades_in_place_keeping_its_rows(db_path):
+    version, name, text = db.migrations()[0]
+    assert version == 1
+    db_path.parent.mkdir(parents=True)
+    old = duckdb.connect(str(db_path))  # what a first release of mediawatch left behind
+    db.schema_version(old)
+    old.execute(text)
+    old.execute("insert into schema_version values (1, ?, now()::timestamp)", [name])
+    old.execute("insert into articles (article_id, key, source, title, ingested_at, day, text,"
+                " content_hash) values ('a1', 'k1', 'wire', 'Old row', '2024-07-01 06:00',"
+                " '2024-07-01', 'kept text', 'h1')")
+    old.execute("insert into article_themes values ('a1', 'energy', 1.5, '{}', 'v0')")
+    old.close()
+
+    with db.open_warehouse(db_path) as con:
+        applied = [r[0] for r in con.execute("select version from schema_version order by 1").fetchall()]
+        row = con.execute("select title, text from articles").fetchone()
+        daily = con.execute("select day::varchar, theme, articles, share from theme_daily").fetchall()
+        tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
+    assert applied == [v for v, _, _ in db.migrations()]
+    assert row == ("Old row", "kept text")
+    assert daily == [("2024-07-01", "energy", 1, 1.0)]
+    assert {"search_index", "theme_trend", "source_daily", "latest_articles"} <= tables
+
+
+def test_failed_migration_leaves_no_trace(db_path, monkeypatch):
+    with db.open_warehouse(db_path):
+        pass
+    shipped = db.migrations()
+    bad = (99, "099_bad.sql", "create table half_done (a int); select * from no_such_table;")
+    monkeypatch.setattr(db, "migrations", lambda: [*shipped, bad])
+    with pytest.raises(duckdb.CatalogException):
+        db.connect(db_path)
+    monkeypatch.undo()
+    with db.open_warehouse(db_path, read_only=True) as con:
+        tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
+        versions = [r[0] for r in con.execute("select version from schema_version").fetchall()]
+    assert "half_done" not in tables
+    assert 99 not in versions
+
+
+def test_schema_newer_than_this_code_is_refused(db_path):
+    with db.open_warehouse(db_path) as con:
+        con.execute("insert into schema_version values (999, '999_future.sql', now()::timestamp)")
+    with pytest.raises(db.SchemaTooNew, match="upgrade mediawatch"):
+        db.connect(db_path)
+
+
+def test_a_migration_numbered_below_the_newest_is_still_applied(db_path, monkeypatch):
+    # A database that saw only the first and the newest migration (a branch merged late
+    # brings the ones in between) gets the missing ones on its next open.
+    shipped = db.migrations()
+    monkeypatch.setattr(db, "migrations", lambda: [shipped[0], shipped[-1]])
+    create_views = db.create_views
+    monkeypatch.setattr(db, "create_views", lambda con: None)  # views need every table
+    with db.open_warehouse(db_path):
+        pass
+    monkeypatch.setattr(db, "migrations", lambda: shipped)
+    monkeypatch.setattr(db, "create_views", create_views)
+    with db.open_warehouse(db_path) as con:
+        versions = [r[0] for r in con.execute("select version from schema_version order by 1").fetchall()]
+        con.execute("select * from article_actors").fetchall()  # from 003, applied late
+    assert versions == [v for v, _, _ in shipped]
+
+
+def test_two_migrations_with_one_number_are_refused(tmp_path, monkeypatch):
+    for name in ("001_a.sql", "001_b.sql"):
+        (tmp_path / name).write_text("select 1;")
+    monkeypatch.setattr(db, "MIGRATIONS_DIR", tmp_path)
+    with pytest.raises(ValueError, match="001_a.sql, 001_b.sql"):
+        db.migrations()

@@ -1,0 +1,150 @@
+"""Warehouse speed: bulk-load 1M synthetic article_themes rows via Arrow, time the views,
+and time a full-text index rebuild.
+
+    .venv/bin/python benchmarks/warehouse.py [--tags 1000000] [--fts-articles 20000]
+
+Targets (issue 5): theme_trend over 1M tag rows < 100 ms; load >= 200k rows/s.
+Prints its figures; timings depend on the machine and its load (take the median).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from warehouse.db import open_warehouse, transaction  # noqa: E402
+from warehouse.search import refresh_search_index  # noqa: E402
+
+THEMES = ["defense", "energy", "western_pressure", "trade", "diplomacy", "ukraine_war",
+          "security_architecture", "technology"]
+EPOCH = np.datetime64("2023-01-01")
+
+
+def synthetic(n_tags: int, days: int, rng: np.random.Generator) -> tuple[pa.Table, pa.Table]:
+    """Return (articles, article_themes) Arrow tables: ~2.5 themes per article, 5% copies."""
+    n_articles = n_tags * 2 // 5
+    ids = np.char.add("a", np.arange(n_articles).astype(str))
+    day = EPOCH + rng.integers(0, days, n_articles).astype("timedelta64[D]")
+    ingested = day.astype("datetime64[us]") + np.timedelta64(6, "h")
+    copy = rng.random(n_articles) < 0.05
+    duplicate_of = np.where(copy, np.char.add("a", rng.integers(0, n_articles, n_articles).astype(str)), None)
+    articles = pa.table({
+        "article_id": ids, "key": np.char.add("id:", ids),
+        "source": np.char.add("source", rng.integers(0, 40, n_articles).astype(str)),
+        "title": np.full(n_articles, "title"), "ingested_at": ingested, "day": day,
+        "duplicate_of": pa.array(duplicate_of, pa.string()),
+        "content_hash": ids, "word_count": rng.integers(50, 2000, n_articles).astype(np.int32),
+    })
+    # Each article gets up to 8 distinct themes; take n_tags (article, theme) pairs.
+    per_article = np.minimum(rng.poisson(2.5, n_articles) + 1, len(THEMES))
+    article_idx = np.repeat(np.arange(n_articles), per_article)
+    offsets = np.arange(len(article_idx)) - np.repeat(np.cumsum(per_article) - per_article, per_article)
+    start = rng.integers(0, len(THEMES), n_articles)[article_idx]
+    theme_idx = (start + offsets) % len(THEMES)
+    article_idx, theme_idx = article_idx[:n_tags], theme_idx[:n_tags]
+    tags = pa.table({
+        "article_id": ids[article_idx],
+        "theme": np.array(THEMES)[theme_idx],
+        "score": rng.random(len(article_idx)) * 5,
+        "evidence": pa.array(["{}"] * len(article_idx), pa.string()),
+        "taxonomy_version": pa.array(["bench"] * len(article_idx), pa.string()),
+    })
+    return articles, tags
+
+
+def timed(con, query: str, repeats: int) -> list[float]:
+    """Return the wall times (s) of fetching every row of `query`, `repeats` times."""
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        con.execute(query).to_arrow_table()
+        times.append(time.perf_counter() - t0)
+    return times
+
+
+def word(i: int) -> str:
+    """Return a letters-only pseudo-word (the FTS tokenizer drops digits)."""
+    letters, i = "", i + 26 * 26
+    while i:
+        letters, i = letters + chr(97 + i % 26), i // 26
+    return letters
+
+
+def fts_rebuild(path: Path, n_articles: int, rng: np.random.Generator) -> None:
+    """Index `n_articles` 300-word articles in place, then add 1% and refresh; print times."""
+    vocab = np.array([word(i) for i in range(20_000)])
+
+    def articles(start: int, n: int) -> pa.Table:
+        words = vocab[rng.zipf(1.3, n * 300) % len(vocab)].reshape(n, 300)
+        texts = [" ".join(row) for row in words]
+        ids = [f"f{i}" for i in range(start, start + n)]
+        return pa.table({"article_id": ids, "key": ids, "source": ["s"] * n,
+                         "title": [t[:60] for t in texts], "text": texts, "content_hash": ids,
+                         "ingested_at": pa.array([datetime(2024, 1, 1)] * n),
+                         "day": pa.array([datetime(2024, 1, 1).date()] * n)})
+
+    def insert(table: pa.Table) -> None:
+        with open_warehouse(path) as con, transaction(con):
+            con.register("fts_bench", table)
+            con.execute("insert into articles by name select * from fts_bench")
+            con.unregister("fts_bench")
+
+    insert(articles(0, n_articles))
+    first = refresh_search_index(path, datetime.now())
+    print(f"fts  first index of {n_articles:,} articles x 300 words (in place, locked): "
+          f"{first.build_s:.2f} s = {n_articles / first.build_s:,.0f} articles/s")
+    insert(articles(n_articles, n_articles // 100))
+    again = refresh_search_index(path, datetime.now())
+    print(f"fts  refresh after +1% articles (side build, then swap): {again.build_s:.2f} s in all,"
+          f" warehouse write-locked {again.locked_s:.2f} s of it")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tags", type=int, default=1_000_000, help="article_themes rows")
+    parser.add_argument("--days", type=int, default=730, help="calendar days spanned")
+    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--threads", type=int, default=0, help="DuckDB threads (0: its default)")
+    parser.add_argument("--fts-articles", type=int, default=20_000,
+                        help="articles for the FTS rebuild timing (0 to skip)")
+    args = parser.parse_args()
+    rng = np.random.default_rng(5)
+    articles, tags = synthetic(args.tags, args.days, rng)
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} "
+          "(figures are noisy when the machine is shared)")
+    with tempfile.TemporaryDirectory() as tmp, open_warehouse(Path(tmp) / "bench.duckdb") as con:
+        if args.threads:
+            con.execute(f"set threads = {int(args.threads)}")
+        for name, table in (("articles", articles), ("article_themes", tags)):
+            t0 = time.perf_counter()
+            with transaction(con):
+                con.register("bench_rows", table)
+                con.execute(f"insert into {name} by name select * from bench_rows")  # noqa: S608 - our table names
+                con.unregister("bench_rows")
+            elapsed = time.perf_counter() - t0
+            print(f"load {name:<15} {len(table):>9,} rows in {elapsed:6.2f} s = "
+                  f"{len(table) / elapsed:>10,.0f} rows/s (Arrow, one transaction)")
+        con.execute("checkpoint")
+        for view in ("theme_daily", "theme_trend", "source_daily", "latest_articles"):
+            times = timed(con, f"select * from {view}", args.repeats)  # noqa: S608 - our view names
+            rows = con.execute(f"select count(*) from {view}").fetchone()[0]  # noqa: S608
+            print(f"view {view:<15} {rows:>9,} rows: median {statistics.median(times) * 1000:7.1f} ms"
+                  f", best {min(times) * 1000:7.1f} ms over {args.repeats} runs")
+    if args.fts_articles:
+        with tempfile.TemporaryDirectory() as tmp:
+            fts_rebuild(Path(tmp) / "fts.duckdb", args.fts_articles, rng)
+
+
+if __name__ == "__main__":
+    main()

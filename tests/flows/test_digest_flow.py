@@ -1,0 +1,139 @@
+"""The digest end to end: a two-day seed through the real ingest flow, the digest flow under
+the Prefect harness, the CLI, and the HTML in headless Chromium."""
+
+import csv
+import json
+from collections import Counter
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import duckdb
+import pytest
+
+from flows.cli import main
+from flows.digest import digest_flow
+from flows.ingest import ingest_flow
+from tests.flows import chromium
+
+DAY = "2024-07-09"
+HOSTILE = "<script>document.title='pwned'</script> India and Russia sign S-400 missile deal"
+FILES = ["articles.csv", "digest.html", "digest.json", "digest.md"]
+BAR_BLUE = (0x2B, 0x5F, 0xB3)  # the template's bar and trend-line colour
+
+
+def write_seed(folder):
+    folder.mkdir()
+    records = [
+        {"id": "h1", "title": HOSTILE, "source": "Wire", "url": "https://wire.example/h1",
+         "published_at": "2024-07-09T06:30:00Z",
+         "text": "The defence ministry confirmed the S-400 missile deliveries. The army welcomed "
+                 "the deal."},
+        {"id": "h2", "title": "Navy orders frigates from Russian shipyard", "source": "Gazette",
+         "published_at": "2024-07-09T09:00:00Z",
+         "text": "The navy ordered two frigates and fighter jets in a defence deal."},
+        {"id": "e1", "title": "India buys record Russian oil despite sanctions",
+         "source": "Energy Daily", "published_at": "2024-07-09T11:00:00Z",
+         "text": "Refiners bought record Russian crude oil despite Western sanctions pressure."},
+        {"id": "e1-copy", "title": "India buys record Russian oil despite sanctions",
+         "source": "Reprint Times", "published_at": "2024-07-09T12:00:00Z",
+         "text": "Refiners bought record Russian crude oil despite Western sanctions pressure."},
+        {"id": "d0", "title": "Army plans joint military exercise with Russia", "source": "Wire",
+         "published_at": "2024-07-08T08:00:00Z",
+         "text": "The army plans a joint military exercise with Russian forces."},
+    ]
+    (folder / "news.jsonl").write_text("\n".join(json.dumps(r) for r in records) + "\n")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def ingested(tmp_path_factory, prefect_harness):
+    """A warehouse filled from the two-day seed by the real ingest flow."""
+    root = tmp_path_factory.mktemp("digest")
+    db = root / "mediawatch.duckdb"
+    summary = ingest_flow(seeds=str(write_seed(root / "seeds")), db=str(db))
+    assert summary["failures"] == 0 and summary["stored"] == 5
+    return db
+
+
+def test_done_when_two_day_seed_gives_four_escaped_files_that_render(ingested, tmp_path):
+    result = digest_flow(day=DAY, out=str(tmp_path / "out"), db=str(ingested))
+    folder = tmp_path / "out" / DAY
+    assert sorted(p.name for p in folder.iterdir()) == FILES
+    assert sorted(result["files"]) == sorted(str(folder / f) for f in FILES)
+
+    data = json.loads((folder / "digest.json").read_text())
+    con = duckdb.connect(str(ingested), read_only=True)
+    stored_defense = con.execute("select articles from theme_daily where day = ? and theme = "
+                                 "'defense'", [DAY]).fetchone()[0]
+    con.close()
+    themes = {t["theme"]: t for t in data["themes"]}
+    assert data["date"] == DAY
+    assert themes["defense"]["articles"] == stored_defense == 2
+    assert themes["defense"]["trend_30d"][-2:] == [1, 2]
+
+    md = (folder / "digest.md").read_text()
+    html = (folder / "digest.html").read_text()
+    assert "<script>" not in md and "\\<script\\>" in md
+    assert "<script" not in html and "&lt;script&gt;document.title=" in html
+    assert "<svg" in html and "<polyline" in html
+    titles = [r["title"] for r in csv.DictReader((folder / "articles.csv").open())]
+    assert HOSTILE in titles
+
+    profile = tmp_path / "chromium-profile"
+    dom = chromium.dump_dom(folder / "digest.html", profile)
+    assert "<title>mediawatch digest — 2024-07-09</title>" in dom  # the script never ran
+    assert "<script" not in dom and "&lt;script&gt;document.title=" in dom
+    for theme in ("defense", "energy", "western_pressure"):
+        assert f'data-theme="{theme}"' in dom
+    assert "Navy orders frigates from Russian shipyard" in dom
+    assert dom.count("<svg") == 1 + len(data["themes"])
+
+    png = chromium.screenshot(folder / "digest.html", profile, tmp_path / "x.png", 412, 900)
+    width, height, rows = chromium.png_pixels(png)
+    assert (width, height) == (412, 900)
+    bpp = len(rows[0]) // width
+    pixels = Counter(row[i:i + 3] for row in rows for i in range(0, len(row), bpp))
+    background = pixels.most_common(1)[0][1]
+    assert len(pixels) > 50, "screenshot is nearly blank"
+    assert background < 0.95 * width * height, "screenshot is mostly one colour"
+    assert pixels[bytes(BAR_BLUE)] > 200, "the SVG bars did not render"
+
+
+def test_same_database_and_date_give_identical_files(ingested, tmp_path):
+    digest_flow(day=DAY, out=str(tmp_path / "a"), db=str(ingested), timezone="Asia/Kolkata")
+    digest_flow(day=DAY, out=str(tmp_path / "b"), db=str(ingested), timezone="Asia/Kolkata")
+    for name in FILES:
+        first, second = (tmp_path / "a" / DAY / name), (tmp_path / "b" / DAY / name)
+        assert first.read_bytes() == second.read_bytes(), name
+    assert "12:00" in (tmp_path / "a" / DAY / "digest.md").read_text()  # 06:30 UTC in Kolkata
+
+
+def test_cli_digest_defaults_to_yesterday_and_says_when_empty(ingested, tmp_path, capsys):
+    assert main(["digest", "--out", str(tmp_path), "--db", str(ingested),
+                 "--timezone", "Pacific/Kiritimati"]) == 0
+    yesterday = (datetime.now(ZoneInfo("Pacific/Kiritimati")) - timedelta(days=1)).date()
+    out, err = capsys.readouterr()
+    assert f"{yesterday.isoformat()}/digest.html" in out
+    assert "no articles that day" in err
+    assert "Traceback" not in err and "ERROR" not in err
+    md = (tmp_path / yesterday.isoformat() / "digest.md").read_text()
+    assert "No articles for this day" in md
+
+
+def test_cli_digest_latest(ingested, tmp_path, capsys):
+    assert main(["digest", "--latest", "--out", str(tmp_path), "--db", str(ingested)]) == 0
+    assert json.loads((tmp_path / DAY / "digest.json").read_text())["totals"]["articles"] == 4
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--date", "09/07/2024"], "is not a date"),
+    (["--timezone", "Mars/Olympus"], "unknown timezone"),
+    (["--date", DAY, "--latest"], "not both"),
+    (["--db", "/nonexistent/mediawatch.duckdb"], "no warehouse at /nonexistent"),
+])
+def test_cli_digest_rejects_bad_options(ingested, tmp_path, capsys, argv, message):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["digest", "--out", str(tmp_path), "--db", str(ingested), *argv])
+    assert exit_info.value.code == 1
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err

@@ -1,0 +1,215 @@
+"""Full-text search: a BM25 index (DuckDB FTS) over article titles and texts.
+
+DuckDB's FTS index is a set of tables built in one pass (`create_fts_index`); it cannot be
+updated row by row. So the index is rebuilt after an ingest, and only when the articles
+it covers changed (a fingerprint of ids, titles and text hashes is kept in `search_index`).
+The rebuild (tokenising and stemming every article: seconds to minutes) runs in a side
+database while readers go on; the warehouse is locked only to swap the new index tables in.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+
+from .db import connect, load_fts, open_warehouse, sql, transaction
+
+INDEX_SCHEMA = "fts_main_articles"
+# Words of the query, for the snippet: letters, digits and inner hyphens (S-400, Su-57).
+WORD = re.compile(r"\w+(?:-\w+)*")
+SNIPPET_CHARS = 200
+
+
+@dataclass(frozen=True)
+class IndexState:
+    """What the search index was built from, and whether it was rebuilt just now."""
+
+    rebuilt: bool
+    articles: int
+    build_s: float
+    built_at: datetime | None
+    locked_s: float = 0.0  # how long the warehouse was write-locked for it
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result: the article, its rank score, themes, copies and a snippet."""
+
+    score: float
+    article_id: str
+    title: str
+    day: date
+    source: str
+    url: str | None
+    themes: list[str]
+    copies: int
+    snippet: str
+
+
+def index_exists(con: duckdb.DuckDBPyConnection) -> bool:
+    """Return True when the FTS index schema exists in this database."""
+    return bool(con.execute(
+        "select count(*) from duckdb_schemas() where schema_name = ?", [INDEX_SCHEMA]
+    ).fetchone()[0])
+
+
+def refresh_index(con: duckdb.DuckDBPyConnection, now: datetime, force: bool = False) -> IndexState:
+    """Rebuild the FTS index when the articles changed since the last build (or when forced).
+
+    Returns what the index now covers. The rebuild reads every article: its cost grows with
+    the warehouse (see benchmarks/warehouse.py), which is why an unchanged warehouse is
+    never re-indexed.
+    """
+    articles, fingerprint = con.execute(sql("search/fingerprint")).fetchone()
+    stored = con.execute(
+        "select fingerprint, articles, build_s, built_at from search_index where name = 'articles'"
+    ).fetchone()
+    if not force and stored and stored[0] == fingerprint and index_exists(con):
+        return IndexState(False, stored[1], stored[2], stored[3])
+    t0 = time.perf_counter()
+    with transaction(con):
+        # Porter stemming, English stop words, case and accents folded: the FTS defaults.
+        con.execute(
+            "pragma create_fts_index('articles', 'article_id', 'title', 'text', overwrite = 1)"
+        )
+        build_s = round(time.perf_counter() - t0, 3)
+        con.execute(
+            "insert or replace into search_index values ('articles', ?, ?, ?, ?)",
+            [now, articles, fingerprint, build_s],
+        )
+    return IndexState(True, articles, build_s, now)
+
+
+def _build_side_index(
+    db: Path, side_path: Path, wait_s: float
+) -> tuple[duckdb.DuckDBPyConnection, int, int]:
+    """Copy the articles' ids, titles and texts into a side database and index them there.
+
+    Returns the side connection and the (articles, fingerprint) it was built from. The
+    warehouse is open read-only meanwhile (other readers go on; a writer would wait).
+    """
+    side = duckdb.connect(str(side_path))
+    load_fts(side)
+    side.execute("create table articles (article_id varchar primary key, title varchar,"
+                 " text varchar)")
+    source = connect(db, read_only=True, wait_s=wait_s)
+    try:
+        articles, fingerprint = source.execute(sql("search/fingerprint")).fetchone()
+        rows = source.execute("select article_id, title, text from articles")
+        for batch in rows.to_arrow_reader(50_000):
+            side.register("article_batch", batch)
+            side.execute("insert into articles select * from article_batch")
+            side.unregister("article_batch")
+    finally:
+        source.close()
+    side.execute(
+        "pragma create_fts_index('articles', 'article_id', 'title', 'text', overwrite = 1)")
+    return side, articles, fingerprint
+
+
+def refresh_search_index(db: Path | str, now: datetime, wait_s: float = 30.0) -> IndexState:
+    """Bring the search index of the warehouse at `db` up to date, holding its lock briefly.
+
+    Nothing happens when the articles did not change. The first index of a warehouse is
+    built in place (the FTS macros must be created there once); later ones are built in a
+    side database and their tables swapped in, in one transaction.
+    """
+    db = Path(db)
+    t0 = time.perf_counter()
+    with open_warehouse(db, wait_s=wait_s) as con:  # a writable open also applies migrations
+        current = con.execute(sql("search/fingerprint")).fetchone()[1]
+        stored = con.execute(
+            "select fingerprint, articles, build_s, built_at from search_index"
+            " where name = 'articles'"
+        ).fetchone()
+        exists = index_exists(con)
+        if exists and stored and stored[0] == current:
+            return IndexState(False, stored[1], stored[2], stored[3])
+        if not exists:
+            state = refresh_index(con, now, force=True)
+            return IndexState(True, state.articles, state.build_s, now, state.build_s)
+    with tempfile.TemporaryDirectory(prefix="mediawatch-fts-") as tmp:
+        side, articles, fingerprint = _build_side_index(db, Path(tmp) / "side.duckdb", wait_s)
+        try:
+            tables = [r[0] for r in side.execute(
+                "select table_name from duckdb_tables() where schema_name = ?", [INDEX_SCHEMA]
+            ).fetchall()]
+            with open_warehouse(db, wait_s=wait_s) as con:
+                t_lock = time.perf_counter()
+                if con.execute(sql("search/fingerprint")).fetchone()[1] != fingerprint:
+                    # Articles changed while we built (another writer): index them in place.
+                    state = refresh_index(con, now, force=True)
+                    return IndexState(True, state.articles, state.build_s, now, state.build_s)
+                with transaction(con):
+                    for table in tables:
+                        # Table names come from the FTS extension's own catalog, not from users.
+                        rows = side.execute(
+                            f"select * from {INDEX_SCHEMA}.{table}").to_arrow_table()
+                        con.register("index_rows", rows)
+                        con.execute(f"delete from {INDEX_SCHEMA}.{table}")
+                        con.execute(f"insert into {INDEX_SCHEMA}.{table} select * from index_rows")
+                        con.unregister("index_rows")
+                    build_s = round(time.perf_counter() - t0, 3)
+                    con.execute(
+                        "insert or replace into search_index values ('articles', ?, ?, ?, ?)",
+                        [now, articles, fingerprint, build_s],
+                    )
+                locked_s = round(time.perf_counter() - t_lock, 3)
+        finally:
+            side.close()
+    return IndexState(True, articles, build_s, now, locked_s)
+
+
+def snippet(text: str, query: str, width: int = SNIPPET_CHARS) -> str:
+    """Return about `width` characters of `text` around the first word of `query` found in it.
+
+    Matching is by word prefix (the index stems words: 'sanctions' finds 'sanctioned'),
+    case-insensitive; without a match, the start of the text.
+    """
+    text = " ".join((text or "").split())
+    stems = [w.lower()[: max(4, len(w) - 3)] for w in WORD.findall(query)]
+    start = None
+    for match in WORD.finditer(text):
+        word = match.group().lower()
+        if any(word.startswith(stem) for stem in stems):
+            start = match.start()
+            break
+    if start is None or start < width // 3:
+        cut = text[:width]
+        return cut + ("…" if len(text) > width else "")
+    begin = text.rfind(" ", 0, start - width // 3) + 1
+    cut = text[begin : begin + width]
+    return "…" + cut + ("…" if begin + width < len(text) else "")
+
+
+def search(
+    con: duckdb.DuckDBPyConnection,
+    query: str,
+    *,
+    theme: str | None = None,
+    since: date | None = None,
+    source: str | None = None,
+    limit: int = 10,
+) -> list[Hit]:
+    """Return the distinct articles matching `query`, best BM25 score first.
+
+    `query` is bound as a parameter: quotes and SQL in it are searched for, never run.
+    Raises LookupError when the database has no search index yet.
+    """
+    if not index_exists(con):
+        raise LookupError("this warehouse has no search index yet: run `mediawatch ingest`")
+    rows = con.execute(
+        sql("search/search"),
+        {"query": query, "theme": theme, "since": since, "source": source, "limit": limit},
+    ).fetchall()
+    return [
+        Hit(score, article_id, title, day, source_, url, list(themes), copies,
+            snippet(text, query))
+        for score, article_id, title, day, source_, url, themes, copies, text in rows
+    ]
