@@ -293,7 +293,8 @@ class Fetcher:
                     return failed("robots.txt disallows fetching this page", False)
                 response, body = self._request(current, headers, html)
             except Refused as exc:
-                return failed(f"refused: {exc}", False)
+                hop = f" (redirected to {current[:200]})" if hops else ""
+                return failed(f"refused{hop}: {exc}", False)
             except Oversize as exc:
                 return failed(f"too large: {exc}", False)
             except WrongType as exc:

@@ -80,6 +80,8 @@ def test_hostile_feed_end_to_end(hostile, tmp_path, prefect_harness):
     assert sorted(landed) == sorted(GOOD)
     assert "Россия и Индия" in landed["/cp1251/rossiya-indiya.html"][1]
     failures = dict(con.execute("select url, reason from ingest_failures").fetchall())
+    for url, reason in sorted(failures.items()):
+        print(f"  {url.removeprefix(hostile.base)} -> {reason}")
     for link, word in BAD.items():
         url = canonical_url(link.replace("{BASE}", hostile.base)
                             .replace("{CANARY}", hostile.canary)
