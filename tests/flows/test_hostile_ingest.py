@@ -61,10 +61,10 @@ def test_hostile_feed_end_to_end(hostile, tmp_path, prefect_harness):
            "MEDIAWATCH_CONNECT_TIMEOUT_S": "1", "MEDIAWATCH_FETCH_RETRIES": "1",
            "MEDIAWATCH_PER_HOST_CONCURRENCY": "8", "MEDIAWATCH_MAX_PAGE_BYTES": "2000000",
            "MEDIAWATCH_EXTRACT_WORKERS": "1"}
+    command = [sys.executable, "-m", "flows.cli", "ingest", "--seeds", str(tmp_path / "seeds"),
+               "--feeds", str(feeds), "--db", str(db)]
     started = time.monotonic()
-    run = subprocess.run([sys.executable, "-m", "flows.cli", "ingest", "--seeds",
-                          str(tmp_path / "seeds"), "--feeds", str(feeds), "--db", str(db)],
-                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    run = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     elapsed = time.monotonic() - started
     peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     print(f"hostile ingest: {elapsed:.1f} s wall, peak RSS {peak_kb / 1024:.0f} MB "
@@ -94,3 +94,17 @@ def test_hostile_feed_end_to_end(hostile, tmp_path, prefect_harness):
     con.close()
     assert sum(hostile.canary_server.hits.values()) == 0
     assert f"{len(BAD) + 1} failures" in run.stderr
+
+    # the next run: permanent failures are left alone, transient ones are tried again
+    hits = dict(hostile.hits)
+    again = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,
+                           timeout=300)
+    assert again.returncode == 0, again.stderr[-3000:]
+    for path in ("/gone/404", "/gone/410", "/pdf", "/loop", "/huge", "/to/metadata"):
+        assert hostile.hits[path] == hits[path], path
+    for path in ("/down", "/empty", "/hang"):
+        assert hostile.hits[path] > hits[path], path
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("select count(*) from articles").fetchone()[0] == len(GOOD)
+    con.close()
+    assert sum(hostile.canary_server.hits.values()) == 0
