@@ -61,7 +61,7 @@ def resolve_checked(host: str, port: int, allow_private: bool,
     if not (allow_private or host_allowed(host, port, allowed_hosts)):
         for address in addresses:
             if not is_public(address):
-                what = (f"{address} is a non-public address" if host.strip("[]") == address
+                what = (f"non-public address {address}" if host.strip("[]") == address
                         else f"{host} resolves to non-public address {address}")
                 raise Refused(f"{what} (private, loopback or link-local; "
                               "allowed_private_hosts can allow a named host)")
