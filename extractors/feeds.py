@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import logging
 import tomllib
+import xml.sax
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,6 +14,7 @@ import feedparser
 import lxml.etree
 import lxml.html
 
+from .feedxml import strip_dtd
 from .records import FeedEntry, SourceDocument
 from .urls import canonical_url
 
@@ -105,14 +107,33 @@ def entry_content(entry: dict) -> str:
 
 
 def parse_feed(body: bytes, feed: FeedSpec, base_url: str | None = None) -> list[FeedEntry]:
-    """Return the entries of a feed document; ValueError when it is not a feed at all.
+    """Return the entries of a feed document; ValueError when it is not a feed at all."""
+    return read_feed(body, feed, base_url)[0]
 
-    A feed with a minor error (feedparser's "bozo" flag) still yields its entries.
+
+def read_feed(body: bytes, feed: FeedSpec,
+              base_url: str | None = None) -> tuple[list[FeedEntry], str | None]:
+    """Return the entries of a feed document and a warning when it was not clean XML.
+
+    A DTD is removed unread (see feedxml); malformed XML is read by feedparser's lenient
+    parser, so the entries before (and often after) the error still come back, with a
+    warning naming the error. ValueError when the document is not a feed at all.
     """
+    body, had_entities = strip_dtd(body)
     parsed = feedparser.parse(body, response_headers={"content-location": base_url or feed.url})
     if not parsed.entries and parsed.get("bozo") and not parsed.get("version"):
+        if b"<html" in body[:4096].lower():
+            raise ValueError("not an RSS/Atom feed: the URL serves an HTML page "
+                             "(check the feed URL; sites often link their feed from it)")
         reason = parsed.get("bozo_exception")
         raise ValueError(f"not an RSS/Atom feed: {str(reason)[:200] or 'unparseable'}")
+    warning = None
+    error = parsed.get("bozo_exception")
+    if had_entities:
+        warning = "the feed declares XML entities (a DTD); they were ignored, not expanded"
+    elif isinstance(error, xml.sax.SAXParseException):
+        warning = (f"malformed XML (line {error.getLineNumber()}: {error.getMessage()}); "
+                   f"read leniently, {len(parsed.entries)} entries kept")
     language = feed.language or parsed.feed.get("language") or None
     entries = []
     for entry in parsed.entries:
@@ -130,7 +151,7 @@ def parse_feed(body: bytes, feed: FeedSpec, base_url: str | None = None) -> list
             published_at=entry_datetime(entry),
             language=(language or "").split("-")[0].lower() or None,
         ))
-    return entries
+    return entries, warning
 
 
 def entry_document(entry: FeedEntry, html: str | None, final_url: str | None) -> SourceDocument:

@@ -11,11 +11,9 @@ and no requests to private, loopback or link-local addresses unless explicitly a
 from __future__ import annotations
 
 import codecs
-import ipaddress
 import logging
 import random
 import re
-import socket
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -30,6 +28,7 @@ import httpx
 from charset_normalizer import from_bytes
 
 from .records import FetchedPage
+from .transport import BoundedDecoder, Oversize, Refused, check_url, deadline, guarded_transport
 
 LOGGER = logging.getLogger(__name__)
 
@@ -39,16 +38,13 @@ REDIRECTS = {301, 302, 303, 307, 308}
 # 408 Request Timeout, 425 Too Early, 429 Too Many Requests and 5xx are worth another try;
 # other 4xx (404 Not Found, 410 Gone, 403 Forbidden, …) will say the same thing next time.
 TRANSIENT_STATUSES = {408, 425, 429, 500, 502, 503, 504}
+# magic numbers of bodies that are not HTML whatever their Content-Type says
+BINARY_MAGIC = {b"%PDF-": "PDF", b"\x89PNG": "PNG image", b"GIF8": "GIF image",
+                b"\xff\xd8\xff": "JPEG image", b"PK\x03\x04": "ZIP archive",
+                b"\x1f\x8b": "gzip file", b"RIFF": "RIFF (WebP/AVI) file",
+                b"\x00\x00\x01\x00": "icon"}
 # <meta charset="x"> and <meta http-equiv="Content-Type" content="text/html; charset=x">
 META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
-
-
-class Refused(Exception):
-    """A request the policy will not make (robots.txt, private address, bad scheme)."""
-
-
-class Oversize(Exception):
-    """The body grew past the size cap while streaming."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +67,9 @@ class FetchPolicy:
     max_crawl_delay_s: float = 10.0  # cap on a robots.txt Crawl-delay we honour
     respect_robots: bool = True
     allow_private: bool = False  # tests set this to reach 127.0.0.1
+    # hosts (`name` or `name:port`) the operator allows to resolve to private addresses,
+    # e.g. an intranet feed server; links to any other private address stay refused
+    allowed_private_hosts: tuple[str, ...] = ()
 
 
 def backoff_s(policy: FetchPolicy, attempt: int) -> float:
@@ -91,27 +90,6 @@ def retry_after_s(value: str | None) -> float | None:
     except (TypeError, ValueError):
         return None
     return max(0.0, when.timestamp() - time.time())
-
-
-def check_address(url: str, allow_private: bool) -> None:
-    """Raise Refused unless `url` is http(s) to a host whose addresses are all public.
-
-    (The address can change between this check and the connection; the ingest hardening
-    work owns pinning it. This stops feeds that point at internal services by name or IP.)
-    """
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise Refused(f"not an http(s) URL: {url[:200]}")
-    if allow_private:
-        return
-    try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or 80, proto=socket.IPPROTO_TCP)
-    except (socket.gaierror, UnicodeError) as exc:
-        raise httpx.ConnectError(f"cannot resolve {parts.hostname}: {exc}") from exc
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%")[0])
-        if not address.is_global or address.is_multicast:
-            raise Refused(f"{parts.hostname} resolves to non-public address {address}")
 
 
 def charset_of(content_type: str | None) -> str | None:
@@ -144,11 +122,25 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
                 return body.decode(codec)
             except UnicodeDecodeError:
                 continue  # a wrong declaration is common; try the next clue
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError:
-        best = from_bytes(body[:200_000]).best()
-        return body.decode(best.encoding if best else "utf-8", errors="replace")
+    text = body.decode("utf-8", errors="replace")
+    # UTF-8 with a few broken bytes (a bad paste, a cut multibyte character) is still UTF-8:
+    # guessing another codec for it would garble every other non-ASCII character
+    if text.count("\ufffd") <= max(3, len(body) // 1000):
+        return text
+    best = from_bytes(body[:200_000]).best()
+    return body.decode(best.encoding if best else "utf-8", errors="replace")
+
+
+class WrongType(Exception):
+    """A page whose Content-Type (or first bytes) say it is not HTML."""
+
+
+def sniff_binary(body: bytes) -> str | None:
+    """Return what a body is when its first bytes say it is not text (PDF, image, archive)."""
+    for magic, kind in BINARY_MAGIC.items():
+        if body.startswith(magic):
+            return kind
+    return None
 
 
 class HostGate:
@@ -195,8 +187,9 @@ class Fetcher:
             headers={"User-Agent": p.user_agent, "Accept-Encoding": "gzip, deflate"},
             timeout=httpx.Timeout(p.read_timeout_s, connect=p.connect_timeout_s),
             follow_redirects=False,  # followed by hand so every hop is checked and counted
-            limits=httpx.Limits(max_connections=p.concurrency * 2),
             trust_env=False,  # no proxy settings from the environment
+            transport=guarded_transport(httpx.Limits(max_connections=p.concurrency * 2),
+                                        p.allow_private, p.allowed_private_hosts),
         )
         self.gate = HostGate(p.per_host, p.delay_s)
         self.robots: dict[str, RobotFileParser | None] = {}
@@ -246,23 +239,28 @@ class Fetcher:
         return parser is None or parser.can_fetch(self.policy.user_agent, url)
 
     # -- one request ------------------------------------------------------------------
-    def _request(self, url: str, headers: dict[str, str]) -> tuple[httpx.Response, bytes]:
-        """Send one GET within the policy's limits; return the response and its body."""
+    def _request(self, url: str, headers: dict[str, str],
+                 html: bool = False) -> tuple[httpx.Response, bytes]:
+        """Send one GET within the policy's limits; return the response and its body.
+
+        The whole exchange (connect, headers, body) ends by the total deadline; the body is
+        read only for a 200, decoded within the size cap, and, for `html`, only when its
+        Content-Type is an HTML one (a 40 MB PDF is not downloaded to be thrown away).
+        """
         host = urlsplit(url).netloc.lower()
-        deadline = time.monotonic() + self.policy.total_timeout_s
         with self.gate.slot(host):
             self.gate.wait_turn(host)
-            with self.client.stream("GET", url, headers=headers) as response:
-                chunks, size = [], 0
+            with deadline(self.policy.total_timeout_s), \
+                    self.client.stream("GET", url, headers=headers) as response:
+                chunks: list[bytes] = []
                 if response.status_code == 200:
-                    for chunk in response.iter_bytes():
-                        size += len(chunk)
-                        if size > self.policy.max_bytes:
-                            raise Oversize(f"body over {self.policy.max_bytes / 1e6:g} MB")
-                        if time.monotonic() > deadline:
-                            raise httpx.ReadTimeout(
-                                f"body not received within {self.policy.total_timeout_s:g} s")
-                        chunks.append(chunk)
+                    mime = response.headers.get("content-type", "").split(";")[0].strip().lower()
+                    if html and mime and mime not in HTML_TYPES:
+                        raise WrongType(f"not an HTML page ({mime[:60]})")
+                    decoder = BoundedDecoder(response.headers.get("content-encoding"),
+                                             self.policy.max_bytes)
+                    for raw in response.iter_raw():
+                        chunks.append(decoder.feed(raw))
                 return response, b"".join(chunks)
 
     def fetch(self, url: str, *, html: bool = True, etag: str | None = None,
@@ -290,16 +288,26 @@ class Fetcher:
         while True:
             attempt += 1
             try:
-                check_address(current, self.policy.allow_private)
+                check_url(current, self.policy.allow_private, self.policy.allowed_private_hosts)
                 if html and self.policy.respect_robots and not self.allowed(current):
                     return failed("robots.txt disallows fetching this page", False)
-                response, body = self._request(current, headers)
+                response, body = self._request(current, headers, html)
             except Refused as exc:
-                return failed(f"refused: {exc}", False)
+                hop = f" (redirected to {current[:200]})" if hops else ""
+                return failed(f"refused{hop}: {exc}", False)
             except Oversize as exc:
                 return failed(f"too large: {exc}", False)
+            except WrongType as exc:
+                return failed(str(exc), False)
+            except httpx.DecodingError as exc:
+                return failed(f"undecodable body: {exc}", False)
             except (httpx.TimeoutException, httpx.TransportError) as exc:
-                reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+                detail = str(exc)
+                if detail == "timed out":  # the socket's own words; say which limit it was
+                    detail = (f"no answer within {self.policy.connect_timeout_s:g} s"
+                              if isinstance(exc, httpx.ConnectTimeout) else
+                              f"no data for {self.policy.read_timeout_s:g} s")
+                reason = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
                 if attempt > self.policy.retries:
                     return failed(f"{reason} (after {attempt} attempts)", True)
                 time.sleep(backoff_s(self.policy, attempt))
@@ -330,12 +338,16 @@ class Fetcher:
             content_type = response.headers.get("content-type", "")
             validators = {"etag": response.headers.get("etag"),
                           "last_modified": response.headers.get("last-modified")}
+            if not body.strip():
+                # often a server hiccup: worth another run, within max_fetch_attempts
+                return failed("empty body (HTTP 200 with no content)", True)
             if not html:
                 return FetchedPage(url, current, status, body=body, content_type=content_type,
                                    attempts=attempt, **validators)
-            mime = content_type.split(";")[0].strip().lower()
-            if mime and mime not in HTML_TYPES:
-                return failed(f"not an HTML page ({mime})", False)
+            kind = sniff_binary(body)
+            if kind:
+                return failed(f"not an HTML page (a {kind}, served as "
+                              f"{content_type.split(';')[0] or 'no Content-Type'})", False)
             return FetchedPage(url, current, status, text=decode_html(body, content_type),
                                content_type=content_type, attempts=attempt, **validators)
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from extractors.feeds import FeedSpec, entry_document, load_feed_list, parse_feed
+from extractors.feeds import FeedSpec, entry_document, load_feed_list, read_feed
 from extractors.fetch import Fetcher, FetchPolicy
 from extractors.pipeline import MIN_WORDS, BatchResult, process_batch
 from extractors.records import FeedEntry, Failure, SourceDocument
@@ -40,6 +40,7 @@ class FeedPoll:
     error: str | None = None
     http_status: int | None = None
     transient: bool = False
+    warning: str | None = None  # the feed was read, but not cleanly (recorded as a failure)
     entries: list[FeedEntry] = field(default_factory=list)
     new_entries: int = 0
 
@@ -60,6 +61,9 @@ def fetch_policy() -> FetchPolicy:
         delay_s=float(settings.get("host_delay_s")),
         respect_robots=bool(int(settings.get("respect_robots"))),
         allow_private=bool(int(settings.get("allow_private_addresses"))),
+        allowed_private_hosts=tuple(h.strip().lower() for h in
+                                    str(settings.get("allowed_private_hosts")).split(",")
+                                    if h.strip()),
     )
 
 
@@ -88,12 +92,12 @@ def poll_one(fetcher: Fetcher, feed: FeedSpec, validators: tuple | None) -> Feed
     if page.status == 304:
         return FeedPoll(feed.name, feed.url, True, status, etag, modified)
     try:
-        entries = parse_feed(page.body, feed, page.final_url)
+        entries, warning = read_feed(page.body, feed, page.final_url)
     except ValueError as exc:
         return FeedPoll(feed.name, feed.url, False, "invalid", error=str(exc),
                         http_status=page.status)
     return FeedPoll(feed.name, feed.url, True, status, page.etag, page.last_modified,
-                    entries=entries)
+                    http_status=page.status, warning=warning, entries=entries)
 
 
 @task(name="poll-feeds", cache_policy=NO_CACHE)

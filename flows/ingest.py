@@ -199,8 +199,9 @@ def ingest_feeds(feed_list: list, db: str, tax: Taxonomy, batch_size: int,
     for poll in polls:
         state = poll.error or f"{poll.status}, {poll.new_entries} new of {len(poll.entries)}"
         ERR.print(f"  feed {poll.name}: {state}")
-    poll_failures = [Failure(p.url, p.name, "feed", p.error, http_status=p.http_status,
-                             transient=p.transient, feed=p.name) for p in polls if not p.ok]
+    poll_failures = [Failure(p.url, p.name, "feed", p.error or p.warning,
+                             http_status=p.http_status, transient=p.transient, feed=p.name)
+                     for p in polls if not p.ok or p.warning]
     pipeline = BatchPipeline(db, tax, summary, lock_wait_s)
     with progress("fetching feed entries", total=len(wanted)) as advance:
         for entries_batch in new_entry_batches(polls, wanted, batch_size):

@@ -47,6 +47,8 @@ SETTINGS = (
     Setting("respect_robots", 1, "1 to obey robots.txt for article pages, 0 to ignore it."),
     Setting("allow_private_addresses", 0,
             "1 to allow fetching private/loopback addresses (tests, intranets)."),
+    Setting("allowed_private_hosts", "",
+            "Comma-separated hosts (name or name:port) that may be private, e.g. an intranet feed."),
     Setting("max_fetch_attempts", 5, "Runs that retry a transiently failing page before giving up."),
     Setting("extract_workers", 0, "Extraction processes; 0 for one per CPU."),
     Setting("ingest_lock_wait_s", 600.0,
