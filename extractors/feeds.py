@@ -154,7 +154,8 @@ def read_feed(body: bytes, feed: FeedSpec,
     return entries, warning
 
 
-def entry_document(entry: FeedEntry, html: str | None, final_url: str | None) -> SourceDocument:
+def entry_document(entry: FeedEntry, html: str | bytes | None,
+                   final_url: str | None) -> SourceDocument:
     """Return the SourceDocument of an entry: its fetched page, else only the feed's content.
 
     The article's identity is the canonical URL of the page (after redirects), else of the

@@ -366,4 +366,4 @@ class Fetcher:
                                 thread_name_prefix="fetch") as pool:
             futures = {i: pool.submit(self.fetch, urls[i], html=html) for i in order}
             for i in range(len(urls)):
-                yield futures[i].result()
+                yield futures.pop(i).result()  # a page held past its turn is memory held

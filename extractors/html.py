@@ -28,20 +28,36 @@ class ExtractedPage:
     language: str | None
 
 
-def extract_page(html: str, url: str | None = None) -> ExtractedPage:
-    """Return the main text and metadata of `html` (empty text when there is none)."""
-    # Chosen with benchmarks/extraction.py (F1 on the public article-extraction benchmark):
-    # favor_precision drops more boilerplate, comments are never article text, and tables
-    # are (dropping them cost 0.009 F1 of recall).
-    doc = trafilatura.bare_extraction(
+FULL_EXTRACTION_BELOW_WORDS = 200
+
+
+def _bare(html: str, url: str | None, fast: bool):
+    return trafilatura.bare_extraction(
         html,
         url=url,
         with_metadata=True,
         include_comments=False,
         include_tables=True,
         favor_precision=True,
+        fast=fast,
         config=CONFIG,
     )
+
+
+def extract_page(html: str | bytes, url: str | None = None) -> ExtractedPage:
+    """Return the main text and metadata of `html` (str, or UTF-8 bytes; empty text when
+    there is none)."""
+    if isinstance(html, bytes):
+        html = html.decode("utf-8", "replace")
+    # Chosen with benchmarks/extraction.py (F1 on the public article-extraction benchmark):
+    # favor_precision drops more boilerplate, comments are never article text, and tables
+    # are (dropping them cost 0.009 F1 of recall). trafilatura's `fast` mode skips its
+    # fallback extractors and is 1.6x faster, but loses 0.011 F1 on pages where its main
+    # extractor finds little; running the full extraction only then keeps F1 0.969 at
+    # ~85 pages/s (full extraction everywhere: ~60 pages/s, CPU time, with metadata).
+    doc = _bare(html, url, fast=True)
+    if doc is None or len((doc.text or "").split()) < FULL_EXTRACTION_BELOW_WORDS:
+        doc = _bare(html, url, fast=False) or doc
     if doc is None:
         return ExtractedPage("", None, None, None, None, None)
     return ExtractedPage(

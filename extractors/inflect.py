@@ -112,3 +112,17 @@ def is_case_sensitive(phrase: str) -> bool:
     """True for short acronyms written in capitals ("US", "EU", "UN"): they match only so."""
     letters = phrase.replace(".", "").replace(" ", "")
     return 0 < len(letters) <= 3 and letters.isupper()
+
+
+def release_dictionaries() -> None:
+    """Drop simplemma's decoded dictionaries (~150 MB for English and Russian).
+
+    They are needed only while a taxonomy is compiled into its automaton; an extraction
+    process releases them once its taxonomy is ready.
+    """
+    _dictionary.cache_clear()
+    _lemmatise.cache_clear()
+    factory = getattr(dictionaries, "DEFAULT_DICTIONARY_FACTORY", None)
+    cached = getattr(factory, "_get_dictionary", None)
+    if cached is not None and hasattr(cached, "cache_clear"):
+        cached.cache_clear()

@@ -44,6 +44,7 @@ class BatchResult:
     actors: list[ActorMention] = field(default_factory=list)
     # CPU seconds spent per stage ("extract", "tag"), for the run's timings.
     stage_s: dict[str, float] = field(default_factory=dict)
+    documents: int = 0  # documents that reached extraction
 
     def merge(self, other: BatchResult) -> None:
         """Append another batch's results to this one (e.g. from a worker process)."""
@@ -51,6 +52,7 @@ class BatchResult:
         self.tags += other.tags
         self.failures += other.failures
         self.actors += other.actors
+        self.documents += other.documents
         for stage, seconds in other.stage_s.items():
             self.stage_s[stage] = self.stage_s.get(stage, 0.0) + seconds
 
@@ -126,7 +128,9 @@ def process_batch(docs: Iterable[SourceDocument], taxonomy: Taxonomy,
     gazetteer = gazetteer or load_gazetteer()
     result = BatchResult()
     extract_s = tag_s = 0.0
+    documents = 0
     for doc in docs:
+        documents += 1
         t0 = time.process_time()
         try:
             built = build_article(doc)
@@ -144,4 +148,21 @@ def process_batch(docs: Iterable[SourceDocument], taxonomy: Taxonomy,
         result.actors.extend(find_actors(built.article_id, built.title, built.text, gazetteer))
         tag_s += time.process_time() - t1
     result.stage_s = {"extract": extract_s, "tag": tag_s}
+    result.documents = documents
     return result
+
+
+WARM_UP_PAGE = (b"<html><head><title>Warm-up</title></head><body><article><p>India and Russia "
+                b"discussed oil, defence and trade in Moscow, officials said.</p></article>"
+                b"</body></html>")
+
+
+def warm_up(taxonomy: Taxonomy, gazetteer: Gazetteer | None = None) -> None:
+    """Load and compile everything a batch needs (extractor, taxonomy, lexicons) once.
+
+    An extraction process calls this when it starts, so the first real batch does not
+    wait for dictionaries to load.
+    """
+    doc = SourceDocument(key="warm-up", origin="feed", source="warm-up", location="warm-up",
+                         html=WARM_UP_PAGE)
+    process_batch([doc], taxonomy, gazetteer)

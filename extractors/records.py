@@ -21,7 +21,7 @@ class SourceDocument:
     url: str | None = None
     title: str | None = None
     text: str | None = None
-    html: str | None = None
+    html: str | bytes | None = None  # bytes are UTF-8 (compact for large batches)
     author: str | None = None
     published_at: datetime | None = None
     language: str | None = None

@@ -17,7 +17,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from .inflect import is_case_sensitive, language_of, phrase_forms
+from .inflect import is_case_sensitive, language_of, phrase_forms, release_dictionaries
 from .matcher import PhraseMatcher
 from .records import ThemeTag
 from .taxonomy import Taxonomy
@@ -59,6 +59,7 @@ def compile_taxonomy(taxonomy: Taxonomy) -> Compiled:
     """Return the matcher of `taxonomy` (built once per taxonomy version and process)."""
     if taxonomy.version not in COMPILED:
         COMPILED[taxonomy.version] = _compile(taxonomy)
+        release_dictionaries()  # the automaton has every form now; ~150 MB back
     return COMPILED[taxonomy.version]
 
 

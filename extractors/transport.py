@@ -11,7 +11,6 @@ and shrinks every read and write to the time left, and bodies are inflated here,
 
 from __future__ import annotations
 
-import ipaddress
 import socket
 import threading
 import time
@@ -21,6 +20,8 @@ from urllib.parse import urlsplit
 
 import httpcore
 import httpx
+
+from .netsafety import is_public_address
 
 
 class Refused(Exception):
@@ -32,12 +33,10 @@ class Oversize(Exception):
 
 
 def is_public(address: str) -> bool:
-    """Return True when an IP address is globally routable unicast (not private, loopback,
-    link-local, shared, reserved or multicast)."""
-    ip = ipaddress.ip_address(address.split("%")[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped  # ::ffff:10.0.0.1 is 10.0.0.1
-    return ip.is_global and not ip.is_multicast
+    """Return True when an IP address is globally routable unicast (netsafety's rules:
+    not private, loopback, link-local, shared, reserved, multicast, nor an IPv6 form
+    carrying such an IPv4 address)."""
+    return is_public_address(address.split("%")[0])
 
 
 def host_allowed(host: str, port: int | None, allowed_hosts: Iterable[str]) -> bool:

@@ -9,8 +9,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+import time
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +21,7 @@ from prefect.cache_policies import NO_CACHE
 
 from extractors.feeds import FeedSpec, entry_document, load_feed_list, read_feed
 from extractors.fetch import Fetcher, FetchPolicy
-from extractors.pipeline import MIN_WORDS, BatchResult, process_batch
+from extractors.pipeline import MIN_WORDS, BatchResult, process_batch, warm_up
 from extractors.records import FeedEntry, Failure, SourceDocument
 from extractors.actors import Gazetteer
 from extractors.taxonomy import Taxonomy
@@ -118,31 +120,72 @@ def entry_location(entry: FeedEntry) -> str:
     return entry.url or f"guid:{entry.feed}:{entry.guid}"
 
 
-@task(name="fetch-pages", cache_policy=NO_CACHE)
-def fetch_pages(entries: list[FeedEntry],
-                policy: FetchPolicy) -> tuple[list[SourceDocument], list[Failure]]:
-    """Fetch a batch of entries' pages concurrently; return documents and fetch failures.
+PAGES_PER_CHUNK = 25  # pages handed to an extraction process at a time
+
+
+def iter_entry_documents(entries: list[FeedEntry], policy: FetchPolicy
+                         ) -> Iterator[SourceDocument | Failure]:
+    """Fetch entries' pages concurrently; yield a document per entry, or a fetch Failure.
 
     An entry whose page cannot be fetched still becomes a document when the feed itself
-    carries enough text (content:encoded); otherwise it is a Failure.
+    carries enough text (content:encoded). Documents come one at a time, so a caller can
+    hand them on while later pages are still downloading.
     """
-    docs, failures = [], []
     with_url = [e for e in entries if e.url]
     for entry in entries:
         if not entry.url:
-            docs.append(entry_document(entry, None, None))
+            yield entry_document(entry, None, None)
     with Fetcher(policy) as fetcher:
         pages = fetcher.fetch_many((e.url for e in with_url), html=True)
         for entry, page in zip(with_url, pages):
             if page.ok:
-                docs.append(entry_document(entry, page.text, page.final_url))
+                # UTF-8 bytes take a quarter of the memory of a str with wide characters,
+                # and pickle to the extraction processes as they are.
+                yield entry_document(entry, page.text.encode("utf-8", "replace"),
+                                     page.final_url)
             elif len((entry.content or "").split()) >= MIN_WORDS:
-                docs.append(entry_document(entry, None, None))
+                yield entry_document(entry, None, None)
             else:
-                failures.append(Failure(entry_location(entry), entry.feed, "fetch", page.error,
-                                        http_status=page.status, transient=page.transient,
-                                        feed=entry.feed))
-    return docs, failures
+                yield Failure(entry_location(entry), entry.feed, "fetch", page.error,
+                              http_status=page.status, transient=page.transient,
+                              feed=entry.feed)
+
+
+@task(name="fetch-extract-tag", cache_policy=NO_CACHE)
+def fetch_and_extract(entries: list[FeedEntry], policy: FetchPolicy, taxonomy: Taxonomy,
+                      gazetteer: Gazetteer | None, upstream: list[Failure]) -> BatchResult:
+    """Fetch a batch of entries and extract and tag each page as soon as it arrives.
+
+    Pages stream to the extraction processes in small chunks while later ones download, so
+    the HTML held in memory is a few chunks, not the batch (pages average ~180 KB), and
+    fetching overlaps extraction. Requests retry within the fetch policy (backoff,
+    Retry-After); the task itself is not retried, as a retry would fetch everything again.
+    """
+    t0 = time.perf_counter()
+    result = BatchResult(failures=list(upstream))
+    workers = extract_workers()
+    pending: deque = deque()
+    chunk: list[SourceDocument] = []
+
+    def flush() -> None:
+        if chunk:
+            pending.append(submit_chunk(list(chunk), taxonomy, gazetteer))
+            chunk.clear()
+        while len(pending) > 2 * workers:  # bound the HTML in flight
+            result.merge(pending.popleft().result())
+
+    for item in iter_entry_documents(entries, policy):
+        if isinstance(item, Failure):
+            result.failures.append(item)
+            continue
+        chunk.append(item)
+        if len(chunk) >= PAGES_PER_CHUNK:
+            flush()
+    flush()
+    while pending:
+        result.merge(pending.popleft().result())
+    result.stage_s["fetch_extract_wall"] = time.perf_counter() - t0
+    return result
 
 
 # -- extraction in a process pool -----------------------------------------------------------
@@ -155,6 +198,30 @@ def extract_workers() -> int:
     return int(settings.get("extract_workers")) or os.cpu_count() or 1
 
 
+def start_pool(taxonomy: Taxonomy, gazetteer: Gazetteer | None) -> None:
+    """Start the extraction processes now, each loading the extractor and the taxonomy, so
+    that they are ready when the first batch of pages arrives."""
+    global _POOL
+    workers = extract_workers()
+    with _POOL_LOCK:  # batches are extracted from task-runner threads, two at a time
+        if _POOL is None and workers > 1:
+            # spawn, not fork: the flow runs threads (Prefect, httpx) that fork would copy
+            # mid-lock
+            _POOL = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                        initializer=warm_up, initargs=(taxonomy, gazetteer))
+
+
+def submit_chunk(docs: list[SourceDocument], taxonomy: Taxonomy,
+                 gazetteer: Gazetteer | None) -> Future:
+    """Start process_batch over `docs` in the extraction pool (in-process with one CPU)."""
+    if extract_workers() < 2:
+        done: Future = Future()
+        done.set_result(process_batch(docs, taxonomy, gazetteer))
+        return done
+    start_pool(taxonomy, gazetteer)
+    return _POOL.submit(process_batch, docs, taxonomy, gazetteer)
+
+
 def process_parallel(docs: list[SourceDocument], taxonomy: Taxonomy,
                      gazetteer: Gazetteer | None = None) -> BatchResult:
     """Return process_batch over `docs`, split over a process pool when there is HTML to parse.
@@ -162,17 +229,13 @@ def process_parallel(docs: list[SourceDocument], taxonomy: Taxonomy,
     Extraction is CPU-bound (lxml); a small batch or a one-CPU setting runs in-process,
     which also avoids starting processes for a handful of seed files.
     """
-    global _POOL
     workers = extract_workers()
     html_docs = sum(1 for d in docs if d.html)
     if workers < 2 or html_docs < 4 * workers:
         return process_batch(docs, taxonomy, gazetteer)
-    with _POOL_LOCK:  # batches are extracted from task-runner threads, two at a time
-        if _POOL is None:
-            # spawn, not fork: the flow runs threads (Prefect, httpx) that fork would copy
-            # mid-lock
-            _POOL = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
-    size = -(-len(docs) // workers)
+    start_pool(taxonomy, gazetteer)
+    # Small chunks keep both processes busy to the end of the batch (pages differ in cost).
+    size = max(1, -(-len(docs) // (workers * 4)))
     chunks = [docs[i : i + size] for i in range(0, len(docs), size)]
     result = BatchResult()
     for part in _POOL.map(process_batch, chunks, [taxonomy] * len(chunks),

@@ -32,7 +32,7 @@ from . import settings
 from .console import ERR, progress
 from .feeds import (
     FeedPoll,
-    fetch_pages,
+    fetch_and_extract,
     fetch_policy,
     new_entry_batches,
     poll_feeds,
@@ -40,6 +40,7 @@ from .feeds import (
     read_feed_list,
     retry_entry,
     shutdown_pool,
+    start_pool,
 )
 from .locking import IngestLocked, ingest_lock
 
@@ -62,6 +63,7 @@ class IngestSummary:
     stage_s: dict[str, float] = field(default_factory=dict)
 
     def add(self, counts: LoadCounts, result: BatchResult, stage_s: dict[str, float]) -> None:
+        self.seen += result.documents
         self.stored += counts.inserted + counts.updated
         self.unchanged += counts.unchanged
         self.duplicates += counts.duplicates
@@ -140,7 +142,11 @@ class BatchPipeline:
 
     def submit(self, docs: list[SourceDocument], failures: list[Failure]) -> None:
         """Start extracting a batch, then load the one before it."""
-        future = extract_and_tag.submit(docs, failures, self.tax)
+        self.submit_future(extract_and_tag.submit(docs, failures, self.tax))
+
+    def submit_future(self, future) -> None:
+        """Take a batch already started (a task future giving a BatchResult), then load the
+        one before it."""
         self.drain()
         self.pending = future
 
@@ -173,6 +179,7 @@ def ingest_feeds(feed_list: list, db: str, tax: Taxonomy, batch_size: int,
     if not feed_list:
         return
     lock_wait_s = float(settings.get("lock_wait_s"))
+    start_pool(tax, load_gazetteer(settings.get("gazetteer") or None))  # warms while we poll
     policy = fetch_policy()
     with open_warehouse(db, wait_s=lock_wait_s) as con:
         validators = feed_validators(con, [f.name for f in feed_list])
@@ -202,13 +209,12 @@ def ingest_feeds(feed_list: list, db: str, tax: Taxonomy, batch_size: int,
     poll_failures = [Failure(p.url, p.name, "feed", p.error or p.warning,
                              http_status=p.http_status, transient=p.transient, feed=p.name)
                      for p in polls if not p.ok or p.warning]
+    gazetteer = load_gazetteer(settings.get("gazetteer") or None)
     pipeline = BatchPipeline(db, tax, summary, lock_wait_s)
     with progress("fetching feed entries", total=len(wanted)) as advance:
         for entries_batch in new_entry_batches(polls, wanted, batch_size):
-            with timed(summary.stage_s, "fetch"):
-                docs, failures = fetch_pages(entries_batch, policy)
-            summary.seen += len(docs)
-            pipeline.submit(docs, poll_failures + failures)
+            pipeline.submit_future(fetch_and_extract.submit(
+                entries_batch, policy, tax, gazetteer, poll_failures))
             poll_failures = []
             advance(len(entries_batch))
         pipeline.drain()
@@ -271,7 +277,6 @@ def run_ingest(seeds: str | None, db: str, feeds: str | None, taxonomy: str | No
             for batch in batched(items, batch_size):
                 docs = [d for d in batch if isinstance(d, SourceDocument)]
                 upstream = [f for f in batch if isinstance(f, Failure)]
-                summary.seen += len(docs)
                 pipeline.submit(docs, upstream)
                 advance(len(batch))
             pipeline.drain()

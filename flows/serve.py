@@ -125,8 +125,33 @@ def cmd_serve(args: argparse.Namespace) -> int:
         fail(str(exc))
     except KeyboardInterrupt:
         pass  # Ctrl-C or SIGTERM before the runner started; the server is already stopped
+    record_cut_short_runs()
     ERR.print("[bold]serve[/] stopped")
     return 0
+
+
+def record_cut_short_runs(wait_s: float = 5.0) -> None:
+    """Record ingest runs that the stop cut short as failed rather than leave them 'running'.
+
+    A cancelled run normally records itself; one killed before it could is found here once
+    its process has let go of the ingest lock (so no live run is ever marked).
+    """
+    from datetime import UTC, datetime
+
+    from warehouse.db import WarehouseBusy, open_warehouse
+    from warehouse.runs import fail_running_runs
+
+    from .locking import IngestLocked, ingest_lock
+
+    db = Path(str(settings.get("db")))
+    if not db.exists():
+        return
+    try:
+        with ingest_lock(db, wait_s), open_warehouse(db, wait_s=wait_s) as con:
+            fail_running_runs(con, "ingest", datetime.now(UTC).replace(tzinfo=None),
+                              "stopped with mediawatch serve before the run finished")
+    except (IngestLocked, WarehouseBusy, OSError):
+        pass  # a run still holds it: it will record its own end, or the next ingest will
 
 
 def serve_until_stopped(args: argparse.Namespace, timezone: str, api_url: str,

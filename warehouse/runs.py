@@ -44,3 +44,16 @@ def close_abandoned_runs(con: duckdb.DuckDBPyConnection, flow: str, now: datetim
          flow],
     ).fetchall()
     return len(closed)
+
+
+def fail_running_runs(con: duckdb.DuckDBPyConnection, flow: str, now: datetime,
+                      reason: str) -> int:
+    """Mark runs of `flow` still 'running' as 'failed' with `reason`; returns how many.
+
+    Like close_abandoned_runs, call it only while holding the flow's exclusive lock.
+    """
+    return len(con.execute(
+        "update runs set status = 'failed', finished_at = ?, error = coalesce(error, ?)"
+        " where flow = ? and status = 'running' returning run_id",
+        [now, reason, flow],
+    ).fetchall())

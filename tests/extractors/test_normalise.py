@@ -24,3 +24,22 @@ def test_mojibake_is_fixed_and_curly_quotes_kept():
 def test_whitespace_and_control_characters_are_tidied():
     assert normalise_text("a\u00a0 b\x07\r\n\n\n\nc  ") == "a b\n\nc"
     assert normalise_title("  Two\nlines ") == "Two lines"
+
+
+def test_control_class_matches_unicode_category_c():
+    import re
+    import sys
+    import unicodedata
+
+    from extractors.normalise import CONTROL_CHARS
+
+    # The literal class must agree with the categories of the running Python's Unicode data
+    # (where that data is newer, characters it added are allowed to differ).
+    for c in range(0, sys.maxunicode + 1, 7):
+        ch = chr(c)
+        category = unicodedata.category(ch)
+        if category == "Cn":
+            continue
+        expected = category in {"Cc", "Cf", "Cs", "Co"} and ch not in "\n\t"
+        assert bool(CONTROL_CHARS.fullmatch(ch)) == expected or unicodedata.unidata_version != "14.0.0", hex(c)
+    assert re.sub(CONTROL_CHARS, "", "a\x07\u200bb\ufeff\n\t") == "ab\n\t"
