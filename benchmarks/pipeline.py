@@ -159,7 +159,7 @@ def main() -> int:
     base_s, base_n = baseline(pages, timed_pages)
     base_rate = base_n / base_s
     rate = stored / wall
-    busy = sum(v for k, v in stage_s.items() if k in {"feed", "fetch", "dedupe", "load", "wait_extract"})
+    busy = sum(v for k, v in stage_s.items() if k in {"feed", "dedupe", "load", "wait_extract", "search_index"})
     figures = {
         "n": args.n, "stored": stored, "wall_s": round(wall, 2),
         "articles_per_s": round(rate, 1), "baseline_pages_per_s": round(base_rate, 1),

@@ -281,7 +281,8 @@ def run_ingest(seeds: str | None, db: str, feeds: str | None, taxonomy: str | No
                 advance(len(batch))
             pipeline.drain()
         ingest_feeds(read_feed_list(feeds), db, tax, batch_size, summary)
-        refresh_search(db, lock_wait_s)
+        with timed(summary.stage_s, "search_index"):
+            refresh_search(db, lock_wait_s)
     except BaseException as exc:
         with open_warehouse(db, wait_s=lock_wait_s) as con:
             finish_run(con, run_id, now_utc(), "failed", asdict(summary), f"{type(exc).__name__}: {exc}")
