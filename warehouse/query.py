@@ -19,6 +19,14 @@ def _json_default(value: object) -> object:
     return str(value)
 
 
+MAX_CELL = 60  # characters of a table cell; use --format csv or json for whole values
+
+
+def clip(cell: str) -> str:
+    """Return `cell` cut to MAX_CELL characters, ending in an ellipsis when it was cut."""
+    return cell if len(cell) <= MAX_CELL else cell[: MAX_CELL - 1] + "…"
+
+
 def format_result(cursor: duckdb.DuckDBPyConnection, fmt: str) -> str:
     """Return the rows of an executed query as `table`, `csv`, `json` or `markdown` text."""
     columns = [d[0] for d in cursor.description or []]
@@ -35,8 +43,8 @@ def format_result(cursor: duckdb.DuckDBPyConnection, fmt: str) -> str:
     if fmt == "markdown":
         return markdown_table(columns, rows)
     cells = [columns] + [["" if v is None else str(v) for v in row] for row in rows]
-    widths = [min(60, max(len(r[i]) for r in cells)) for i in range(len(columns))]
-    lines = [" | ".join(c[:60].ljust(w) for c, w in zip(r, widths)) for r in cells]
+    widths = [min(MAX_CELL, max(len(r[i]) for r in cells)) for i in range(len(columns))]
+    lines = [" | ".join(clip(c).ljust(w) for c, w in zip(r, widths)) for r in cells]
     lines.insert(1, "-+-".join("-" * w for w in widths))
     return "\n".join(lines) + f"\n({len(rows)} rows)\n"
 
