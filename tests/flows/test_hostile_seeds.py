@@ -113,3 +113,18 @@ def test_unreadable_seed_file_is_recorded(tmp_path, db_path, prefect_harness):
     con.close()
     assert (summary["stored"], url) == (1, "secret.txt")
     assert "Permission denied" in reason and "read access" in reason
+
+
+def test_a_seed_that_fails_to_read_is_recorded_even_as_root(tmp_path, db_path, prefect_harness):
+    # Root reads chmod 000 files, so the test above cannot fail for root; a read that fails
+    # in the kernel (/proc/self/mem answers EIO to a plain read) exercises the same path.
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "ok.txt").write_text("Oil deal\nIndia and Russia signed an oil deal.")
+    (seeds / "mem.txt").symlink_to("/proc/self/mem")
+    summary = ingest_flow(seeds=str(seeds), db=str(db_path))
+    con = duckdb.connect(str(db_path), read_only=True)
+    [(url, stage, reason)] = con.execute("select url, stage, reason from ingest_failures").fetchall()
+    con.close()
+    assert (summary["stored"], url, stage) == (1, "mem.txt", "seed")
+    assert reason.startswith("cannot read")
