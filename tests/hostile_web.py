@@ -20,11 +20,12 @@ import threading
 import time
 from collections import Counter
 from functools import lru_cache
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 
 import pytest
 
 from tests.webserver import WEB
+from tests.webserver import Handler as WebHandler
 
 HOSTILE = WEB.parent / "hostile"
 REDIRECTS = {"metadata": "http://169.254.169.254/latest/meta-data/iam/",
@@ -42,22 +43,11 @@ def gzip_bomb() -> bytes:
     return b"".join(packer.compress(zeros) for _ in range(200)) + packer.flush()
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(WebHandler):
+    """The misbehaving routes; quiet logging and `send` come from the loopback web's handler."""
+
     server: HostileServer
     protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args) -> None:
-        pass
-
-    def send(self, status: int, body: bytes = b"", content_type: str = "text/html; charset=utf-8",
-             headers: dict | None = None) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
 
     def do_GET(self) -> None:  # noqa: C901, PLR0911, PLR0912 - one branch per route
         path = self.path.split("?")[0]
