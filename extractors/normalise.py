@@ -29,14 +29,59 @@ CONTROL_CHARS = re.compile(
     "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f\U000f0000-\U000ffffd"
     "\U00100000-\U0010fffd]"
 )
+# Lines ftfy leaves as they are: printable ASCII without `&` and `<` (HTML entities and
+# markup switch ftfy's unescaping), with either the typographic marks of plain news text or
+# Russian letters. Mojibake is a lead byte followed by continuation bytes, all read in one
+# legacy encoding; in every encoding ftfy repairs, neither set holds both a character that
+# reads as a lead byte and one that reads as a continuation byte (tests/extractors/
+# test_normalise.py checks this), so such a line cannot be mojibake, and ftfy's checks
+# (~1 ms per 5,000 characters) are skipped for it.
+SAFE_ASCII = "\\t\\n\\x20-\\x25\\x27-\\x3b\\x3d-\\x7e"
+SAFE_TYPOGRAPHY = "\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u00a0\u00b7"  # ‘’“”–—… nbsp ·
+SAFE_CYRILLIC = "\u0410-\u044f"  # А-Я а-я (not ё/Ё: a continuation byte in cp1251)
+FTFY_IDENTITY_LINE = re.compile(
+    f"[{SAFE_ASCII}{SAFE_TYPOGRAPHY}]*|[{SAFE_ASCII}{SAFE_CYRILLIC}]*"
+)
+FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, normalization="NFC", explain=False)
 SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 BLANK_LINES = re.compile(r"\n\s*\n\s*(\n\s*)+")
 
 
+# Both artifacts need a letter right before the 9; testing that first skips the slow,
+# lookbehind patterns on almost every text.
+LETTER_NINE = re.compile(r"[A-Za-z]9")
+
+
 def repair_apostrophes(text: str) -> str:
     """Return `text` with the `9`-for-apostrophe artifact repaired."""
+    if not LETTER_NINE.search(text):
+        return text
     text = APOSTROPHE_NINE.sub(r"\1'\2", text)
     return PLURAL_POSSESSIVE_NINE.sub(r"\1'", text)
+
+
+def fix_unicode(text: str) -> str:
+    """Return `text` as `ftfy.fix_text` (curly quotes kept, NFC) fixes it, asking ftfy only
+    about the lines it could change.
+
+    ftfy fixes text line by line; the one state it carries across lines is its HTML
+    unescaping, which stops for the rest of the text at the first line containing `<`.
+    """
+    if FTFY_IDENTITY_LINE.fullmatch(text):
+        return text
+    config, out, pos = FTFY_CONFIG, [], 0
+    while pos < len(text):
+        end = text.find("\n", pos) + 1 or len(text)
+        end = min(end, pos + config.max_decode_length)
+        segment = text[pos:end]
+        if FTFY_IDENTITY_LINE.fullmatch(segment):
+            out.append(segment)
+        else:
+            if config.unescape_html == "auto" and "<" in segment:
+                config = config._replace(unescape_html=False)
+            out.append(ftfy.fix_and_explain(segment, config)[0])
+        pos = end
+    return "".join(out)
 
 
 def normalise_text(text: str) -> str:
@@ -47,7 +92,7 @@ def normalise_text(text: str) -> str:
     """
     if not text:
         return ""
-    text = ftfy.fix_text(text, uncurl_quotes=False, normalization="NFC")
+    text = fix_unicode(text)
     text = repair_apostrophes(text)
     text = CONTROL_CHARS.sub("", text)
     lines = [SPACES.sub(" ", line).strip() for line in text.replace("\r\n", "\n").split("\n")]

@@ -43,3 +43,47 @@ def test_control_class_matches_unicode_category_c():
         expected = category in {"Cc", "Cf", "Cs", "Co"} and ch not in "\n\t"
         assert bool(CONTROL_CHARS.fullmatch(ch)) == expected or unicodedata.unidata_version != "14.0.0", hex(c)
     assert re.sub(CONTROL_CHARS, "", "a\x07\u200bb\ufeff\n\t") == "ab\n\t"
+
+
+def test_fix_unicode_agrees_with_ftfy_on_every_line():
+    """The fast path must change nothing ftfy would not: compare on mixed, random text."""
+    import random
+
+    import ftfy
+
+    from extractors.normalise import fix_unicode
+
+    pieces = ["India’s", "Kremlinâ€™s", "cafÃ©", "РњРѕСЃРєРІР°", "Москва", "&amp;", "&hellip;",
+              "<b>", "ﬁnal", "ＬＯＵＤ", "a\u00a0b", "— “quoted” …", "Â ", "\x85", "\r", "×",
+              "plain words", "10°C", "Москва и Дели", "Р’", "вЂ™", "«Сила»", "ё", "•", "\u200b", "ã\x83\x84", "\t", "€ and ™", "ô€"]
+    rng = random.Random(7)
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) + rng.choice([" ", "\n", "", "\n\n"])
+                       for _ in range(rng.randint(1, 12)))
+        expected = ftfy.fix_text(text, uncurl_quotes=False, normalization="NFC")
+        assert fix_unicode(text) == expected, repr(text)
+
+
+def test_safe_line_sets_cannot_hold_mojibake():
+    """Neither fast-path set has both a lead-byte and a continuation-byte character in any
+    legacy encoding ftfy repairs, so no line made of one set is mis-decoded UTF-8."""
+    import re
+
+    import ftfy.bad_codecs  # noqa: F401 - registers the sloppy-windows codecs
+    from ftfy.chardata import CHARMAP_ENCODINGS
+
+    from extractors.normalise import SAFE_CYRILLIC, SAFE_TYPOGRAPHY
+
+    for chars in (SAFE_TYPOGRAPHY, SAFE_CYRILLIC):
+        members = [chr(c) for c in range(0x80, 0x3000) if re.fullmatch(f"[{chars}]", chr(c))]
+        assert members
+        for encoding in CHARMAP_ENCODINGS:
+            first_bytes = []
+            for ch in members:
+                try:
+                    first_bytes.append(ch.encode(encoding)[0])
+                except UnicodeEncodeError:
+                    continue
+            leads = [b for b in first_bytes if 0xC2 <= b <= 0xF4]
+            continuations = [b for b in first_bytes if 0x80 <= b <= 0xBF]
+            assert not (leads and continuations), (encoding, chars)
