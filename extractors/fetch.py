@@ -16,6 +16,7 @@ import random
 import re
 import threading
 import time
+from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -175,6 +176,9 @@ class HostGate:
             self.next_start[host] = start + self.delays.get(host, self.delay_s)
         if start > now:
             time.sleep(start - now)
+
+
+LOOKAHEAD = 4  # pages fetched ahead of a caller, per concurrent request
 
 
 class Fetcher:
@@ -351,19 +355,29 @@ class Fetcher:
             return FetchedPage(url, current, status, text=decode_html(body, content_type),
                                content_type=content_type, attempts=attempt, **validators)
 
-    def fetch_many(self, urls: Iterable[str], *, html: bool = True) -> Iterator[FetchedPage]:
-        """Yield the pages of `urls` in order, fetched concurrently within the policy.
+    def fetch_many(self, urls: Iterable[str], *, html: bool = True
+                   ) -> Iterator[tuple[int, FetchedPage]]:
+        """Yield (index in `urls`, page) for every URL, fetched concurrently within the policy.
 
-        Requests are submitted round-robin over hosts, so the workers are not all queued
-        behind one slow or rate-limited site while the others wait.
+        Requests go out round-robin over hosts, so the workers are not all queued behind one
+        slow or rate-limited site, and pages come back in that same (deterministic) order.
+        At most `LOOKAHEAD` times the concurrency are fetched ahead of the caller: a caller
+        that is slower than the network (extraction) holds a few pages, not the batch.
         """
         urls = list(urls)
         by_host: dict[str, list[int]] = {}
         for i, url in enumerate(urls):
             by_host.setdefault(urlsplit(url).netloc.lower(), []).append(i)
         order = [i for round_ in zip_longest(*by_host.values()) for i in round_ if i is not None]
+        window = self.policy.concurrency * LOOKAHEAD
         with ThreadPoolExecutor(max_workers=self.policy.concurrency,
                                 thread_name_prefix="fetch") as pool:
-            futures = {i: pool.submit(self.fetch, urls[i], html=html) for i in order}
-            for i in range(len(urls)):
-                yield futures.pop(i).result()  # a page held past its turn is memory held
+            ahead: deque = deque()
+            for i in order:
+                ahead.append((i, pool.submit(self.fetch, urls[i], html=html)))
+                if len(ahead) >= window:
+                    index, future = ahead.popleft()
+                    yield index, future.result()
+            while ahead:
+                index, future = ahead.popleft()
+                yield index, future.result()

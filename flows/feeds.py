@@ -136,8 +136,8 @@ def iter_entry_documents(entries: list[FeedEntry], policy: FetchPolicy
         if not entry.url:
             yield entry_document(entry, None, None)
     with Fetcher(policy) as fetcher:
-        pages = fetcher.fetch_many((e.url for e in with_url), html=True)
-        for entry, page in zip(with_url, pages):
+        for index, page in fetcher.fetch_many((e.url for e in with_url), html=True):
+            entry = with_url[index]
             if page.ok:
                 # UTF-8 bytes take a quarter of the memory of a str with wide characters,
                 # and pickle to the extraction processes as they are.

@@ -102,7 +102,7 @@ def test_per_host_politeness_spaces_requests(web):
     policy = FetchPolicy(allow_private=True, delay_s=0.2, per_host=1, respect_robots=False)
     t0 = time.monotonic()
     with Fetcher(policy) as f:
-        pages = list(f.fetch_many([f"{web.base}/news/oil-discount.html"] * 4))
+        pages = [page for _, page in f.fetch_many([f"{web.base}/news/oil-discount.html"] * 4)]
     assert all(p.ok for p in pages) and time.monotonic() - t0 >= 0.6
 
 
@@ -118,12 +118,28 @@ def test_decode_html_prefers_declarations_and_survives_wrong_ones():
     assert decode_html(text.encode("utf-8"), "text/html; charset=bogus") == text
 
 
-def test_fetch_many_keeps_order_across_hosts(web):
-    # 127.0.0.1 and localhost are two hosts to the policy; results come back in input order
+def test_fetch_many_alternates_hosts_and_pairs_each_page_with_its_url(web):
+    # 127.0.0.1 and localhost are two hosts to the policy: requests alternate between them
     other = web.base.replace("127.0.0.1", "localhost")
     urls = [f"{web.base}/news/oil-discount.html", f"{web.base}/news/missing.html",
             f"{other}/news/modi-moscow-visit.html"]
     with Fetcher(FAST) as f:
-        pages = list(f.fetch_many(urls))
-    assert [p.url for p in pages] == urls
-    assert [p.status for p in pages] == [200, 404, 200]
+        results = list(f.fetch_many(urls))
+    assert [i for i, _ in results] == [0, 2, 1]
+    assert all(page.url == urls[i] for i, page in results)
+    assert [page.status for _, page in results] == [200, 200, 404]
+
+
+def test_fetch_many_fetches_only_a_window_ahead_of_its_caller(web):
+    from extractors.fetch import LOOKAHEAD
+
+    policy = FetchPolicy(allow_private=True, delay_s=0, per_host=2, concurrency=2,
+                         respect_robots=False)
+    with Fetcher(policy) as f:
+        results = f.fetch_many([f"{web.base}/news/oil-discount.html?n={i}" for i in range(40)])
+        next(results)
+        time.sleep(0.5)  # ample time to fetch all 40 from loopback, were nothing holding back
+        served = web.hits["/news/oil-discount.html"]
+        assert served <= 2 * LOOKAHEAD + 2
+        rest = list(results)
+    assert len(rest) == 39
