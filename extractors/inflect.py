@@ -10,9 +10,12 @@ inflected form ("arms", "talks") is matched as written only, so "arms" never mat
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from collections.abc import Iterable
 from functools import cache
+from importlib.metadata import version
+from pathlib import Path
 
 import simplemma
 from simplemma.strategies import dictionaries
@@ -106,6 +109,45 @@ def phrase_forms(phrases: Iterable[str], lang: str | None = None) -> dict[str, s
             variants.add(" ".join(lowered))
             result[p] = variants
     return result
+
+
+# The forms of the shipped taxonomy's phrases, written by `python -m extractors.themes
+# --write-inflections` (a test fails when the taxonomy changes and it is not rewritten).
+# Reading them costs ~10 ms; simplemma's dictionaries cost ~0.8 s of CPU and ~150 MB in
+# every process that compiles a taxonomy (each extraction process, each run).
+SHIPPED_FORMS = Path(__file__).with_name("inflections.json")
+
+
+@cache
+def shipped_forms() -> dict[str, dict[str, list[str]]]:
+    """Return language -> phrase -> forms from SHIPPED_FORMS, if it was written with the
+    installed simplemma (other versions may inflect differently: then nothing)."""
+    try:
+        data = json.loads(SHIPPED_FORMS.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data.get("forms", {}) if data.get("simplemma") == version("simplemma") else {}
+
+
+def known_phrase_forms(phrases: Iterable[str], lang: str) -> dict[str, set[str]]:
+    """Return phrase_forms(phrases, lang), from the shipped table where it has a phrase;
+    the lemmatiser runs only for phrases it lacks (a custom or edited taxonomy)."""
+    table = shipped_forms().get(lang, {})
+    found = {p: set(table[p]) for p in phrases if p in table}
+    missing = [p for p in phrases if p not in found]
+    if missing:
+        found.update(phrase_forms(missing, lang))
+    return found
+
+
+def write_shipped_forms(by_lang: dict[str, Iterable[str]], path: Path = SHIPPED_FORMS) -> int:
+    """Write the forms of `by_lang` (language -> phrases) to `path`; return the phrases."""
+    forms = {lang: {p: sorted(f) for p, f in sorted(phrase_forms(sorted(phrases), lang).items())}
+             for lang, phrases in sorted(by_lang.items())}
+    data = {"simplemma": version("simplemma"), "forms": forms}
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=0, sort_keys=True) + "\n",
+                    encoding="utf-8")
+    return sum(len(f) for f in forms.values())
 
 
 def is_case_sensitive(phrase: str) -> bool:

@@ -17,7 +17,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from .inflect import is_case_sensitive, language_of, phrase_forms, release_dictionaries
+from .inflect import (is_case_sensitive, known_phrase_forms, language_of, release_dictionaries,
+                      write_shipped_forms)
 from .matcher import PhraseMatcher
 from .records import ThemeTag
 from .taxonomy import Taxonomy
@@ -63,8 +64,9 @@ def compile_taxonomy(taxonomy: Taxonomy) -> Compiled:
     return COMPILED[taxonomy.version]
 
 
-def _compile(taxonomy: Taxonomy) -> Compiled:
-    wanted: list[tuple[str, str | None, tuple]] = []  # (phrase, language, payload)
+def _wanted(taxonomy: Taxonomy) -> list[tuple[str, str | None, tuple]]:
+    """Return every (phrase, language or None, payload) the matcher of `taxonomy` needs."""
+    wanted: list[tuple[str, str | None, tuple]] = []
     for ti, theme in enumerate(taxonomy.themes):
         for lang, terms in theme.languages.items():
             for phrase, weight in terms.items():
@@ -76,11 +78,21 @@ def _compile(taxonomy: Taxonomy) -> Compiled:
             wanted.extend((p, None, (NEAR_TERM, ti, ri, p)) for p in rule.terms)
             wanted.extend((p, None, (NEAR_PARTNER, ti, ri, p)) for p in rule.partners)
         wanted.extend((p, None, (UNLESS, ti, p)) for p in theme.unless_near)
+    return wanted
+
+
+def phrases_by_language(taxonomy: Taxonomy) -> dict[str, set[str]]:
+    """Return language -> the phrases of `taxonomy` inflected in that language."""
     by_lang: dict[str, set[str]] = {}
-    for phrase, lang, _ in wanted:
+    for phrase, lang, _ in _wanted(taxonomy):
         by_lang.setdefault(lang or language_of(phrase), set()).add(phrase)
-    forms = {(lang, p): f for lang, phrases in by_lang.items()
-             for p, f in phrase_forms(phrases, lang).items()}
+    return by_lang
+
+
+def _compile(taxonomy: Taxonomy) -> Compiled:
+    wanted = _wanted(taxonomy)
+    forms = {(lang, p): f for lang, phrases in phrases_by_language(taxonomy).items()
+             for p, f in known_phrase_forms(phrases, lang).items()}
     entries = []
     for phrase, lang, payload in wanted:
         sensitive = is_case_sensitive(phrase)
@@ -240,3 +252,14 @@ def evidence(doc: str, hits: list[Hit]) -> dict:
             break
     sentences.sort(key=lambda s: s["start"])
     return {"terms": dict(terms.most_common()), "sentences": sentences}
+
+
+if __name__ == "__main__":  # python -m extractors.themes --write-inflections
+    import sys
+
+    from .taxonomy import load_taxonomy
+
+    if sys.argv[1:] != ["--write-inflections"]:
+        sys.exit("usage: python -m extractors.themes --write-inflections")
+    written = write_shipped_forms(phrases_by_language(load_taxonomy()))
+    print(f"wrote the forms of {written} phrases of the shipped taxonomy")

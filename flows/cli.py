@@ -75,21 +75,30 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from prefect.exceptions import FailedRun
-
-    from .ingest import ingest_flow
-    from .prefect_api import start_local_api
+    from .prefect_api import launch_local_api
 
     if args.seeds and not Path(args.seeds).is_dir():
         fail(f"--seeds {args.seeds}: no such folder")
     if args.feeds and not Path(args.feeds).is_file():
         fail(f"feed list {args.feeds} not found (--feeds): pass a TOML feed list")
-    start_local_api()
+    # Prefect's server, the imports and the extraction processes all take seconds to start:
+    # start them side by side.
+    api = launch_local_api()
+    from prefect.exceptions import FailedRun
+
+    from .feeds import shutdown_pool
+    from .ingest import ingest_flow, warm_extraction
+
     try:
+        warm_extraction(args.feeds, args.taxonomy)
+        if api is not None:
+            api.wait()
         summary = ingest_flow(seeds=args.seeds, db=args.db, feeds=args.feeds,
                               taxonomy=args.taxonomy, batch_size=args.batch_size)
     except FailedRun as exc:  # the run could not run; the flow says why and what to do
         fail(str(exc))
+    finally:
+        shutdown_pool()
     db = args.db or settings.get("db")
     ERR.print(
         f"[bold]ingest[/] {summary['seen']} documents read: {summary['stored']} stored, "
@@ -107,8 +116,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_digest(args: argparse.Namespace) -> int:
+    from .prefect_api import launch_local_api, start_local_api
+
+    launch_local_api()  # starts while the checks and imports below run
     from .digest import check_timezone, digest_flow
-    from .prefect_api import start_local_api
 
     if args.timezone:
         try:
@@ -167,7 +178,9 @@ def cmd_themes(args: argparse.Namespace) -> int:
 
 
 def cmd_retag(args: argparse.Namespace) -> int:
-    from .prefect_api import start_local_api
+    from .prefect_api import launch_local_api, start_local_api
+
+    launch_local_api()  # starts while the checks and imports below run
     from .retag import retag_flow
 
     db = args.db or settings.get("db")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -46,6 +47,8 @@ from .feeds import (
     start_pool,
 )
 from .locking import IngestLocked, ingest_lock
+
+LOGGER = logging.getLogger(__name__)
 
 
 @dataclass
@@ -174,6 +177,17 @@ def record_run(db: str, run_id: str, started: datetime, parameters: dict) -> Non
     with open_warehouse(db, wait_s=float(settings.get("lock_wait_s"))) as con:
         close_abandoned_runs(con, "ingest", started)  # we hold the ingest lock: they are dead
         start_run(con, run_id, "ingest", started, parameters)
+
+
+def warm_extraction(feeds: str | None, taxonomy: str | None) -> None:
+    """Start the extraction processes now if the run will fetch feeds, so they load the
+    extractor and taxonomy while Prefect starts. Problems are left for the flow to report."""
+    try:
+        if read_feed_list(feeds):
+            start_pool(load_taxonomy(taxonomy or settings.get("taxonomy") or None),
+                       load_gazetteer(settings.get("gazetteer") or None))
+    except Exception:  # noqa: BLE001 - the flow reads the same files and says what is wrong
+        LOGGER.debug("extraction processes not started early", exc_info=True)
 
 
 def ingest_feeds(feed_list: list, db: str, tax: Taxonomy, batch_size: int,

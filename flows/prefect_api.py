@@ -1,27 +1,40 @@
-"""Prefect's temporary local API, started one process at a time.
+"""Prefect's temporary local API: started early, one process at a time, stopped for sure.
 
-Without PREFECT_API_URL, each `mediawatch` process starts its own temporary Prefect server,
-all of them on the one SQLite database in PREFECT_HOME. Each server migrates that database
-as it starts; two starting at once race on the migration ("index ... already exists"), and
-the loser prints a long ERROR traceback before Prefect retries on another port. Starting the
-server under a file lock in PREFECT_HOME makes the second process wait for the first one's
-migrations (seconds, once) instead. Once started, servers share the database safely (SQLite
-WAL with a busy timeout).
+Without PREFECT_API_URL, a `mediawatch` command that runs a flow needs a Prefect API. This
+module starts the same server Prefect's "ephemeral mode" starts (uvicorn over
+`prefect.server.api.server:create_app`, UI off, on 127.0.0.1) and points this process's
+Prefect settings at it. Doing it here rather than leaving it to Prefect:
+- the server starts before this process imports Prefect and the flow's modules, and while
+  the extraction processes warm up, so the ~2.5 s it takes overlaps other start-up work;
+  the flow waits only for what is left;
+- this process never imports Prefect's server package (SQLAlchemy models, FastAPI routes:
+  ~1.4 s of CPU and ~80 MB resident) just to launch a subprocess;
+- two `mediawatch` processes starting at once would race to migrate the one SQLite database
+  in PREFECT_HOME ("index ... already exists", a long ERROR traceback, then a retry on
+  another port); a file lock makes the second wait for the first one's migrations instead;
+- a watchdog stops the server if this process dies without stopping it (kill -9, the OOM
+  killer): Prefect stops it from an atexit hook that then never runs.
 """
 
 from __future__ import annotations
 
+import atexit
+import logging
 import os
+import socket
 import subprocess
 import sys
+import time
+from contextlib import ExitStack
 from pathlib import Path
 
 from .locking import exclusive
 
-# Stops the temporary server when the process that started it dies without stopping it
-# (kill -9, OOM killer): Prefect stops it from an atexit hook, which then never runs, and
-# the server would live on, orphaned, for good. Polls once a second; a separate
-# process because nothing inside the killed one survives to do it.
+LOGGER = logging.getLogger("mediawatch.prefect_api")
+STARTUP_TIMEOUT_S = 60.0
+STOP_TIMEOUT_S = 5.0
+
+# Polls once a second; a separate process because nothing inside the killed one survives.
 WATCHDOG = """
 import os, signal, sys, time
 owner, server = int(sys.argv[1]), int(sys.argv[2])
@@ -46,23 +59,149 @@ while alive(server):
 """
 
 
-def start_local_api() -> str | None:
-    """Start the temporary local Prefect API now, serialised across processes.
+def prefect_home() -> Path:
+    """Return PREFECT_HOME as Prefect resolves it (without importing Prefect)."""
+    return Path(os.environ.get("PREFECT_HOME") or Path.home() / ".prefect").expanduser()
 
-    Returns its URL, or None when PREFECT_API_URL names a server (nothing to start).
-    """
-    from prefect.server.api.server import SubprocessASGIServer
-    from prefect.settings import PREFECT_API_URL, PREFECT_HOME
 
-    if PREFECT_API_URL.value():
-        return None
-    with exclusive(Path(PREFECT_HOME.value()) / "mediawatch-api-start.lock"):
-        # The same instance Prefect's client asks for (SubprocessASGIServer is a singleton
-        # per port, None meaning "any"), so the flow runs against the server started here.
-        server = SubprocessASGIServer()
-        started_here = not server.running
-        server.start()
-    if started_here and server.server_process is not None:
+def free_port() -> int:
+    """Return a TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LocalAPI:
+    """A temporary Prefect server being started by (and for) this process."""
+
+    def __init__(self) -> None:
+        self._locks = ExitStack()
+        self.process: subprocess.Popen | None = None
+        self.port = 0
+        self.ready = False
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api"
+
+    def launch(self) -> LocalAPI:
+        """Start the server process (under the start-up lock); do not wait for it."""
+        home = prefect_home()
+        home.mkdir(parents=True, exist_ok=True)
+        self._locks.enter_context(exclusive(home / "mediawatch-api-start.lock"))
+        self._spawn()
+        atexit.register(self.stop)
+        # Every Prefect client of this process (flow engine, log and event workers, in
+        # any thread) reads the API URL from the environment through Prefect's settings.
+        os.environ["PREFECT_API_URL"] = self.url
+        if "prefect.context" in sys.modules:  # settings already read: read them again
+            from prefect.context import refresh_global_settings_context
+
+            refresh_global_settings_context()
+        return self
+
+    def _spawn(self) -> None:
+        self.port = free_port()
+        env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+        env.update(PREFECT_UI_ENABLED="0", PREFECT__SERVER_EPHEMERAL="1",
+                   PREFECT__SERVER_FINAL="1")
+        LOGGER.info("Starting temporary Prefect server on http://127.0.0.1:%s", self.port)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "--factory",
+             "prefect.server.api.server:create_app", "--host", "127.0.0.1",
+             "--port", str(self.port), "--log-level", "error", "--lifespan", "on"],
+            env=env, stdin=subprocess.DEVNULL)
         subprocess.Popen([sys.executable, "-c", WATCHDOG, str(os.getpid()),
-                          str(server.server_process.pid)], stdin=subprocess.DEVNULL)
-    return server.api_url
+                          str(self.process.pid)], stdin=subprocess.DEVNULL)
+
+    def wait(self) -> str:
+        """Wait until the server answers its health check; return its API URL."""
+        import httpx
+
+        if self.ready:
+            return self.url
+        deadline = time.monotonic() + STARTUP_TIMEOUT_S
+        respawned = False
+        try:
+            with httpx.Client(timeout=2.0) as client:
+                while True:
+                    if self.process.poll() is not None:
+                        if respawned:  # twice: not a lost race for the port
+                            raise RuntimeError(
+                                f"the temporary Prefect server exited (code "
+                                f"{self.process.returncode}); see its messages above, or set "
+                                "PREFECT_API_URL to a running Prefect server")
+                        respawned = True  # another process took the port: once more
+                        self._spawn()
+                        os.environ["PREFECT_API_URL"] = self.url
+                    try:
+                        if client.get(f"{self.url}/health").status_code == 200:
+                            break
+                    except httpx.TransportError:
+                        pass
+                    if time.monotonic() > deadline:
+                        raise RuntimeError(
+                            f"the temporary Prefect server did not start within "
+                            f"{STARTUP_TIMEOUT_S:.0f} s; set PREFECT_API_URL to a running "
+                            "Prefect server")
+                    time.sleep(0.05)
+        finally:
+            self._locks.close()  # migrations are done (or failed): others may start
+        if "prefect.context" in sys.modules:
+            from prefect.context import refresh_global_settings_context
+
+            refresh_global_settings_context()
+        self.ready = True
+        return self.url
+
+    def stop(self) -> None:
+        """Stop the server (SIGTERM, then SIGKILL after a grace period)."""
+        process, self.process = self.process, None
+        if process is None or process.poll() is not None:
+            return
+        LOGGER.info("Stopping temporary Prefect server on http://127.0.0.1:%s", self.port)
+        process.terminate()
+        try:
+            process.wait(timeout=STOP_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+_API: LocalAPI | None = None
+
+
+def launch_local_api() -> LocalAPI | None:
+    """Start the temporary local Prefect API in the background (once per process).
+
+    Returns None when PREFECT_API_URL names a server (nothing to start). Call `.wait()`
+    on the result (or `start_local_api()`) before running a flow.
+    """
+    global _API
+    if _API is None:
+        if os.environ.get("PREFECT_API_URL") or _profile_api_url():
+            return None
+        _API = LocalAPI().launch()
+    return _API
+
+
+def start_local_api() -> str | None:
+    """Start the temporary local Prefect API and wait for it; return its URL (None when
+    PREFECT_API_URL names a server)."""
+    api = launch_local_api()
+    return api.wait() if api is not None else None
+
+
+def _profile_api_url() -> str | None:
+    """Return the API URL set in the active Prefect profile, if any (profiles.toml)."""
+    path = Path(os.environ.get("PREFECT_PROFILES_PATH") or prefect_home() / "profiles.toml")
+    if not path.is_file():
+        return None
+    import tomllib
+
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return None
+    active = os.environ.get("PREFECT_PROFILE") or data.get("active", "ephemeral")
+    return (data.get("profiles", {}).get(active, {}) or {}).get("PREFECT_API_URL")

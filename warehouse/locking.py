@@ -44,13 +44,19 @@ def busy(db: Path, wait_s: float) -> WarehouseBusy:
     )
 
 
+# A writer loading batch after batch frees the file for a few tens of milliseconds between
+# them; a reader retrying less often than this would wait out the whole ingest. An attempt
+# costs about a millisecond (a flock test and a refused open).
+MAX_RETRY_DELAY_S = 0.1
+
+
 def pause(delay_s: float) -> float:
     """Sleep about `delay_s` (with jitter, so retrying processes do not move in step).
 
-    Returns the next delay: doubled, at most half a second.
+    Returns the next delay: doubled, at most MAX_RETRY_DELAY_S.
     """
     time.sleep(delay_s * random.uniform(0.5, 1.5))
-    return min(delay_s * 2, 0.5)
+    return min(delay_s * 2, MAX_RETRY_DELAY_S)
 
 
 def writer_waiting(db: Path) -> bool:

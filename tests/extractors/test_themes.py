@@ -189,3 +189,38 @@ def test_country_names_do_not_outvote_topical_terms(taxonomy):
         "energy", "diplomacy"} == {"energy"}
     assert "defense" in themes_of(taxonomy, "Russia to deliver more S-400 missiles to India", "")
     assert "diplomacy" in themes_of(taxonomy, "Israelis and Palestinians resume peace talks", "")
+
+
+def test_shipped_inflections_match_the_lemmatiser(taxonomy):
+    """extractors/inflections.json must be what simplemma gives for the shipped taxonomy
+    (after editing taxonomy.toml: python -m extractors.themes --write-inflections)."""
+    from extractors.inflect import phrase_forms, shipped_forms
+    from extractors.themes import phrases_by_language
+
+    shipped = shipped_forms()
+    assert shipped, "inflections.json is missing or was written with another simplemma"
+    for lang, phrases in phrases_by_language(taxonomy).items():
+        fresh = {p: sorted(f) for p, f in phrase_forms(sorted(phrases), lang).items()}
+        assert shipped[lang] == fresh, f"{lang}: run python -m extractors.themes --write-inflections"
+
+
+def test_compiling_the_shipped_taxonomy_loads_no_dictionary():
+    import subprocess
+    import sys
+
+    code = ("from extractors.taxonomy import load_taxonomy\n"
+            "from extractors.themes import tag_text\n"
+            "from extractors import inflect\n"
+            "tags = tag_text('a', 'India buys Russian oil', 'Refiners bought crude.', load_taxonomy())\n"
+            "print(inflect._dictionary.cache_info().misses, sorted(t.theme for t in tags))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    misses, themes = out.stdout.split(" ", 1)
+    assert misses == "0" and "energy" in themes
+
+
+def test_a_phrase_the_shipped_table_lacks_is_inflected_by_the_lemmatiser():
+    from extractors.inflect import shipped_forms
+
+    assert "trawler" not in shipped_forms()["en"]
+    tax = parse_taxonomy(b'[[themes]]\nid = "fishing"\n[themes.terms]\n"trawler" = 1.0\n')
+    assert themes_of(tax, "Trawlers seized off the coast", "") == {"fishing"}
