@@ -51,8 +51,7 @@ class FetchedPage:
     url: str  # as requested
     final_url: str  # after redirects
     status: int | None  # last HTTP status; None when no response came
-    text: str | None = None  # decoded body of an HTML page
-    body: bytes = b""  # raw body of a feed document (feedparser decodes it)
+    body: bytes = b""  # an HTML page as UTF-8; a feed document raw (feedparser decodes it)
     content_type: str | None = None
     etag: str | None = None
     last_modified: str | None = None
@@ -63,6 +62,11 @@ class FetchedPage:
     @property
     def ok(self) -> bool:
         return self.error is None
+
+    @property
+    def text(self) -> str:
+        """The body of an HTML page as text."""
+        return self.body.decode("utf-8", "replace")
 
 
 @dataclass(frozen=True, slots=True)

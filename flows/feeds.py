@@ -141,8 +141,7 @@ def iter_entry_documents(entries: list[FeedEntry], policy: FetchPolicy
             if page.ok:
                 # UTF-8 bytes take a quarter of the memory of a str with wide characters,
                 # and pickle to the extraction processes as they are.
-                yield entry_document(entry, page.text.encode("utf-8", "replace"),
-                                     page.final_url)
+                yield entry_document(entry, page.body, page.final_url)
             elif len((entry.content or "").split()) >= MIN_WORDS:
                 yield entry_document(entry, None, None)
             else:
