@@ -298,6 +298,7 @@ def run_ingest(seeds: str | None, db: str, feeds: str | None, taxonomy: str | No
                 advance(len(batch))
             pipeline.drain()
         ingest_feeds(read_feed_list(feeds), db, tax, batch_size, summary)
+        shutdown_pool()  # the extraction processes' memory back before the index build
         with timed(summary.stage_s, "search_index"):
             refresh_search(db, lock_wait_s)
     except BaseException as exc:
