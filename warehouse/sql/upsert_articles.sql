@@ -5,9 +5,12 @@
 -- text) are updated in place and keep their first-seen time.
 insert into articles by name (
     with known as (
+        -- only the stored articles a batch's copies can point at: the work and memory of a
+        -- load stay those of the batch, not of the whole warehouse
         select article_id, content_hash, ingested_at, 0 as batch_pos
         from articles
         where duplicate_of is null
+          and content_hash in (select content_hash from incoming)
     ),
     candidates as (
         select article_id, content_hash, ingested_at, batch_pos from incoming
