@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from warehouse.db import open_warehouse
-from warehouse.ducklake import mirror
 
 from . import settings
 from .console import ERR, OUT
@@ -23,6 +21,11 @@ def add_parser(verbs: argparse._SubParsersAction) -> None:
 
 def cmd_mirror(args: argparse.Namespace) -> int:
     """Mirror the warehouse into the lake and print what changed; returns the exit code."""
+    # Imported here: every extraction process imports this module (multiprocessing's spawn
+    # re-imports the CLI), and DuckDB would cost each of them ~30 MB for nothing.
+    from warehouse.db import open_warehouse
+    from warehouse.ducklake import mirror
+
     db = args.db or settings.get("db")
     catalog = args.catalog or str(settings.get("lake_catalog"))
     data_path = args.data_path or str(settings.get("lake_data_path"))

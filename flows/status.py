@@ -9,8 +9,6 @@ from datetime import UTC, datetime, timedelta
 from rich import box
 from rich.table import Table
 
-from warehouse.db import open_warehouse
-from warehouse.status import warehouse_status
 
 from . import settings
 from .console import ERR, OUT
@@ -106,6 +104,10 @@ def iso(value: object) -> str:
 
 def cmd_status(args: argparse.Namespace) -> int:
     """Print the warehouse's status; returns the exit code."""
+    # Imported here: see flows/mirror.py (extraction processes import the CLI's modules).
+    from warehouse.db import open_warehouse
+    from warehouse.status import warehouse_status
+
     now = datetime.now(UTC).replace(tzinfo=None)  # the warehouse stores naive UTC
     db = args.db or settings.get("db")
     with open_warehouse(db, read_only=True, wait_s=float(settings.get("lock_wait_s"))) as con:
