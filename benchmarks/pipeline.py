@@ -40,31 +40,6 @@ TARGETS = {"ratio_to_baseline": 1.6, "rerun_share": 0.25, "peak_rss_mb": 1024,
            "task_runs_per_100_articles": 1.0}
 
 
-def tree_rss_mb(pid: int) -> float:
-    """Return the resident memory of a process and all its descendants, in MB."""
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as f:
-                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
-                children.setdefault(ppid, []).append(int(entry))
-            except (OSError, IndexError, ValueError):
-                continue
-    total_kb, stack = 0, [pid]
-    while stack:
-        p = stack.pop()
-        try:
-            with open(f"/proc/{p}/status") as f:
-                for line in f:
-                    if line.startswith("VmRSS:"):
-                        total_kb += int(line.split()[1])
-        except OSError:
-            pass
-        stack.extend(children.get(p, []))
-    return total_kb / 1024
-
-
 def tree_pids(pid: int) -> list[int]:
     """Return a process and all its descendants."""
     children: dict[int, list[int]] = {}
@@ -82,6 +57,20 @@ def tree_pids(pid: int) -> list[int]:
         found.append(p)
         stack.extend(children.get(p, []))
     return found
+
+
+def tree_rss_mb(pid: int) -> float:
+    """Return the resident memory of a process and all its descendants, in MB."""
+    total_kb = 0
+    for p in tree_pids(pid):
+        try:
+            with open(f"/proc/{p}/status") as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        total_kb += int(line.split()[1])
+        except OSError:
+            pass
+    return total_kb / 1024
 
 
 def role(pid: int, root: int) -> str:
