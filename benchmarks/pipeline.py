@@ -116,7 +116,10 @@ def run_measured(cmd: list[str], env: dict) -> tuple[float, float, dict, str]:
             peak = max(peak, tree_rss_mb(proc.pid))
             for p in tree_pids(proc.pid):
                 if p != proc.pid:  # the CLI's own figure is read once it has exited
-                    cpu[p] = (role(p, proc.pid), cpu_seconds(p))
+                    # a process that has just forked or exited shows no command line yet
+                    name = role(p, proc.pid)
+                    cpu[p] = (cpu[p][0] if name == "other" and p in cpu else name,
+                              cpu_seconds(p))
             stop.wait(0.2)
 
     sampler = threading.Thread(target=sample, daemon=True)
