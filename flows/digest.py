@@ -33,10 +33,18 @@ def yesterday(timezone: str) -> date:
 
 
 @task(name="query-digest", cache_policy=NO_CACHE)
+def theme_labels() -> dict[str, str]:
+    """Return theme id -> label from the taxonomy in force (the `taxonomy` setting)."""
+    from extractors.taxonomy import load_taxonomy
+
+    return {t.id: t.label for t in load_taxonomy(settings.get("taxonomy") or None).themes}
+
+
 def query_digest(db: str, day: date, timezone: str) -> tuple[dict, list[dict]]:
     """Read the day's digest data and its article rows (read-only, no write lock)."""
+    labels = theme_labels()
     with open_warehouse(db, read_only=True, wait_s=float(settings.get("lock_wait_s"))) as con:
-        return digest_data(con, day, timezone), digest_articles(con, day)
+        return digest_data(con, day, timezone, labels), digest_articles(con, day)
 
 
 @task(name="write-digest", cache_policy=NO_CACHE)

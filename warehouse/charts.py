@@ -38,7 +38,7 @@ def bars(themes: list[dict], width: int = 420) -> tuple[list[Bar], int]:
     span = width - BAR_LABEL_PX - BAR_VALUE_PX
     top = max([t["articles"] for t in themes] + [t["avg_7d"] for t in themes] + [1])
     out = [
-        Bar(label=t["theme"], value=t["articles"], y=i * BAR_ROW_PX,
+        Bar(label=t["label"], value=t["articles"], y=i * BAR_ROW_PX,
             length=round(span * t["articles"] / top, 1),
             avg_x=round(BAR_LABEL_PX + span * t["avg_7d"] / top, 1), is_spike=t["is_spike"])
         for i, t in enumerate(themes)

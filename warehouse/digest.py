@@ -72,7 +72,17 @@ def direction(today: float, baseline: float) -> str:
     return "up" if delta > 0 else "down" if delta < 0 else "flat"
 
 
-def theme_section(con: duckdb.DuckDBPyConnection, day: date) -> list[dict]:
+def theme_label(theme: str, labels: dict[str, str] | None = None) -> str:
+    """Return the label readers see for a theme id: the taxonomy's, else the id spelled out
+    ("western_pressure" -> "Western pressure") for a theme the taxonomy no longer has."""
+    if labels and labels.get(theme):
+        return labels[theme]
+    words = theme.replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+def theme_section(con: duckdb.DuckDBPyConnection, day: date,
+                  labels: dict[str, str] | None = None) -> list[dict]:
     """Return each theme of the last 30 days: today vs 7-day mean, spike, series, top articles."""
     params = {"day": day}
     series: dict[str, list[int]] = {}
@@ -95,6 +105,7 @@ def theme_section(con: duckdb.DuckDBPyConnection, day: date) -> list[dict]:
         avg = round(float(r["avg_7d"]), 2)
         themes.append({
             "theme": r["theme"],
+            "label": theme_label(r["theme"], labels),
             "articles": int(r["articles"]),
             "share": round(float(r["share"]), 4),
             "avg_7d": avg,
@@ -142,10 +153,12 @@ def health_section(con: duckdb.DuckDBPyConnection, day: date) -> dict:
             "failures_by_source": by_source}
 
 
-def digest_data(con: duckdb.DuckDBPyConnection, day: date, timezone: str = "UTC") -> dict:
+def digest_data(con: duckdb.DuckDBPyConnection, day: date, timezone: str = "UTC",
+                labels: dict[str, str] | None = None) -> dict:
     """Return the digest of `day` as plain data with stable keys and a deterministic order.
 
     `timezone` only says how renderers show times; days are the warehouse's (UTC) `day`.
+    `labels` maps theme ids to what readers see (the taxonomy's labels).
     """
     ZoneInfo(timezone)  # fail early on an unknown timezone name
     totals = rows(con, "totals", {"day": day})[0]
@@ -159,7 +172,7 @@ def digest_data(con: duckdb.DuckDBPyConnection, day: date, timezone: str = "UTC"
                    ("articles", "distinct_articles", "duplicates", "sources", "failures")},
         "trend_days": [(day - timedelta(days=TREND_DAYS - 1 - i)).isoformat()
                        for i in range(TREND_DAYS)],
-        "themes": theme_section(con, day),
+        "themes": theme_section(con, day, labels),
         "actors": actor_section(con, day),
         "syndication": [{
             "story_id": r["story_id"], "title": r["title"] or "", "source": r["source"],

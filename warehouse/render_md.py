@@ -47,7 +47,7 @@ def render_markdown(data: dict) -> str:
         lines += ["## Themes", "", "| theme | today | 7-day avg | change | spike |",
                   "| --- | ---: | ---: | ---: | --- |"]
         for th in data["themes"]:
-            lines.append(f"| {md_text(th['theme'])} | {th['articles']} | {th['avg_7d']:g} | "
+            lines.append(f"| {md_text(th['label'])} | {th['articles']} | {th['avg_7d']:g} | "
                          f"{ARROWS[th['direction']]} {signed(th['delta'])} | "
                          f"{'SPIKE' if th['is_spike'] else ''} |")
         lines.append("")
@@ -56,7 +56,7 @@ def render_markdown(data: dict) -> str:
         for th in data["themes"]:
             if not th["top_articles"]:
                 continue
-            lines += [f"### {md_text(th['theme'])}", ""]
+            lines += [f"### {md_text(th['label'])}", ""]
             for a in th["top_articles"]:
                 meta = [md_text(a["source"]), local_time(a["published_at"], tz, day)]
                 if a["outlets"] > 1:

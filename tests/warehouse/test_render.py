@@ -130,3 +130,19 @@ def test_every_json_key_is_documented(db_path):
     documented = set(re.findall(r"^\| `([\w.\[\]]+)` \|", doc, re.MULTILINE))
     found = set(key_paths(data))
     assert found == documented, (found - documented, documented - found)
+
+
+def test_themes_show_their_taxonomy_labels(db_path):
+    con = build_warehouse(db_path)
+    data = digest_data(con, DAY, labels={"defense": "Defence & arms <deals>"})
+    labels = {t["theme"]: t["label"] for t in data["themes"]}
+    # the taxonomy's label; an id the taxonomy lacks is spelled out
+    assert labels["defense"] == "Defence & arms <deals>" and labels["diplomacy"] == "Diplomacy"
+    md, html = render_markdown(data), render_html(data)
+    assert "| Defence & arms <deals> |" not in md  # Markdown text is escaped, not raw
+    assert "Defence" in md and "Diplomacy" in md
+    page = Tags()
+    page.feed(html)
+    text = "".join(page.text)
+    assert "Defence & arms <deals>" in text and "deals" not in page.tags
+    assert ">defense<" not in html and "defense:" not in html  # ids only in attributes
