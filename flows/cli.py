@@ -257,10 +257,12 @@ def main(argv: list[str] | None = None) -> int:
 
     from warehouse.db import WarehouseBusy
 
+    from .prefect_api import LocalAPIError
+
     try:
         settings.check_all()  # a bad MEDIAWATCH_* value stops here, before any work
         return COMMANDS[args.verb](args)
-    except (WarehouseBusy, FileNotFoundError, ValueError, duckdb.Error) as exc:
+    except (WarehouseBusy, LocalAPIError, FileNotFoundError, ValueError, duckdb.Error) as exc:
         fail(str(exc).strip())
     except KeyboardInterrupt:
         ERR.print("interrupted")

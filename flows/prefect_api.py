@@ -59,6 +59,10 @@ while alive(server):
 """
 
 
+class LocalAPIError(RuntimeError):
+    """The temporary Prefect server could not be started (the message says what to do)."""
+
+
 def prefect_home() -> Path:
     """Return PREFECT_HOME as Prefect resolves it (without importing Prefect)."""
     return Path(os.environ.get("PREFECT_HOME") or Path.home() / ".prefect").expanduser()
@@ -127,7 +131,7 @@ class LocalAPI:
                 while True:
                     if self.process.poll() is not None:
                         if respawned:  # twice: not a lost race for the port
-                            raise RuntimeError(
+                            raise LocalAPIError(
                                 f"the temporary Prefect server exited (code "
                                 f"{self.process.returncode}); see its messages above, or set "
                                 "PREFECT_API_URL to a running Prefect server")
@@ -140,7 +144,7 @@ class LocalAPI:
                     except httpx.TransportError:
                         pass
                     if time.monotonic() > deadline:
-                        raise RuntimeError(
+                        raise LocalAPIError(
                             f"the temporary Prefect server did not start within "
                             f"{STARTUP_TIMEOUT_S:.0f} s; set PREFECT_API_URL to a running "
                             "Prefect server")

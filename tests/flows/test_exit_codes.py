@@ -83,3 +83,18 @@ def test_bad_setting_value_exits_1(tmp_path, env):
     assert result.returncode == 1
     assert "MEDIAWATCH_INGEST_LOCK_WAIT_S='soon' is not a valid float" in result.stderr
     assert cli.clean_output(result.stderr), result.stderr
+
+
+def test_prefect_server_that_cannot_start_is_a_message_not_a_hang(tmp_path, env):
+    # Prefect's own server cannot open its database: the command says so and what to do.
+    seeds = tmp_path / "seeds"
+    cli.write_jsonl(seeds / "wire.jsonl", 1)
+    broken = {**env, "PREFECT_HOME": str(tmp_path / "ph"),
+              "PREFECT_SERVER_DATABASE_CONNECTION_URL":
+                  f"sqlite+aiosqlite:///{tmp_path}/missing-folder/prefect.db"}
+    result = cli.run(["ingest", "--seeds", str(seeds), "--db", str(tmp_path / "mw.duckdb")],
+                     broken)
+    assert result.returncode == 1
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("error: the temporary Prefect server exited")
+    assert "PREFECT_API_URL" in last
