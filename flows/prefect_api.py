@@ -95,6 +95,10 @@ class LocalAPI:
         self._locks.enter_context(exclusive(home / "mediawatch-api-start.lock"))
         self._spawn()
         atexit.register(self.stop)
+        self._point_prefect_here()
+        return self
+
+    def _point_prefect_here(self) -> None:
         # Every Prefect client of this process (flow engine, log and event workers, in
         # any thread) reads the API URL from the environment through Prefect's settings.
         os.environ["PREFECT_API_URL"] = self.url
@@ -102,7 +106,6 @@ class LocalAPI:
             from prefect.context import refresh_global_settings_context
 
             refresh_global_settings_context()
-        return self
 
     def _spawn(self) -> None:
         self.port = free_port()
@@ -137,7 +140,7 @@ class LocalAPI:
                                 "PREFECT_API_URL to a running Prefect server")
                         respawned = True  # another process took the port: once more
                         self._spawn()
-                        os.environ["PREFECT_API_URL"] = self.url
+                        self._point_prefect_here()
                     try:
                         if client.get(f"{self.url}/health").status_code == 200:
                             break
@@ -151,10 +154,6 @@ class LocalAPI:
                     time.sleep(0.05)
         finally:
             self._locks.close()  # migrations are done (or failed): others may start
-        if "prefect.context" in sys.modules:
-            from prefect.context import refresh_global_settings_context
-
-            refresh_global_settings_context()
         self.ready = True
         return self.url
 
