@@ -81,16 +81,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         fail(f"--seeds {args.seeds}: no such folder")
     if args.feeds and not Path(args.feeds).is_file():
         fail(f"feed list {args.feeds} not found (--feeds): pass a TOML feed list")
-    # Prefect's server, the imports and the extraction processes all take seconds to start:
-    # start them side by side.
+    # Prefect's server and the imports below both take seconds: start them side by side.
     api = launch_local_api()
     from prefect.exceptions import FailedRun
 
     from .feeds import shutdown_pool
-    from .ingest import ingest_flow, warm_extraction
+    from .ingest import ingest_flow
 
     try:
-        warm_extraction(args.feeds, args.taxonomy)
         if api is not None:
             api.wait()
         summary = ingest_flow(seeds=args.seeds, db=args.db, feeds=args.feeds,

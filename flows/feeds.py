@@ -208,10 +208,6 @@ def start_pool(taxonomy: Taxonomy, gazetteer: Gazetteer | None) -> None:
             # mid-lock
             _POOL = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
                                         initializer=warm_up, initargs=(taxonomy, gazetteer))
-            # The executor starts a process per submit that finds none idle, not at creation:
-            # one no-op each starts them all now, to warm up while Prefect's server starts.
-            for _ in range(workers):
-                _POOL.submit(int)
 
 
 def submit_chunk(docs: list[SourceDocument], taxonomy: Taxonomy,

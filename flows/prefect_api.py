@@ -4,8 +4,8 @@ Without PREFECT_API_URL, a `mediawatch` command that runs a flow needs a Prefect
 module starts the same server Prefect's "ephemeral mode" starts (uvicorn over
 `prefect.server.api.server:create_app`, UI off, on 127.0.0.1) and points this process's
 Prefect settings at it. Doing it here rather than leaving it to Prefect:
-- the server starts before this process imports Prefect and the flow's modules, and while
-  the extraction processes warm up, so the ~2.5 s it takes overlaps other start-up work;
+- the server starts before this process imports Prefect and the flow's modules, so the
+  ~2.5 s it takes overlaps other start-up work;
   the flow waits only for what is left;
 - this process never imports Prefect's server package (SQLAlchemy models, FastAPI routes:
   ~1.4 s of CPU and ~80 MB resident) just to launch a subprocess;
