@@ -118,8 +118,11 @@ class LocalAPI:
              "prefect.server.api.server:create_app", "--host", "127.0.0.1",
              "--port", str(self.port), "--log-level", "error", "--lifespan", "on"],
             env=env, stdin=subprocess.DEVNULL)
+        # Not on our stdout/stderr: it outlives this process by up to its 1 s poll, and a
+        # reader of our output (a pipe, a scheduler capturing logs) waits for every holder.
         subprocess.Popen([sys.executable, "-c", WATCHDOG, str(os.getpid()),
-                          str(self.process.pid)], stdin=subprocess.DEVNULL)
+                          str(self.process.pid)], stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def wait(self) -> str:
         """Wait until the server answers its health check; return its API URL."""

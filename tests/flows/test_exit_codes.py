@@ -4,6 +4,8 @@
 actionable message and no traceback when it could not run.
 """
 
+import os
+import time
 
 import duckdb
 import pytest
@@ -98,3 +100,35 @@ def test_prefect_server_that_cannot_start_is_a_message_not_a_hang(tmp_path, env)
     last = result.stderr.strip().splitlines()[-1]
     assert last.startswith("error: the temporary Prefect server exited")
     assert "PREFECT_API_URL" in last
+
+
+def test_output_ends_when_the_command_does(tmp_path, env):
+    """Nothing the command leaves behind (the Prefect server's watchdog) holds its stdout or
+    stderr open: a pipe reading them (`| tee`, a scheduler capturing logs) ends with it."""
+    seeds = tmp_path / "seeds"
+    cli.write_jsonl(seeds / "wire.jsonl", 2)
+    proc = cli.start(["ingest", "--seeds", str(seeds), "--db", str(tmp_path / "mw.duckdb")], env)
+    fds = [proc.stdout.fileno(), proc.stderr.fileno()]
+    for fd in fds:
+        os.set_blocking(fd, False)
+
+    def drain(fd: int) -> bool:
+        """Read what is there; return True at end of file (every writer has closed)."""
+        try:
+            while chunk := os.read(fd, 65536):
+                del chunk
+            return True
+        except BlockingIOError:
+            return False
+
+    try:
+        while proc.poll() is None:  # drain as it runs, so a full pipe never blocks it
+            for fd in fds:
+                drain(fd)
+            time.sleep(0.05)
+        assert proc.returncode == 0
+        for fd in fds:
+            assert drain(fd), "the output is still held open after the command exited"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
