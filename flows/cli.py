@@ -75,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from .prefect_api import launch_local_api
+    from .prefect_api import flow_run_settings, launch_local_api
 
     if args.seeds and not Path(args.seeds).is_dir():
         fail(f"--seeds {args.seeds}: no such folder")
@@ -91,8 +91,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     try:
         if api is not None:
             api.wait()
-        summary = ingest_flow(seeds=args.seeds, db=args.db, feeds=args.feeds,
-                              taxonomy=args.taxonomy, batch_size=args.batch_size)
+        with flow_run_settings():
+            summary = ingest_flow(seeds=args.seeds, db=args.db, feeds=args.feeds,
+                                  taxonomy=args.taxonomy, batch_size=args.batch_size)
     except FailedRun as exc:  # the run could not run; the flow says why and what to do
         fail(str(exc))
     finally:
@@ -114,7 +115,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_digest(args: argparse.Namespace) -> int:
-    from .prefect_api import launch_local_api, start_local_api
+    from .prefect_api import flow_run_settings, launch_local_api, start_local_api
 
     launch_local_api()  # starts while the checks and imports below run
     from .digest import check_timezone, digest_flow
@@ -135,8 +136,9 @@ def cmd_digest(args: argparse.Namespace) -> int:
         except ValueError:
             fail(f"--date {args.date!r} is not a date: use YYYY-MM-DD")
     start_local_api()
-    result = digest_flow(day=args.date, out=args.out, db=db, latest=args.latest,
-                         timezone=args.timezone)
+    with flow_run_settings():
+        result = digest_flow(day=args.date, out=args.out, db=db, latest=args.latest,
+                             timezone=args.timezone)
     totals = result["totals"]
     note = " (no articles that day)" if result["empty"] else ""
     ERR.print(f"[bold]digest[/] {result['date']}: {totals['articles']} articles, "
@@ -176,7 +178,7 @@ def cmd_themes(args: argparse.Namespace) -> int:
 
 
 def cmd_retag(args: argparse.Namespace) -> int:
-    from .prefect_api import launch_local_api, start_local_api
+    from .prefect_api import flow_run_settings, launch_local_api, start_local_api
 
     launch_local_api()  # starts while the checks and imports below run
     from .retag import retag_flow
@@ -185,8 +187,9 @@ def cmd_retag(args: argparse.Namespace) -> int:
     if not Path(db).exists():
         fail(f"no warehouse at {db}: run `mediawatch ingest` first, or pass --db")
     start_local_api()
-    summary = retag_flow(db=args.db, taxonomy=args.taxonomy, gazetteer=args.gazetteer,
-                         batch_size=args.batch_size)
+    with flow_run_settings():
+        summary = retag_flow(db=args.db, taxonomy=args.taxonomy, gazetteer=args.gazetteer,
+                             batch_size=args.batch_size)
     ERR.print(f"[bold]retag[/] {summary['articles']} articles, {summary['changed']} changed, "
               f"{summary['tags']} tags (taxonomy {summary['taxonomy_version']}) in "
               f"{summary['elapsed_s']:.1f} s")

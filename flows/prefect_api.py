@@ -25,7 +25,7 @@ import socket
 import subprocess
 import sys
 import time
-from contextlib import ExitStack
+from contextlib import AbstractContextManager, ExitStack, nullcontext
 from pathlib import Path
 
 from .locking import exclusive
@@ -196,6 +196,21 @@ def start_local_api() -> str | None:
     PREFECT_API_URL names a server)."""
     api = launch_local_api()
     return api.wait() if api is not None else None
+
+
+def flow_run_settings() -> AbstractContextManager:
+    """Return the Prefect settings to run a flow under in this process.
+
+    On our temporary API, flow-run heartbeats are off. They let a lasting server mark a
+    run whose process died as crashed; this server stops with the command (the warehouse's
+    `runs` table marks an abandoned run crashed at the next ingest), and when a flow ends
+    Prefect waits for the heartbeat thread's current 1 s sleep: up to a second a command.
+    """
+    if _API is None:
+        return nullcontext()
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    return temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})
 
 
 def _profile_api_url() -> str | None:

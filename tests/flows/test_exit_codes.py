@@ -5,6 +5,7 @@ actionable message and no traceback when it could not run.
 """
 
 import os
+import sqlite3
 import time
 
 import duckdb
@@ -132,3 +133,18 @@ def test_output_ends_when_the_command_does(tmp_path, env):
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_flow_runs_on_the_temporary_api_send_no_heartbeats(tmp_path):
+    """Heartbeats only serve a lasting server; on ours Prefect would wait up to a second for
+    the heartbeat thread at the end of every command."""
+    home = tmp_path / "prefect-home"
+    seeds = tmp_path / "seeds"
+    cli.write_jsonl(seeds / "wire.jsonl", 1)
+    result = cli.run(["ingest", "--seeds", str(seeds), "--db", str(tmp_path / "mw.duckdb")],
+                     cli.cli_env(home))
+    assert result.returncode == 0, result.stderr
+    with sqlite3.connect(home / "prefect.db") as con:
+        events = dict(con.execute("select event, count(*) from events group by event"))
+    assert events.get("prefect.flow-run.Completed") == 1  # the server did record the run
+    assert "prefect.flow-run.heartbeat" not in events
