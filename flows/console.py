@@ -24,9 +24,16 @@ OUT = Console(highlight=False, soft_wrap=True)
 
 
 def configure_logging(verbose: bool = False) -> None:
-    """Show Prefect's per-run INFO lines only with --verbose; warnings and errors always."""
+    """Show Prefect's per-run INFO lines only with --verbose; warnings and errors always.
+
+    PREFECT_LOGGING_LEVEL in the environment is kept, except that --verbose asks for at
+    least INFO: an explicit flag beats a setting inherited from the environment.
+    """
     level = "INFO" if verbose else "WARNING"
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", level)
+    inherited = os.environ.get("PREFECT_LOGGING_LEVEL", "").upper()
+    quieter = logging.getLevelName(inherited) if inherited else None
+    if not inherited or (verbose and isinstance(quieter, int) and quieter > logging.INFO):
+        os.environ["PREFECT_LOGGING_LEVEL"] = level
     logging.basicConfig(level=getattr(logging, level), format="%(levelname)s %(name)s: %(message)s")
 
 

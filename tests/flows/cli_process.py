@@ -19,9 +19,10 @@ TAGGED_TEXT = (
 
 
 def cli_env(prefect_home: Path, **extra: str) -> dict[str, str]:
-    """Return the environment of a CLI subprocess: its own PREFECT_HOME, no API URL."""
+    """Return the environment of a CLI subprocess: its own PREFECT_HOME, no API URL, none of
+    the settings an in-process CLI call of an earlier test may have left in os.environ."""
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("PREFECT_API_", "MEDIAWATCH_"))}
+           if not k.startswith(("PREFECT_API_", "PREFECT_LOGGING_", "MEDIAWATCH_"))}
     env.update(PREFECT_HOME=str(prefect_home), PREFECT_SERVER_ANALYTICS_ENABLED="false",
                COLUMNS="200", **extra)
     return env
