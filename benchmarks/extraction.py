@@ -5,8 +5,10 @@ word 4-gram shingles per page (tokens `\\w+`), per-page TP/FP/FN normalised to s
 precision and recall averaged over pages, F1 of the two averages.
 
     .venv/bin/python benchmarks/extraction.py [--corpus ../shared/corpus/extraction] [--all]
+        [--rerun-thresholds]
 
-`--all` also scores a few trafilatura configurations (how extractors/html.py was chosen).
+`--all` also scores a few trafilatura configurations (how extractors/html.py was chosen);
+`--rerun-thresholds` scores when to re-run the full pass after the fast one.
 Skips with a message when the corpus is absent (it is never copied into the repository).
 """
 
@@ -106,10 +108,39 @@ def evaluate(pages: list, extract: Callable[[str, str], str]) -> tuple[float, fl
     return score([match(body, extract(html, url)) for _, url, html, body in pages])
 
 
+def rerun_thresholds(pages: list, thresholds=(0, 25, 50, 100, 200, 400)) -> None:
+    """Print F1 and CPU ms a page for each `FULL_EXTRACTION_BELOW_WORDS` candidate: the full
+    trafilatura pass re-runs when the fast one found fewer words (how 50 was chosen)."""
+    from extractors.html import _bare
+    from extractors.normalise import normalise_text
+
+    rows = []
+    for _, url, html, body in pages:
+        tree = trafilatura.load_html(html)
+        t0 = time.process_time()
+        fast = _bare(tree, url, fast=True)
+        t1 = time.process_time()
+        full = _bare(tree, url, fast=False)
+        t2 = time.process_time()
+        fast_text = (fast.text or "") if fast is not None else ""
+        full_text = (full.text or "") if full is not None else fast_text
+        rows.append((len(fast_text.split()), match(body, normalise_text(fast_text)),
+                     match(body, normalise_text(full_text)), t1 - t0, t2 - t1))
+    print("\n| re-run below (words) | pages re-run | F1 | extraction CPU ms/page |")
+    print("| --- | --- | --- | --- |")
+    for limit in thresholds:
+        chosen = [full if words < limit else fast for words, fast, full, _, _ in rows]
+        cost = sum(a + (b if words < limit else 0) for words, _, _, a, b in rows) / len(rows)
+        rerun = sum(words < limit for words, *_ in rows)
+        print(f"| {limit} | {rerun} | {score(chosen)[2]:.4f} | {cost * 1000:.2f} |")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--all", action="store_true", help="also score other configurations")
+    parser.add_argument("--rerun-thresholds", action="store_true",
+                        help="also score re-running the full pass below N words")
     args = parser.parse_args(argv)
     if not (args.corpus / "ground-truth.json").is_file():
         print(f"skipped: no extraction corpus at {args.corpus} (ground-truth.json + html/)")
@@ -123,6 +154,8 @@ def main(argv: list[str] | None = None) -> int:
         p, r, f1 = evaluate(pages, extract)
         elapsed = time.perf_counter() - t0
         print(f"| {name} | {p:.3f} | {r:.3f} | {f1:.3f} | {len(pages) / elapsed:.0f} |")
+    if args.rerun_thresholds:
+        rerun_thresholds(pages)
     print("\n(pages/s on a shared 2-core machine: noisy)")
     return 0
 
