@@ -43,17 +43,34 @@ def warehouse_state(db: Path) -> dict:
             "tags_per_article": (lo, hi), "runs": [r[0] for r in runs]}
 
 
-def group_members(pgid: int) -> list[int]:
-    """Return the pids still in process group `pgid` (Linux /proc)."""
-    members = []
+def descendants(pid: int) -> set[int]:
+    """Return the pids of every process under `pid` (Linux /proc), whatever their session."""
+    children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                if os.getpgid(int(entry.name)) == pgid:
-                    members.append(int(entry.name))
-            except (ProcessLookupError, PermissionError):
-                pass
-    return members
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            children.setdefault(int(stat.rsplit(")", 1)[1].split()[1]), []).append(int(entry.name))
+    found, stack = set(), [pid]
+    while stack:
+        for child in children.get(stack.pop(), []):
+            found.add(child)
+            stack.append(child)
+    return found
+
+
+def still_running(pids: set[int]) -> list[int]:
+    """Return those of `pids` that are still running (not gone, not zombies)."""
+    alive = []
+    for pid in pids:
+        try:
+            if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
+                alive.append(pid)
+        except OSError:
+            pass
+    return alive
 
 
 def crash_and_rerun(workdir: Path, n: int, batch_size: int, kill_after_loads: int) -> dict:
@@ -73,12 +90,13 @@ def crash_and_rerun(workdir: Path, n: int, batch_size: int, kill_after_loads: in
             break
     # Land inside the next batch's extract or load rather than right after a commit.
     time.sleep(0.3)
+    started = descendants(proc.pid)  # the server, its watchdog, the extraction processes
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     killed_at_s = time.perf_counter() - t0
     # The killed run's Prefect server should be stopped by its watchdog within seconds.
     deadline = time.monotonic() + 15
-    while (orphans := group_members(proc.pid)) and time.monotonic() < deadline:
+    while (orphans := still_running(started)) and time.monotonic() < deadline:
         time.sleep(0.2)
     cleanup_s = time.perf_counter() - t0 - killed_at_s
     for pid in orphans:  # processes we started, still there: count them, then end them

@@ -266,7 +266,8 @@ def main(argv: list[str] | None = None) -> int:
     except (WarehouseBusy, LocalAPIError, FileNotFoundError, ValueError, duckdb.Error) as exc:
         fail(str(exc).strip())
     except KeyboardInterrupt:
-        ERR.print("interrupted")
+        ERR.print("interrupted: work already committed is kept (an ingest loads whole batches);"
+                  " run the same command again to finish")
         return 130
     return 1
 

@@ -6,13 +6,16 @@ inside it, within the per-host limits of extractors.fetch; never one task per ar
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections.abc import Iterator
 from collections import deque
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +30,8 @@ from extractors.actors import Gazetteer
 from extractors.taxonomy import Taxonomy
 
 from . import settings
+
+LOGGER = logging.getLogger(__name__)
 
 
 @dataclass
@@ -173,16 +178,25 @@ def fetch_and_extract(entries: list[FeedEntry], policy: FetchPolicy, taxonomy: T
         while len(pending) > 2 * workers:  # bound the HTML in flight
             result.merge(pending.popleft().result())
 
-    for item in iter_entry_documents(entries, policy):
-        if isinstance(item, Failure):
-            result.failures.append(item)
-            continue
-        chunk.append(item)
-        if len(chunk) >= PAGES_PER_CHUNK:
-            flush()
-    flush()
-    while pending:
-        result.merge(pending.popleft().result())
+    try:
+        for item in iter_entry_documents(entries, policy):
+            if isinstance(item, Failure):
+                result.failures.append(item)
+                continue
+            chunk.append(item)
+            if len(chunk) >= PAGES_PER_CHUNK:
+                flush()
+            if _STOPPING.is_set():
+                raise ExtractionStopped
+        flush()
+        while pending:
+            result.merge(pending.popleft().result())
+    except (ExtractionStopped, CancelledError, BrokenProcessPool):
+        if not extraction_stopping():
+            raise
+        # The run is being interrupted and will load nothing more: what this batch did not
+        # load stays wanted, and the next run fetches it.
+        LOGGER.info("batch of %d entries abandoned: the run was interrupted", len(entries))
     result.stage_s["fetch_extract_wall"] = time.perf_counter() - t0
     return result
 
@@ -190,11 +204,23 @@ def fetch_and_extract(entries: list[FeedEntry], policy: FetchPolicy, taxonomy: T
 # -- extraction in a process pool -----------------------------------------------------------
 _POOL: ProcessPoolExecutor | None = None
 _POOL_LOCK = threading.Lock()
+_STOPPING = threading.Event()
+
+
+class ExtractionStopped(Exception):
+    """The run is being interrupted: the extraction processes take no more work."""
 
 
 def extract_workers() -> int:
     """Return the number of extraction processes (the `extract_workers` setting, 0 = CPUs)."""
     return int(settings.get("extract_workers")) or os.cpu_count() or 1
+
+
+def _start_worker(taxonomy: Taxonomy, gazetteer: Gazetteer | None) -> None:
+    # Ctrl-C in a terminal reaches the whole process group: the flow decides what stops,
+    # and a worker's own KeyboardInterrupt would only print a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    warm_up(taxonomy, gazetteer)
 
 
 def start_pool(taxonomy: Taxonomy, gazetteer: Gazetteer | None) -> None:
@@ -203,11 +229,11 @@ def start_pool(taxonomy: Taxonomy, gazetteer: Gazetteer | None) -> None:
     global _POOL
     workers = extract_workers()
     with _POOL_LOCK:  # batches are extracted from task-runner threads, two at a time
-        if _POOL is None and workers > 1:
+        if _POOL is None and workers > 1 and not _STOPPING.is_set():
             # spawn, not fork: the flow runs threads (Prefect, httpx) that fork would copy
             # mid-lock
             _POOL = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                        initializer=warm_up, initargs=(taxonomy, gazetteer))
+                                        initializer=_start_worker, initargs=(taxonomy, gazetteer))
 
 
 def submit_chunk(docs: list[SourceDocument], taxonomy: Taxonomy,
@@ -218,7 +244,10 @@ def submit_chunk(docs: list[SourceDocument], taxonomy: Taxonomy,
         done.set_result(process_batch(docs, taxonomy, gazetteer))
         return done
     start_pool(taxonomy, gazetteer)
-    return _POOL.submit(process_batch, docs, taxonomy, gazetteer)
+    with _POOL_LOCK:
+        if _POOL is None:
+            raise ExtractionStopped
+        return _POOL.submit(process_batch, docs, taxonomy, gazetteer)
 
 
 def process_parallel(docs: list[SourceDocument], taxonomy: Taxonomy,
@@ -237,18 +266,44 @@ def process_parallel(docs: list[SourceDocument], taxonomy: Taxonomy,
     size = max(1, -(-len(docs) // (workers * 4)))
     chunks = [docs[i : i + size] for i in range(0, len(docs), size)]
     result = BatchResult()
-    for part in _POOL.map(process_batch, chunks, [taxonomy] * len(chunks),
-                          [gazetteer] * len(chunks)):
+    with _POOL_LOCK:
+        if _POOL is None:
+            raise ExtractionStopped
+        parts = _POOL.map(process_batch, chunks, [taxonomy] * len(chunks),
+                          [gazetteer] * len(chunks))
+    for part in parts:
         result.merge(part)
     return result
 
 
 def shutdown_pool() -> None:
-    """Stop the extraction processes, if any were started."""
+    """Stop the extraction processes, if any were started (after their work is done)."""
     global _POOL
-    if _POOL is not None:
-        _POOL.shutdown()
-        _POOL = None
+    with _POOL_LOCK:
+        pool, _POOL = _POOL, None
+    if pool is not None:
+        pool.shutdown()
+
+
+def stop_extraction() -> None:
+    """On an interrupt: drop the chunks not yet started, stop the processes, and make the
+    tasks still running end quietly (ExtractionStopped) instead of failing with tracebacks."""
+    global _POOL
+    _STOPPING.set()
+    with _POOL_LOCK:
+        pool, _POOL = _POOL, None
+    if pool is not None:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def extraction_stopping() -> bool:
+    """Return True once stop_extraction() was called (until allow_extraction())."""
+    return _STOPPING.is_set()
+
+
+def allow_extraction() -> None:
+    """Let a new run of this process use the extraction processes again."""
+    _STOPPING.clear()
 
 
 def new_entry_batches(polls: list[FeedPoll], wanted: set[tuple[str, str]],

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable, Iterator
+from concurrent.futures import CancelledError
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -35,7 +37,10 @@ from warehouse.search import IndexState, refresh_search_index
 from . import settings
 from .console import ERR, progress
 from .feeds import (
+    ExtractionStopped,
     FeedPoll,
+    allow_extraction,
+    extraction_stopping,
     fetch_and_extract,
     fetch_policy,
     new_entry_batches,
@@ -45,6 +50,7 @@ from .feeds import (
     retry_entry,
     shutdown_pool,
     start_pool,
+    stop_extraction,
 )
 from .locking import IngestLocked, ingest_lock
 
@@ -112,7 +118,14 @@ def batched(items: Iterable, size: int) -> Iterator[list]:
 def extract_and_tag(docs: list[SourceDocument], failures: list[Failure],
                     taxonomy: Taxonomy) -> BatchResult:
     """Extract, normalise and tag a batch; failures found upstream ride along to the load."""
-    result = process_parallel(docs, taxonomy, load_gazetteer(settings.get("gazetteer") or None))
+    try:
+        result = process_parallel(docs, taxonomy,
+                                  load_gazetteer(settings.get("gazetteer") or None))
+    except (ExtractionStopped, CancelledError, BrokenProcessPool):
+        if not extraction_stopping():
+            raise
+        # interrupted: nothing more is loaded, and the next run reads these files again
+        return BatchResult(failures=list(failures))
     result.failures[:0] = failures
     return result
 
@@ -276,6 +289,7 @@ def run_ingest(seeds: str | None, db: str, feeds: str | None, taxonomy: str | No
     parameters = {"seeds": seeds, "db": db, "feeds": feeds, "taxonomy": taxonomy,
                   "batch_size": batch_size}
     record_run(db, run_id, started, parameters)
+    allow_extraction()
     summary = IngestSummary()
     try:
         tax = load_taxonomy(taxonomy or settings.get("taxonomy") or None)
@@ -294,6 +308,7 @@ def run_ingest(seeds: str | None, db: str, feeds: str | None, taxonomy: str | No
         with timed(summary.stage_s, "search_index"):
             refresh_search(db, lock_wait_s)
     except BaseException as exc:
+        stop_extraction()  # tasks still running end quietly; nothing more is loaded
         with open_warehouse(db, wait_s=lock_wait_s) as con:
             finish_run(con, run_id, now_utc(), "failed", asdict(summary), f"{type(exc).__name__}: {exc}")
         raise

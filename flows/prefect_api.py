@@ -117,12 +117,16 @@ class LocalAPI:
             [sys.executable, "-m", "uvicorn", "--factory",
              "prefect.server.api.server:create_app", "--host", "127.0.0.1",
              "--port", str(self.port), "--log-level", "error", "--lifespan", "on"],
-            env=env, stdin=subprocess.DEVNULL)
+            # Its own session: Ctrl-C in a terminal signals the whole foreground process
+            # group, and a server stopped by it leaves the flow engine retrying to report
+            # the interrupted run to nobody (the command hung). We stop it ourselves.
+            env=env, stdin=subprocess.DEVNULL, start_new_session=True)
         # Not on our stdout/stderr: it outlives this process by up to its 1 s poll, and a
         # reader of our output (a pipe, a scheduler capturing logs) waits for every holder.
         subprocess.Popen([sys.executable, "-c", WATCHDOG, str(os.getpid()),
                           str(self.process.pid)], stdin=subprocess.DEVNULL,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                         start_new_session=True)
 
     def wait(self) -> str:
         """Wait until the server answers its health check; return its API URL."""
