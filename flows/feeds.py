@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-import signal
 import threading
 import time
 from collections.abc import Iterator
@@ -24,7 +23,7 @@ from prefect.cache_policies import NO_CACHE
 
 from extractors.feeds import FeedSpec, entry_document, load_feed_list, read_feed
 from extractors.fetch import Fetcher, FetchPolicy
-from extractors.pipeline import MIN_WORDS, BatchResult, process_batch, warm_up
+from extractors.pipeline import MIN_WORDS, BatchResult, process_batch, start_worker
 from extractors.records import FeedEntry, Failure, SourceDocument
 from extractors.actors import Gazetteer
 from extractors.taxonomy import Taxonomy
@@ -216,13 +215,6 @@ def extract_workers() -> int:
     return int(settings.get("extract_workers")) or os.cpu_count() or 1
 
 
-def _start_worker(taxonomy: Taxonomy, gazetteer: Gazetteer | None) -> None:
-    # Ctrl-C in a terminal reaches the whole process group: the flow decides what stops,
-    # and a worker's own KeyboardInterrupt would only print a traceback.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    warm_up(taxonomy, gazetteer)
-
-
 def start_pool(taxonomy: Taxonomy, gazetteer: Gazetteer | None) -> None:
     """Start the extraction processes now, each loading the extractor and the taxonomy, so
     that they are ready when the first batch of pages arrives."""
@@ -233,7 +225,7 @@ def start_pool(taxonomy: Taxonomy, gazetteer: Gazetteer | None) -> None:
             # spawn, not fork: the flow runs threads (Prefect, httpx) that fork would copy
             # mid-lock
             _POOL = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                        initializer=_start_worker, initargs=(taxonomy, gazetteer))
+                                        initializer=start_worker, initargs=(taxonomy, gazetteer))
 
 
 def submit_chunk(docs: list[SourceDocument], taxonomy: Taxonomy,

@@ -11,3 +11,17 @@ def test_importing_the_cli_loads_neither_duckdb_nor_prefect():
             "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_extraction_processes_load_neither_duckdb_nor_prefect(monkeypatch):
+    """What a pool process imports (its initializer included) is paid once per process."""
+    from extractors.taxonomy import load_taxonomy
+    from flows import feeds
+    from tests.worker_probe import heavy_modules
+
+    monkeypatch.setenv("MEDIAWATCH_EXTRACT_WORKERS", "2")
+    feeds.start_pool(load_taxonomy(None), None)
+    try:
+        assert feeds._POOL.submit(heavy_modules).result(timeout=120) == []
+    finally:
+        feeds.shutdown_pool()
