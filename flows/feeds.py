@@ -185,12 +185,12 @@ def fetch_and_extract(entries: list[FeedEntry], policy: FetchPolicy, taxonomy: T
             chunk.append(item)
             if len(chunk) >= PAGES_PER_CHUNK:
                 flush()
-            if _STOPPING.is_set():
+            if extraction_stopping():
                 raise ExtractionStopped
         flush()
         while pending:
             result.merge(pending.popleft().result())
-    except (ExtractionStopped, CancelledError, BrokenProcessPool):
+    except STOPPED_ERRORS:
         if not extraction_stopping():
             raise
         # The run is being interrupted and will load nothing more: what this batch did not
@@ -208,6 +208,10 @@ _STOPPING = threading.Event()
 
 class ExtractionStopped(Exception):
     """The run is being interrupted: the extraction processes take no more work."""
+
+
+# What a task waiting on the pool sees when stop_extraction() ends it under its feet.
+STOPPED_ERRORS = (ExtractionStopped, CancelledError, BrokenProcessPool)
 
 
 def extract_workers() -> int:

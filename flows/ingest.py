@@ -5,8 +5,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable, Iterator
-from concurrent.futures import CancelledError
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -37,7 +35,7 @@ from warehouse.search import IndexState, refresh_search_index
 from . import settings
 from .console import ERR, progress
 from .feeds import (
-    ExtractionStopped,
+    STOPPED_ERRORS,
     FeedPoll,
     allow_extraction,
     extraction_stopping,
@@ -121,7 +119,7 @@ def extract_and_tag(docs: list[SourceDocument], failures: list[Failure],
     try:
         result = process_parallel(docs, taxonomy,
                                   load_gazetteer(settings.get("gazetteer") or None))
-    except (ExtractionStopped, CancelledError, BrokenProcessPool):
+    except STOPPED_ERRORS:
         if not extraction_stopping():
             raise
         # interrupted: nothing more is loaded, and the next run reads these files again
