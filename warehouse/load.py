@@ -11,6 +11,7 @@ import duckdb
 import pyarrow as pa
 
 from .db import sql, transaction
+from .search import index_is_current, update_index
 
 ARTICLE_SCHEMA = pa.schema(
     [
@@ -111,7 +112,9 @@ def load_batch(
 
     `articles`, `tags`, `failures` and `actors` are records with the attributes of the Arrow
     schemas above (the extractors' dataclasses). Tags and actors replace the stored ones of
-    the articles that were inserted or updated; an unchanged article keeps its own.
+    the articles that were inserted or updated; an unchanged article keeps its own. The
+    full-text index takes in the inserted and updated articles in the same transaction
+    (see warehouse/search.py).
     """
     # The last record wins when a batch names one article twice.
     by_id = {getattr(a, "article_id"): a for a in articles}
@@ -144,7 +147,10 @@ def load_batch(
                 "select count(*) from incoming join articles using (article_id)"
             ).fetchone()[0]
             changed = con.execute("select count(*) from incoming").fetchone()[0]
+            index_was_current = changed and index_is_current(con)
             con.execute(sql("upsert_articles"))
+            if changed:
+                update_index(con, now, index_was_current)
             con.execute(
                 "delete from article_themes where article_id in (select article_id from incoming)"
             )

@@ -1,10 +1,14 @@
 """Full-text search: a BM25 index (DuckDB FTS) over article titles and texts.
 
-DuckDB's FTS index is a set of tables built in one pass (`create_fts_index`); it cannot be
-updated row by row. So the index is rebuilt after an ingest, and only when the articles
-it covers changed (a fingerprint of ids, titles and text hashes is kept in `search_index`).
-The rebuild (tokenising and stemming every article: seconds to minutes) runs in a side
-database while readers go on; the warehouse is locked only to swap the new index tables in.
+DuckDB's FTS extension builds its index tables in one pass (`create_fts_index`) and has no
+way to add a row. Rebuilding after every ingest costs time in the size of the warehouse
+(57 s at 100,000 articles, every few minutes for a few new ones), so each batch load keeps
+the index up to date instead, in its own transaction (`update_index`, SQL in
+sql/search/update_index.sql): only the new and changed articles are tokenised. A fingerprint
+of ids, titles and text hashes in `search_index` says what the index covers. When it does
+not match the articles (an index from an older mediawatch, articles changed by hand), the
+end of an ingest rebuilds the index in a side database while readers go on, and locks the
+warehouse only to swap the new tables in.
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ from __future__ import annotations
 import re
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -59,19 +65,58 @@ def index_exists(con: duckdb.DuckDBPyConnection) -> bool:
     ).fetchone()[0])
 
 
-def create_fts_index(con: duckdb.DuckDBPyConnection) -> None:
-    """Build the FTS index of the `articles` table of `con` (replacing any)."""
-    # One thread: the build (tokenise, stem, count) gains nothing from a second one here but
-    # burns twice the CPU (20,000 articles: 10.4 s wall and 18.8 s CPU on two threads,
-    # 10.1 s and 9.6 s on one), CPU the extraction processes of a next run could use.
+@contextmanager
+def one_thread(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Run DuckDB on one thread inside the block.
+
+    Indexing (tokenise, stem, count) gains nothing from a second thread but burns twice the
+    CPU (20,000 articles: 10.4 s wall and 18.8 s CPU on two threads, 10.1 s and 9.6 s on
+    one), CPU the extraction processes need: batches are indexed while they work.
+    """
     threads = con.execute("select current_setting('threads')").fetchone()[0]
     con.execute("set threads = 1")
     try:
+        yield
+    finally:
+        con.execute(f"set threads = {int(threads)}")
+
+
+def create_fts_index(con: duckdb.DuckDBPyConnection) -> None:
+    """Build the FTS index of the `articles` table of `con` (replacing any)."""
+    with one_thread(con):
         # Porter stemming, English stop words, case and accents folded: the FTS defaults.
         con.execute(
             "pragma create_fts_index('articles', 'article_id', 'title', 'text', overwrite = 1)")
-    finally:
-        con.execute(f"set threads = {int(threads)}")
+
+
+def index_is_current(con: duckdb.DuckDBPyConnection) -> bool:
+    """Return True when the index exists and covers the articles as they are now."""
+    if not index_exists(con):
+        return False
+    stored = con.execute(
+        "select fingerprint from search_index where name = 'articles'").fetchone()
+    return stored is not None and stored[0] == con.execute(sql("search/fingerprint")).fetchone()[1]
+
+
+def update_index(con: duckdb.DuckDBPyConnection, now: datetime, was_current: bool) -> None:
+    """Index the articles a load just inserted or changed (temp table `incoming`).
+
+    Call it inside the load's transaction, with `was_current` = `index_is_current(con)` as
+    it was before the load: then the index never disagrees with the articles a reader sees.
+    A warehouse without an index gets one over all its articles. An index that was already
+    behind is left to `refresh_search_index`, which rebuilds it without holding the lock.
+    """
+    t0 = time.perf_counter()
+    if not index_exists(con):
+        create_fts_index(con)
+    elif was_current:
+        with one_thread(con):
+            con.execute(sql("search/update_index"))
+    else:
+        return
+    articles, fingerprint = con.execute(sql("search/fingerprint")).fetchone()
+    con.execute("insert or replace into search_index values ('articles', ?, ?, ?, ?)",
+                [now, articles, fingerprint, round(time.perf_counter() - t0, 3)])
 
 
 def refresh_index(con: duckdb.DuckDBPyConnection, now: datetime, force: bool = False) -> IndexState:
@@ -98,38 +143,39 @@ def refresh_index(con: duckdb.DuckDBPyConnection, now: datetime, force: bool = F
     return IndexState(True, articles, build_s, now)
 
 
-def _build_side_index(
-    db: Path, side_path: Path, wait_s: float
-) -> tuple[duckdb.DuckDBPyConnection, int, int]:
+def _build_side_index(db: Path, side_path: Path, wait_s: float) -> tuple[int, int]:
     """Copy the articles' ids, titles and texts into a side database and index them there.
 
-    Returns the side connection and the (articles, fingerprint) it was built from. The
-    warehouse is open read-only meanwhile (other readers go on; a writer would wait).
+    Returns the (articles, fingerprint) it was built from. The warehouse is open read-only
+    meanwhile (other readers go on; a writer would wait).
     """
     side = duckdb.connect(str(side_path), config=WRITER_CONFIG)
-    load_fts(side)
-    side.execute("create table articles (article_id varchar primary key, title varchar,"
-                 " text varchar)")
-    source = connect(db, read_only=True, wait_s=wait_s)
     try:
-        articles, fingerprint = source.execute(sql("search/fingerprint")).fetchone()
-        rows = source.execute("select article_id, title, text from articles")
-        for batch in rows.to_arrow_reader(50_000):
-            side.register("article_batch", batch)
-            side.execute("insert into articles select * from article_batch")
-            side.unregister("article_batch")
+        load_fts(side)
+        side.execute("create table articles (article_id varchar primary key, title varchar,"
+                     " text varchar)")
+        source = connect(db, read_only=True, wait_s=wait_s)
+        try:
+            articles, fingerprint = source.execute(sql("search/fingerprint")).fetchone()
+            rows = source.execute("select article_id, title, text from articles")
+            for batch in rows.to_arrow_reader(50_000):
+                side.register("article_batch", batch)
+                side.execute("insert into articles select * from article_batch")
+                side.unregister("article_batch")
+        finally:
+            source.close()
+        create_fts_index(side)
     finally:
-        source.close()
-    create_fts_index(side)
-    return side, articles, fingerprint
+        side.close()
+    return articles, fingerprint
 
 
 def refresh_search_index(db: Path | str, now: datetime, wait_s: float = 30.0) -> IndexState:
     """Bring the search index of the warehouse at `db` up to date, holding its lock briefly.
 
-    Nothing happens when the articles did not change. The first index of a warehouse is
-    built in place (the FTS macros must be created there once); later ones are built in a
-    side database and their tables swapped in, in one transaction.
+    Nothing happens when the index covers the articles (batch loads keep it so). The first
+    index of a warehouse is built in place (the FTS macros must be created there once);
+    later ones are built in a side database and their tables swapped in, in one transaction.
     """
     db = Path(db)
     t0 = time.perf_counter()
@@ -146,34 +192,35 @@ def refresh_search_index(db: Path | str, now: datetime, wait_s: float = 30.0) ->
             state = refresh_index(con, now, force=True)
             return IndexState(True, state.articles, state.build_s, now, state.build_s)
     with tempfile.TemporaryDirectory(prefix="mediawatch-fts-") as tmp:
-        side, articles, fingerprint = _build_side_index(db, Path(tmp) / "side.duckdb", wait_s)
-        try:
-            tables = [r[0] for r in side.execute(
-                "select table_name from duckdb_tables() where schema_name = ?", [INDEX_SCHEMA]
-            ).fetchall()]
-            with open_warehouse(db, wait_s=wait_s) as con:
-                t_lock = time.perf_counter()
-                if con.execute(sql("search/fingerprint")).fetchone()[1] != fingerprint:
-                    # Articles changed while we built (another writer): index them in place.
-                    state = refresh_index(con, now, force=True)
-                    return IndexState(True, state.articles, state.build_s, now, state.build_s)
+        side_path = Path(tmp) / "side.duckdb"
+        articles, fingerprint = _build_side_index(db, side_path, wait_s)
+        with open_warehouse(db, wait_s=wait_s) as con:
+            t_lock = time.perf_counter()
+            if con.execute(sql("search/fingerprint")).fetchone()[1] != fingerprint:
+                # Articles changed while we built (another writer): index them in place.
+                state = refresh_index(con, now, force=True)
+                return IndexState(True, state.articles, state.build_s, now, state.build_s)
+            # The path is our own temporary file; ATTACH takes no parameters.
+            con.execute(f"attach '{side_path.as_posix()}' as fts_side (read_only)")
+            try:
+                tables = [r[0] for r in con.execute(
+                    "select table_name from duckdb_tables() where database_name = 'fts_side'"
+                    " and schema_name = ?", [INDEX_SCHEMA]).fetchall()]
                 with transaction(con):
                     for table in tables:
-                        # Table names come from the FTS extension's own catalog, not from users.
-                        rows = side.execute(
-                            f"select * from {INDEX_SCHEMA}.{table}").to_arrow_table()
-                        con.register("index_rows", rows)
-                        con.execute(f"delete from {INDEX_SCHEMA}.{table}")
-                        con.execute(f"insert into {INDEX_SCHEMA}.{table} select * from index_rows")
-                        con.unregister("index_rows")
+                        # Replace, not delete and insert: deleting 30 million term rows
+                        # of 100,000 articles ran out of the writer's 128 MB.
+                        # Table names come from the FTS extension's own catalog.
+                        con.execute(f"create or replace table {INDEX_SCHEMA}.{table} as"
+                                    f" select * from fts_side.{INDEX_SCHEMA}.{table}")
                     build_s = round(time.perf_counter() - t0, 3)
                     con.execute(
                         "insert or replace into search_index values ('articles', ?, ?, ?, ?)",
                         [now, articles, fingerprint, build_s],
                     )
-                locked_s = round(time.perf_counter() - t_lock, 3)
-        finally:
-            side.close()
+            finally:
+                con.execute("detach fts_side")
+            locked_s = round(time.perf_counter() - t_lock, 3)
     return IndexState(True, articles, build_s, now, locked_s)
 
 

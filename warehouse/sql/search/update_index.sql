@@ -1,0 +1,65 @@
+-- Bring the BM25 index (fts_main_articles) up to date with the articles named in the temp
+-- table `incoming` (new, or changed since they were indexed), in the load's transaction.
+-- The result equals a full `create_fts_index` over all articles: the same documents and
+-- lengths, term occurrences, document frequencies and statistics (docid and termid numbers
+-- differ, and BM25 does not read them). tests/warehouse/test_search.py compares the two.
+-- The FTS defaults are the ones create_fts_index was called with: the index's own tokenize
+-- macro and stop words, Porter stemming.
+
+-- 1. Forget the indexed versions of changed articles.
+create or replace temp table fts_stale as
+    select docid from fts_main_articles.docs where name in (select article_id from incoming);
+update fts_main_articles.dict d set df = d.df - s.n
+from (select termid, count(distinct docid) as n
+      from fts_main_articles.terms
+      where docid in (select docid from fts_stale)
+      group by termid) s
+where d.termid = s.termid;
+delete from fts_main_articles.terms where docid in (select docid from fts_stale);
+delete from fts_main_articles.dict where df = 0;
+delete from fts_main_articles.docs where docid in (select docid from fts_stale);
+
+-- 2. Tokenise the new versions: lower-cased, accents stripped, stop words out, stemmed.
+create or replace temp table fts_new_docs as
+    select (select coalesce(max(docid), -1) from fts_main_articles.docs)
+               + row_number() over (order by a.article_id) as docid,
+           a.article_id as name, a.title, a.text
+    from articles a semi join incoming using (article_id);
+create or replace temp table fts_new_terms as
+    with tokenized as (
+        select unnest(fts_main_articles.tokenize(d.title)) as w, d.docid,
+               (select fieldid from fts_main_articles.fields where field = 'title') as fieldid
+        from fts_new_docs d
+        union all
+        select unnest(fts_main_articles.tokenize(d.text)) as w, d.docid,
+               (select fieldid from fts_main_articles.fields where field = 'text') as fieldid
+        from fts_new_docs d
+    )
+    select stem(w, 'porter') as term, docid, fieldid
+    from tokenized
+    where w is not null and len(w) > 0
+      and w not in (select sw from fts_main_articles.stopwords);
+
+-- 3. Add them: new terms to the dictionary, occurrences, document frequencies, documents.
+insert into fts_main_articles.dict (termid, term, df)
+    select (select coalesce(max(termid), -1) from fts_main_articles.dict)
+               + row_number() over (order by term), term, 0
+    from (select distinct term from fts_new_terms) new_terms
+    where term not in (select term from fts_main_articles.dict);
+insert into fts_main_articles.terms (docid, fieldid, termid)
+    select t.docid, t.fieldid, d.termid
+    from fts_new_terms t join fts_main_articles.dict d using (term);
+update fts_main_articles.dict d set df = d.df + n.n
+from (select term, count(distinct docid) as n from fts_new_terms group by term) n
+where d.term = n.term;
+insert into fts_main_articles.docs (docid, name, len)
+    select d.docid, d.name, count(t.term)
+    from fts_new_docs d left join fts_new_terms t using (docid)
+    group by d.docid, d.name;
+update fts_main_articles.stats
+set num_docs = (select count(*) from fts_main_articles.docs),
+    avgdl = (select sum(len) / count(len) from fts_main_articles.docs);
+
+drop table fts_stale;
+drop table fts_new_docs;
+drop table fts_new_terms;
