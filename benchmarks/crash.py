@@ -37,10 +37,14 @@ def warehouse_state(db: Path) -> dict:
             "select min(n), max(n) from (select count(t.theme) as n from articles a"
             " left join article_themes t using (article_id) group by a.article_id)").fetchone()
         runs = con.execute("select status from runs order by started_at").fetchall()
+        # what the search index covers: the documents of the stored articles, no other
+        indexed = con.execute(
+            "select count(*) filter (where name in (select article_id from articles)),"
+            " count(*) from fts_main_articles.docs").fetchone()
     finally:
         con.close()
     return {"articles": articles, "distinct": distinct, "tags": tags, "orphan_tags": orphans,
-            "tags_per_article": (lo, hi), "runs": [r[0] for r in runs]}
+            "tags_per_article": (lo, hi), "runs": [r[0] for r in runs], "indexed": indexed}
 
 
 def descendants(pid: int) -> set[int]:
@@ -125,18 +129,21 @@ def main() -> None:
     print(f"articles in the seed file: {n} in {batches} batches of {batch_size}")
     print(f"killed (SIGKILL) after {result['killed_at_s']} s: {a['articles']} articles stored "
           f"({a['articles'] / batch_size:g} batches), tags per article {a['tags_per_article']}, "
-          f"orphan tags {a['orphan_tags']}, runs {a['runs']}")
+          f"orphan tags {a['orphan_tags']}, runs {a['runs']}, indexed {a['indexed'][1]}")
     print(f"processes left behind by the killed run: {result['orphan_processes_after_kill']} "
           f"(after {result['orphans_gone_after_s']} s)")
     print(f"rerun: exit {result['rerun_exit']} in {result['rerun_s']} s: "
           f"{result['rerun_stderr'].splitlines()[-1] if result['rerun_stderr'] else ''}")
     print(f"final: {f['articles']} articles ({f['distinct']} distinct), tags per article "
-          f"{f['tags_per_article']}, orphan tags {f['orphan_tags']}, runs {f['runs']}")
+          f"{f['tags_per_article']}, orphan tags {f['orphan_tags']}, runs {f['runs']}, "
+          f"indexed {f['indexed'][1]}")
     ok = (f["articles"] == f["distinct"] == n and a["articles"] % batch_size == 0
+          and a["indexed"] == (a["articles"],) * 2 and f["indexed"] == (n, n)
           and f["orphan_tags"] == a["orphan_tags"] == 0
           and result["orphan_processes_after_kill"] == 0
           and f["tags_per_article"][0] == f["tags_per_article"][1] > 0)
-    print("OK: every article exactly once, no half-written batch" if ok else "FAILED")
+    print("OK: every article exactly once, no half-written batch, index in step" if ok
+          else "FAILED")
     sys.exit(0 if ok else 1)
 
 

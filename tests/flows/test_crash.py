@@ -22,6 +22,8 @@ def test_sigkill_mid_ingest_then_rerun_stores_every_article_once(tmp_path):
     lo, hi = after_kill["tags_per_article"]
     assert lo == hi > 0, "an article is stored without its tags"
     assert after_kill["runs"] == ["running"]
+    # the search index covers exactly the committed articles (each load updates it)
+    assert after_kill["indexed"] == (after_kill["articles"], after_kill["articles"])
     # the killed run's temporary Prefect server did not outlive it (its watchdog stopped it)
     assert result["orphan_processes_after_kill"] == 0
 
@@ -32,3 +34,4 @@ def test_sigkill_mid_ingest_then_rerun_stores_every_article_once(tmp_path):
     assert (final["articles"], final["distinct"], final["orphan_tags"]) == (n, n, 0)
     assert final["tags_per_article"] == (lo, hi)
     assert final["runs"] == ["crashed", "completed"]
+    assert final["indexed"] == (n, n)
