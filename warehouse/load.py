@@ -147,7 +147,7 @@ def load_batch(
                 "select count(*) from incoming join articles using (article_id)"
             ).fetchone()[0]
             changed = con.execute("select count(*) from incoming").fetchone()[0]
-            index_was_current = changed and index_is_current(con)
+            index_was_current = changed > 0 and index_is_current(con)
             con.execute(sql("upsert_articles"))
             if changed:
                 update_index(con, now, index_was_current)

@@ -2,7 +2,7 @@
 
 DuckDB's FTS extension builds its index tables in one pass (`create_fts_index`) and has no
 way to add a row. Rebuilding after every ingest costs time in the size of the warehouse
-(57 s at 100,000 articles, every few minutes for a few new ones), so each batch load keeps
+(20–25 s at 100,000 articles, every few minutes for a few new ones), so each batch load keeps
 the index up to date instead, in its own transaction (`update_index`, SQL in
 sql/search/update_index.sql): only the new and changed articles are tokenised. A fingerprint
 of ids, titles and text hashes in `search_index` says what the index covers. When it does
