@@ -114,12 +114,18 @@ def test_loads_leave_the_same_index_as_a_full_rebuild(db_path):
     assert "zvezdochka" not in dict(loaded["dict"])
 
 
+def add_by_hand(con, article_id, text):
+    """Insert an article without a load, as an older mediawatch did: the index falls behind."""
+    con.execute("insert into articles (article_id, key, source, title, text, content_hash,"
+                " ingested_at, day) values (?, ?, 'Desk', 'By hand', ?, ?,"
+                " timestamp '2024-07-03', date '2024-07-03')",
+                [article_id, f"k{article_id}", text, f"h-{article_id}"])
+
+
 def test_an_index_already_behind_is_rebuilt_at_the_end_of_the_ingest(con, db_path):
     # An article that arrived without going through a load (an older mediawatch, by hand):
     # a load does not patch an index it cannot vouch for...
-    con.execute("insert into articles (article_id, key, source, title, text, content_hash,"
-                " ingested_at, day) values ('z', 'kz', 'Desk', 'Zircon', 'Zircon trials',"
-                " 'hz', timestamp '2024-07-03', date '2024-07-03')")
+    add_by_hand(con, "z", "Zircon trials")
     load_batch(con, [Row("e", "ke", "Frigate delivery from Kaliningrad.", "h5")], [], [],
                datetime(2024, 7, 3))
     assert search(con, "zircon") == [] and search(con, "frigate") == []
@@ -141,14 +147,6 @@ def test_snippet_centres_on_the_first_match_by_stem():
     cut = snippet(text, "sanctions", width=80)
     assert "sanctioned" in cut and cut.startswith("…") and cut.endswith("…")
     assert snippet("short text", "absent") == "short text"
-
-
-def add_by_hand(con, article_id, text):
-    """Insert an article without a load, as an older mediawatch did: the index falls behind."""
-    con.execute("insert into articles (article_id, key, source, title, text, content_hash,"
-                " ingested_at, day) values (?, ?, 'Desk', 'By hand', ?, ?,"
-                " timestamp '2024-07-03', date '2024-07-03')",
-                [article_id, f"k{article_id}", text, f"h-{article_id}"])
 
 
 def test_side_built_index_ranks_like_an_in_place_one(con, db_path):
