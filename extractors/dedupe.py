@@ -84,3 +84,29 @@ def near_duplicate_links(articles: Iterable[object],
         if first is not None:
             links[a.article_id] = first
     return links
+
+
+# Pages of one site whose whole text is the same while their headlines differ are not
+# copies: the text is the site's boilerplate (a paywall, a cookie wall, navigation). From
+# this many distinct headlines on, the text is taken for boilerplate; two could still be a
+# corrected headline over one story.
+BOILERPLATE_TITLES = 3
+
+
+def boilerplate_keys(articles: Iterable[object],
+                     stored_titles: dict[tuple[str, int], set[str]] | None = None
+                     ) -> set[tuple[str, int]]:
+    """Return the (source, simhash) keys whose text is boilerplate: shared, over the batch
+    and the stored articles (`stored_titles`: key -> their titles), by pages with at least
+    BOILERPLATE_TITLES distinct titles."""
+    titles: dict[tuple[str, int], set[str]] = defaultdict(set)
+    for key, stored in (stored_titles or {}).items():
+        titles[key] |= stored
+    for a in articles:
+        titles[(a.source, a.simhash)].add(a.title)
+    return {key for key, seen in titles.items() if len(seen) >= BOILERPLATE_TITLES}
+
+
+def thin_ids(articles: Iterable[object], keys: set[tuple[str, int]]) -> set[str]:
+    """Return the ids of the articles whose text is boilerplate (see boilerplate_keys)."""
+    return {a.article_id for a in articles if (a.source, a.simhash) in keys}

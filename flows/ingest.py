@@ -21,6 +21,7 @@ from prefect.states import Failed
 from prefect.utilities.annotations import quote
 
 from extractors import dedupe
+from extractors.stories import batch_features
 from extractors.actors import load_gazetteer
 from extractors.pipeline import BatchResult
 from extractors.records import Failure, SourceDocument
@@ -31,6 +32,8 @@ from warehouse.feeds import entries_to_fetch, feed_validators, pending_retries, 
 from warehouse.load import LoadCounts, load_batch, near_candidates
 from warehouse.runs import close_abandoned_runs, finish_run, start_run
 from warehouse.search import IndexState, refresh_search_index
+from warehouse.stories import StoryParams
+from warehouse.thin import stored_titles
 
 from . import settings
 from .console import ERR, progress
@@ -137,13 +140,26 @@ def load(db: str, result: BatchResult, lock_wait_s: float) -> tuple[LoadCounts, 
     stage_s: dict[str, float] = {}
     with open_warehouse(db, wait_s=lock_wait_s) as con:
         with timed(stage_s, "dedupe"):
-            known = near_candidates(con, dedupe.band_keys(result.articles), dedupe.BANDS,
+            keys = {(a.source, a.simhash) for a in result.articles}
+            boilerplate = dedupe.boilerplate_keys(result.articles, stored_titles(con, keys))
+            thin = dedupe.thin_ids(result.articles, boilerplate)
+            substantial = [a for a in result.articles if a.article_id not in thin]
+            known = near_candidates(con, dedupe.band_keys(substantial), dedupe.BANDS,
                                     dedupe.BAND_BITS, dedupe.MIN_WORDS)
-            links = dedupe.near_duplicate_links(result.articles, known)
+            links = dedupe.near_duplicate_links(substantial, known)
+        with timed(stage_s, "stories"):
+            features = batch_features(result.articles, result.actors, thin)
         with timed(stage_s, "load"):
             counts = load_batch(con, result.articles, result.tags, result.failures, now_utc(),
-                                near_links=links, actors=result.actors)
+                                near_links=links, actors=result.actors,
+                                thin_keys=sorted(boilerplate), story_features=features,
+                                story_params=story_params())
     return counts, stage_s
+
+
+def story_params() -> StoryParams:
+    """Return the story settings in force (story_window_days)."""
+    return StoryParams(window_days=int(settings.get("story_window_days")))
 
 
 class BatchPipeline:

@@ -61,6 +61,8 @@ SETTINGS = (
             "mirror` writes: a DuckDB file, or postgres:<dsn> for many machines."),
     Setting("lake_data_path", "data/lake/files", "Where the DuckLake's Parquet files go (a "
             "folder, or an object store URL such as s3://bucket/mediawatch/)."),
+    Setting("story_window_days", 3, "Days a story stays open to new articles after its last "
+            "one (older stories are never reclustered)."),
     Setting("serve_port", 0, "Port of the Prefect server `mediawatch serve` starts when "
             "PREFECT_API_URL is unset (0: any free port)."),
 )

@@ -12,6 +12,8 @@ import pyarrow as pa
 
 from .db import sql, transaction
 from .search import index_is_current, update_index
+from .stories import StoryParams, assign_stories
+from .thin import mark_thin
 
 ARTICLE_SCHEMA = pa.schema(
     [
@@ -104,6 +106,9 @@ def load_batch(
     now: datetime,
     near_links: dict[str, str] | None = None,
     actors: Sequence[object] = (),
+    thin_keys: Sequence[tuple[str, int]] = (),
+    story_features: dict[str, dict[str, float]] | None = None,
+    story_params: StoryParams | None = None,
 ) -> LoadCounts:
     """Load one batch in a single transaction and return what changed.
 
@@ -115,6 +120,10 @@ def load_batch(
     the articles that were inserted or updated; an unchanged article keeps its own. The
     full-text index takes in the inserted and updated articles in the same transaction
     (see warehouse/search.py).
+
+    `thin_keys` are the (source, simhash) texts found to be boilerplate (warehouse/thin.py);
+    `story_features` the similarity features of the batch's articles, by article_id: every
+    new article joins a story in the same transaction (warehouse/stories.py).
     """
     # The last record wins when a batch names one article twice.
     by_id = {getattr(a, "article_id"): a for a in articles}
@@ -165,6 +174,8 @@ def load_batch(
                 "insert into article_actors by name "
                 "select x.* from incoming_actors x semi join incoming using (article_id)"
             )
+            mark_thin(con, thin_keys)
+            assign_stories(con, list(by_id), story_features or {}, now, story_params)
             duplicates = con.execute(
                 "select count(*) from articles semi join incoming using (article_id) "
                 "where duplicate_of is not null"

@@ -6,7 +6,7 @@ with stored_bands as (
     select a.article_id, a.simhash, a.ingested_at, a.article_id as row_order, b.band,
            (a.simhash >> (b.band * $band_bits)) & ((1 << $band_bits) - 1) as band_value
     from articles a cross join range($bands) as b(band)
-    where a.duplicate_of is null and a.word_count >= $min_words
+    where a.duplicate_of is null and not coalesce(a.thin, false) and a.word_count >= $min_words
 )
 select distinct s.article_id, s.simhash, s.ingested_at, s.row_order
 from stored_bands s
