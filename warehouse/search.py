@@ -56,6 +56,7 @@ class Hit:
     themes: list[str]
     copies: int
     snippet: str
+    story_id: str | None = None  # hits of one story are shown together
 
 
 def index_exists(con: duckdb.DuckDBPyConnection) -> bool:
@@ -268,6 +269,6 @@ def search(
     ).fetchall()
     return [
         Hit(score, article_id, title, day, source_, url, list(themes), copies,
-            snippet(text, query))
-        for score, article_id, title, day, source_, url, themes, copies, text in rows
+            snippet(text, query), story_id)
+        for score, article_id, title, day, source_, url, themes, copies, text, story_id in rows
     ]
