@@ -169,7 +169,8 @@ def digest_data(con: duckdb.DuckDBPyConnection, day: date, timezone: str = "UTC"
         "timezone": timezone,
         "empty": not totals["articles"],
         "totals": {k: int(totals[k] or 0) for k in
-                   ("articles", "distinct_articles", "duplicates", "sources", "failures")},
+                   ("articles", "distinct_articles", "duplicates", "sources", "failures",
+                    "with_tone")},
         "trend_days": [(day - timedelta(days=TREND_DAYS - 1 - i)).isoformat()
                        for i in range(TREND_DAYS)],
         "themes": theme_section(con, day, labels),
