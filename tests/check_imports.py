@@ -10,8 +10,9 @@ import sys
 MODULES = ["prefect", "feedparser", "trafilatura", "duckdb", "duckdb_extension_fts", "duckdb_cli",
            "duckdb_extension_ducklake",
            "pyarrow",
-           "simplemma", "ahocorasick", "vaderSentiment.vaderSentiment", "jinja2",
-           "httpx", "courlan", "ftfy", "numpy", "sklearn", "scipy", "snowballstemmer", "charset_normalizer", "lxml.html.clean", "htmldate", "pytest",
+           "simplemma", "pymorphy3", "ahocorasick", "vaderSentiment.vaderSentiment", "jinja2",
+           "httpx", "courlan", "ftfy", "numpy", "sklearn", "scipy", "snowballstemmer",
+           "charset_normalizer", "lxml.html.clean", "htmldate", "pytest",
            "extractors", "warehouse", "flows.cli"]
 
 broken = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .digest import link_url
-from .render_common import ARROWS, clip, local_time, plural, signed
+from .render_common import ARROWS, clip, local_time, plural, signed, tone_share
 
 # CommonMark treats these as markup (emphasis, links, images, code, raw HTML, tables,
 # entities); a backslash before any ASCII punctuation makes it a literal character.
@@ -67,6 +67,8 @@ def render_markdown(data: dict) -> str:
         f"**{t['failures']}** ingest failures",
         "",
     ]
+    if t["distinct_articles"]:
+        lines += [tone_share(t), ""]
     if data["themes"]:
         lines += ["## Themes", "", "| theme | today | 7-day avg | change | spike |",
                   "| --- | ---: | ---: | ---: | --- |"]
