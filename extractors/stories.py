@@ -25,8 +25,8 @@ import snowballstemmer
 
 LEAD_WORDS = 40  # words of the text after the title that count as its lead
 TITLE_WEIGHT = 2.0
-ACTOR_WEIGHT = 1.5  # named actors are rarer and more specific than words
-NUMBER_WEIGHT = 1.5
+ACTOR_WEIGHT = 2.0  # named actors are rarer and more specific than words
+NUMBER_WEIGHT = 3.0
 DATE_WEIGHT = 1.0
 # Words (letters, digits, inner hyphens and apostrophes): "S-400", "Snowden's", "Су-57".
 WORD = re.compile(r"[^\W_](?:[\w'’\-]*[^\W_])?")
@@ -49,9 +49,9 @@ MONTHS = {
     "september": 9, "sep": 9, "sept": 9, "сентябр": 9, "october": 10, "oct": 10, "октябр": 10,
     "november": 11, "nov": 11, "ноябр": 11, "december": 12, "dec": 12, "декабр": 12,
 }
-# "March 10", "10 March", "10 марта": a day number next to a month name.
-DATE = re.compile(
-    r"\b(?:(\d{1,2})\s+([a-zа-яё]+)|([a-z]+)\.?\s+(\d{1,2}))(?!\d)", re.IGNORECASE)
+# "10 March", "10 марта" and "March 10": a day number next to a month name.
+DAY_MONTH = re.compile(r"\b(\d{1,2})\s+([a-zа-яё]+)", re.IGNORECASE)
+MONTH_DAY = re.compile(r"\b([a-z]+)\.?\s+(\d{1,2})(?![\d.,])", re.IGNORECASE)
 # Short function words the stemmer leaves as they are; IDF takes care of the rest.
 STOP_WORDS = frozenset("""
 a an the and or but of to in on at by for with from as is are was were be been has have had
@@ -118,13 +118,18 @@ def month_of(word: str) -> int | None:
 
 def dates(text: str) -> set[str]:
     """Return the calendar dates named in `text` as MM-DD."""
-    found = set()
-    for match in DATE.finditer(text):
-        day, month = (match.group(1), match.group(2)) if match.group(1) else (match.group(4),
-                                                                               match.group(3))
-        number = month_of(month)
-        if number and 1 <= int(day) <= 31:
-            found.add(f"{number:02d}-{int(day):02d}")
+    return {date for date, _ in date_spans(text)}
+
+
+def date_spans(text: str) -> list[tuple[str, tuple[int, int]]]:
+    """Return (MM-DD, span) of every calendar date named in `text`."""
+    found = []
+    for pattern, day_group, month_group in ((DAY_MONTH, 1, 2), (MONTH_DAY, 2, 1)):
+        for match in pattern.finditer(text):
+            month = month_of(match.group(month_group))
+            day = int(match.group(day_group))
+            if month and 1 <= day <= 31:
+                found.append((f"{month:02d}-{day:02d}", match.span()))
     return found
 
 
@@ -152,7 +157,8 @@ def lead(title: str, text: str, lead_words: int = LEAD_WORDS) -> str:
 
 
 def article_features(title: str, text: str, language: str | None,
-                     actors: Iterable[str] = (), title_only: bool = False) -> dict[str, float]:
+                     actors: Iterable[str | tuple[str, str]] = (),
+                     title_only: bool = False) -> dict[str, float]:
     """Return the weighted similarity features of one article (see the module docstring).
 
     `title_only` leaves the text out: for a page whose text is boilerplate (`thin`).
@@ -169,12 +175,20 @@ def article_features(title: str, text: str, language: str | None,
     for word in words(title, language):
         add(f"w:{word}", TITLE_WEIGHT)
     for part, weight in ((body, 1.0), (title, TITLE_WEIGHT)):
-        for number in numbers(part):
-            add(f"n:{number}", NUMBER_WEIGHT * weight)
-        for day in dates(part):
+        spans = date_spans(part)
+        for day, _ in spans:
             add(f"d:{day}", DATE_WEIGHT * weight)
+        for start, end in sorted((span for _, span in spans), reverse=True):
+            part = part[:start] + " " + part[end:]  # a date's day is not a number of the story
+        for number in numbers(part):
+            # "10 agreements" and "a 10-year deal" meet by chance; "$370 million" does not
+            specific = float(number) >= 100 or not float(number).is_integer()
+            add(f"n:{number}", (NUMBER_WEIGHT if specific else 1.0) * weight)
     for actor in actors:
-        add(f"a:{actor}", ACTOR_WEIGHT * TITLE_WEIGHT)
+        # (id, kind) or an id; countries frame half the press ("India", "Russia"), while a
+        # leader, an organisation or a place names an event
+        actor_id, kind = actor if isinstance(actor, tuple) else (actor, "")
+        add(f"a:{actor_id}", (1.0 if kind in ("country", "leader") else ACTOR_WEIGHT) * TITLE_WEIGHT)
     return features
 
 
@@ -184,7 +198,7 @@ def batch_features(articles: Iterable[object], actors: Iterable[object] = (),
     article (boilerplate text) is described by its headline only."""
     named: dict[str, list[str]] = {}
     for mention in actors:
-        named.setdefault(mention.article_id, []).append(mention.actor)
+        named.setdefault(mention.article_id, []).append((mention.actor, mention.kind))
     return {a.article_id: article_features(a.title, a.text, a.language,
                                            named.get(a.article_id, ()),
                                            title_only=a.article_id in thin)

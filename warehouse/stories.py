@@ -49,7 +49,9 @@ class StoryParams:
     join_within: float = 0.35  # cosine for two articles of one batch to share a cluster
     join_story: float = 0.15  # cosine for a cluster to join a story
     join_single: float = 0.1  # cosine for a lone article to join a story
-    idf_power: float = 0.5  # IDF ** this: rarer words count more, but not overwhelmingly
+    small_margin: float = 0.1  # join_story + this / size of the smaller side (see threshold)
+    single_margin: float = 0.6  # join_single + this / size of the story (see threshold)
+    idf_power: float = 1.0  # IDF ** this (0.5 was tried: see docs/stories.md)
     day_penalty: float = 0.25  # similarity / (1 + day_penalty * (days apart - 1))
 
 
@@ -112,7 +114,7 @@ class Weights:
         df = self.df.get(name, 1)
         if df <= 1:
             return 0.0
-        return ((math.log((self.n + 1) / (df + 1)) + 1.0) ** self.power) * (1.0 - 1.0 / df)
+        return (math.log((self.n + 1) / (df + 1)) + 1.0) ** self.power
 
     def vector(self, features: Mapping[str, float]) -> dict[str, float]:
         return {name: w * self.idf(name) for name, w in features.items()}
@@ -141,6 +143,15 @@ def cluster_batch(vectors: sparse.csr_matrix, times: list[datetime],
     model = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average",
                                     distance_threshold=1.0 - params.join_within)
     return model.fit(distance).labels_.tolist()
+
+
+def threshold(group_size: int, story_size: int, params: StoryParams) -> float:
+    """Return the similarity a group needs to join a story: join_single for a lone article,
+    join_story for a cluster, each plus a margin when the story (or the cluster) is small:
+    the centroid of one or two articles is a noisy guess of what their story is."""
+    if group_size == 1:
+        return params.join_single + params.single_margin / story_size
+    return params.join_story + params.small_margin / min(group_size, story_size)
 
 
 def assign(batch: list[tuple[str, datetime, dict[str, float]]], stories: list[Story],
@@ -187,12 +198,11 @@ def assign(batch: list[tuple[str, datetime, dict[str, float]]], stories: list[St
         similarity[:, :len(stories)] = (group_rows @ story_rows.T).toarray()
     result: dict[str, str] = {}
     for g, group in enumerate(groups):
-        threshold = params.join_single if len(group) == 1 else params.join_story
         when = min(batch[i][1] for i in group)
-        best, best_index, best_score = None, -1, threshold
+        best, best_index, best_score = None, -1, 0.0
         for s in np.argsort(-similarity[g, :len(stories)])[:10]:
             score = similarity[g, s] * time_factor(gap_days(when, stories[s]), params)
-            if score >= best_score:
+            if score >= threshold(len(group), stories[s].members, params) and score > best_score:
                 best, best_index, best_score = stories[s], s, score
         if best is None:
             first = batch[group[0]]
