@@ -51,6 +51,7 @@ class StoryParams:
     join_single: float = 0.1  # cosine for a lone article to join a story
     small_margin: float = 0.1  # join_story + this / size of the smaller side (see threshold)
     single_margin: float = 0.6  # join_single + this / size of the story (see threshold)
+    prior_docs: int = 0  # background documents in the IDF (1000 was tried: see Weights)
     idf_power: float = 1.0  # IDF ** this (0.5 was tried: see docs/stories.md)
     day_penalty: float = 0.25  # similarity / (1 + day_penalty * (days apart - 1))
 
@@ -101,8 +102,12 @@ def gap_days(when: datetime, story: Story) -> float:
 class Weights:
     """IDF over the open window, damped for features only one article has."""
 
-    def __init__(self, stories: list[Story], batch: list[dict[str, float]], power: float = 1.0):
+    def __init__(self, stories: list[Story], batch: list[dict[str, float]], power: float = 1.0,
+                 prior_docs: int = 0):
         self.power = power
+        # Background documents that name none of the features: a window of five articles
+        # would otherwise find "deal" as telling as "S-400" (IDF needs a corpus).
+        self.prior_docs = prior_docs
         self.df: Counter = Counter()
         for story in stories:
             self.df.update(story.counts)
@@ -114,7 +119,7 @@ class Weights:
         df = self.df.get(name, 1)
         if df <= 1:
             return 0.0
-        return (math.log((self.n + 1) / (df + 1)) + 1.0) ** self.power
+        return (math.log((self.n + self.prior_docs + 1) / (df + 1)) + 1.0) ** self.power
 
     def vector(self, features: Mapping[str, float]) -> dict[str, float]:
         return {name: w * self.idf(name) for name, w in features.items()}
@@ -165,7 +170,7 @@ def assign(batch: list[tuple[str, datetime, dict[str, float]]], stories: list[St
     """
     if not batch:
         return {}
-    weights = Weights(stories, [f for _, _, f in batch], params.idf_power)
+    weights = Weights(stories, [f for _, _, f in batch], params.idf_power, params.prior_docs)
     groups: list[list[int]] = []
     for start in range(0, len(batch), CLUSTER_CHUNK):
         chunk = list(range(start, min(len(batch), start + CLUSTER_CHUNK)))
@@ -190,7 +195,8 @@ def assign(batch: list[tuple[str, datetime, dict[str, float]]], stories: list[St
     def unit(vectors: list[dict]) -> sparse.csr_matrix:
         return normalize(vectorizer.transform(vectors))
 
-    group_rows = unit([weights.vector(c) for c in centroids])
+    vocabulary = vectorizer.vocabulary_
+    group_rows = unit([weights.vector(c) for c in centroids]).tocsc()
     # similarity[g, s]: group g against story s; a column is recomputed when s changes
     similarity = np.zeros((len(groups), len(stories) + len(groups)))
     if stories:
@@ -213,19 +219,25 @@ def assign(batch: list[tuple[str, datetime, dict[str, float]]], stories: list[St
             article_id, seen_at, features = batch[i]
             best.add(features, seen_at)
             result[article_id] = best.story_id
-        row = unit([weights.vector(best.centroid())])
-        similarity[:, best_index] = (group_rows @ row.T).toarray()[:, 0]
+        # one column: built straight from the vocabulary (sklearn's per-call checks cost
+        # ~10 ms, x hundreds of groups per batch)
+        vector = weights.vector(best.centroid())
+        columns = np.fromiter((vocabulary[k] for k in vector), dtype=np.int64, count=len(vector))
+        values = np.fromiter(vector.values(), dtype=np.float64, count=len(vector))
+        norm = float(np.sqrt(values @ values)) or 1.0
+        similarity[:, best_index] = group_rows[:, columns] @ (values / norm)
     return result
 
 
 def central_titles(batch: list[tuple[str, datetime, dict[str, float]]],
-                   assigned: Mapping[str, str], stories: list[Story]) -> None:
+                   assigned: Mapping[str, str], stories: list[Story],
+                   params: StoryParams) -> None:
     """Set each touched story's title article to its most central headline: the member (of
     the batch, or the title so far) most similar to the centroid."""
     by_story: dict[str, list[tuple[str, dict]]] = defaultdict(list)
     for article_id, _, features in batch:
         by_story[assigned[article_id]].append((article_id, features))
-    weights = Weights(stories, [])
+    weights = Weights(stories, [], params.idf_power, params.prior_docs)
     for story in stories:
         if not story.touched:
             continue
@@ -294,7 +306,7 @@ def assign_stories(con: duckdb.DuckDBPyConnection, article_ids: list[str],
     stories = load_open_stories(con, [r[2] for r in rows], params.window_days) if originals else []
     known = len(stories)
     assigned = assign(originals, stories, params)
-    central_titles(originals, assigned, stories)
+    central_titles(originals, assigned, stories, params)
     touched = [s for s in stories if s.touched]
     save_stories(con, touched, titles, now)
     con.register("story_assigned", pa.table({
