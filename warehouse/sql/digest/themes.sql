@@ -1,6 +1,6 @@
 -- Each theme seen in the 30 days up to $day: its articles that day, share, and the 7-day mean
 -- and spike flag of theme_trend (one definition of both: avg_7d is the mean of the 7 days
--- before the day, missing days counting as 0; see spike_rule.sql).
+-- before the day, missing days counting as 0; see spike_trend.sql).
 with window_days as (
     select theme, day, articles, avg_7d, is_spike
     from theme_trend

@@ -14,16 +14,13 @@
 --   dated_articles        distinct dated articles in the window
 --   undated_articles      distinct articles left out for want of a date
 --   before_window         distinct dated articles left out for being before first_day
--- Syndicated copies (duplicate_of set) are counted nowhere, as in the trends.
+-- Syndicated copies (duplicate_of set) are counted nowhere, as in the trends. Read from
+-- daily_counts, which every load keeps (warehouse/trend_counts.py).
 create or replace view monitored_window as
-with distinct_articles as (
-    select day, published_at is not null as dated from articles where duplicate_of is null
-),
-day_totals as (
-    select day, count(*) as articles from distinct_articles where dated group by day
-),
-gaps as (
-    select day, articles, day - lag(day) over (order by day) as gap_days from day_totals
+with gaps as (
+    select day, dated, day - lag(day) over (order by day) as gap_days
+    from daily_counts
+    where dated > 0
 ),
 bounds as (
     select coalesce(max(day) filter (where gap_days > 28), min(day)) as first_day,
@@ -34,10 +31,10 @@ final as (
     select
         b.first_day,
         b.last_day,
-        coalesce((select sum(g.articles) from gaps g where g.day >= b.first_day), 0)
+        coalesce((select sum(g.dated) from gaps g where g.day >= b.first_day), 0)
             as dated_articles,
-        (select count(*) from distinct_articles where not dated) as undated_articles,
-        coalesce((select sum(g.articles) from gaps g where g.day < b.first_day), 0)
+        coalesce((select sum(undated) from daily_counts), 0) as undated_articles,
+        coalesce((select sum(g.dated) from gaps g where g.day < b.first_day), 0)
             as before_window
     from bounds b
 )
