@@ -162,7 +162,8 @@ def load_batch(
                 "insert into article_themes by name "
                 "select t.* from incoming_tags t semi join incoming using (article_id)"
             )
-            trend_counts.add(con, "incoming")
+            # the tags just inserted are incoming_tags' rows of these articles
+            trend_counts.add(con, "incoming", tags="incoming_tags")
             con.execute(
                 "delete from article_actors where article_id in (select article_id from incoming)"
             )

@@ -19,14 +19,19 @@ from .db import sql
 __all__ = ["add", "counts_match", "rebuild", "retract"]
 
 
-def _change(con: duckdb.DuckDBPyConnection, relation: str, sign: int) -> None:
-    # `relation` is a table name of our own code (incoming, retag_ids), never user input
+def _change(con: duckdb.DuckDBPyConnection, relation: str, sign: int,
+            tags: str = "article_themes") -> None:
+    # `relation` and `tags` are table names of our own code (incoming, retag_ids,
+    # incoming_tags), never user input
     con.execute(f"create or replace temp view trend_changed as select article_id from {relation}")
+    con.execute(f"create or replace temp view trend_changed_tags as "
+                f"select article_id, theme from {tags}")
     try:
         for part in ("days", "themes"):
             con.execute(sql(f"trend_counts/change_{part}"), {"sign": sign})
     finally:
         con.execute("drop view trend_changed")
+        con.execute("drop view trend_changed_tags")
 
 
 def retract(con: duckdb.DuckDBPyConnection, relation: str) -> None:
@@ -35,10 +40,11 @@ def retract(con: duckdb.DuckDBPyConnection, relation: str) -> None:
     _change(con, relation, -1)
 
 
-def add(con: duckdb.DuckDBPyConnection, relation: str) -> None:
+def add(con: duckdb.DuckDBPyConnection, relation: str, tags: str = "article_themes") -> None:
     """Add what the articles named in `relation` count now; call it after they are written.
+    `tags` may name a table holding exactly their stored tags (cheaper than article_themes).
     Days and themes whose count drops to 0 are removed."""
-    _change(con, relation, 1)
+    _change(con, relation, 1, tags)
     con.execute("delete from daily_theme_counts where articles = 0")
     con.execute("delete from daily_counts where dated = 0 and undated = 0")
 
