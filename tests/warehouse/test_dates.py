@@ -139,3 +139,19 @@ def test_date_source_is_stored_as_the_extractors_said_else_ingested(db_path):
                          record("p", None, when), record("u", None, None)], [], [], T0)
         got = dict(con.execute("select article_id, date_source from articles").fetchall())
     assert got == {"f": "feed", "e": "estimated", "p": "published", "u": "ingested"}
+
+
+def test_the_digest_says_how_many_undated_articles_it_left_out(db_path):
+    from warehouse.render_md import render_markdown
+
+    with open_warehouse(db_path) as con:
+        load_batch(con, [Row("a", "ka", "oil", "h1", published_at=datetime(2024, 7, 10, 5)),
+                         Row("u", "ku", "undated oil", "h2")],
+                   [Tag("a", "energy"), Tag("u", "energy")], [], T0)
+        data = digest_data(con, T0.date())
+    assert data["totals"]["articles"] == 2 and data["totals"]["undated"] == 1
+    assert [(t["theme"], t["articles"]) for t in data["themes"]] == [("energy", 1)]
+    assert [a["article_id"] for a in data["themes"][0]["top_articles"]] == ["a"]
+    assert data["trend_window"] == {"first_day": "2024-07-10", "last_day": "2024-07-10",
+                                    "undated_articles": 1, "before_window": 0}
+    assert "1 article first seen this day without a publication date" in render_markdown(data)

@@ -16,7 +16,7 @@ def test_totals_count_copies_sources_and_failures(db_path):
                 [seen, seen, seen - timedelta(days=9), seen - timedelta(days=8)])
     data = digest_data(con, DAY)
     assert data["date"] == "2024-07-09" and data["empty"] is False
-    assert data["totals"] == {"articles": 6, "distinct_articles": 4, "duplicates": 2,
+    assert data["totals"] == {"articles": 6, "distinct_articles": 4, "duplicates": 2, "undated": 0,
                               "sources": 4, "failures": 1}
     assert data["source_health"]["failures_by_source"] == [
         {"source": "Gazette", "stage": "fetch", "failures": 1, "example_reason": "HTTP 503"}]
