@@ -143,7 +143,8 @@ def load_batch(
             # Only new articles and those whose text changed go further.
             con.execute(
                 "create or replace temp table incoming as "
-                "select i.* from incoming_all i left join articles a using (article_id) "
+                "select i.*, a.ingested_at as first_seen "  # an update keeps its first-seen time
+                "from incoming_all i left join articles a using (article_id) "
                 "where a.article_id is null or a.content_hash is distinct from i.content_hash"
             )
             existing = con.execute(

@@ -48,6 +48,9 @@ def test_latest_day_is_the_last_day_with_dated_articles(db_path):
         load_batch(con, [Row("u", "ku", "undated", "h2")], [], [], T0 + timedelta(days=3))
         assert max(days(con).values()) == date(2024, 7, 13)  # the undated one, first seen then
         assert latest_day(con) == date(2024, 7, 3)
+        # its text changes days later: it stays on the day it was first seen
+        load_batch(con, [Row("u", "ku", "undated, edited", "h3")], [], [], T0 + timedelta(days=6))
+        assert days(con)["u"] == date(2024, 7, 13)
 
 
 @pytest.mark.parametrize("value, message", [
