@@ -152,7 +152,8 @@ def load_batch(
             ).fetchone()[0]
             changed = con.execute("select count(*) from incoming").fetchone()[0]
             index_was_current = changed > 0 and index_is_current(con)
-            trend_counts.retract(con, "incoming")
+            # only articles already stored counted before (first_seen is theirs)
+            trend_counts.retract(con, "(select article_id from incoming where first_seen is not null)")
             con.execute(sql("upsert_articles"), date_bounds(now))
             if changed:
                 update_index(con, now, index_was_current)

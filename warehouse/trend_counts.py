@@ -21,8 +21,8 @@ __all__ = ["add", "counts_match", "rebuild", "retract"]
 
 def _change(con: duckdb.DuckDBPyConnection, relation: str, sign: int,
             tags: str = "article_themes") -> None:
-    # `relation` and `tags` are table names of our own code (incoming, retag_ids,
-    # incoming_tags), never user input
+    # `relation` and `tags` are table names (or a subquery) of our own code (incoming,
+    # retag_ids, incoming_tags), never user input
     con.execute(f"create or replace temp view trend_changed as select article_id from {relation}")
     con.execute(f"create or replace temp view trend_changed_tags as "
                 f"select article_id, theme from {tags}")
