@@ -27,6 +27,7 @@ from extractors.records import Failure, SourceDocument
 from extractors.seeds import iter_seed_documents
 from extractors.taxonomy import Taxonomy, load_taxonomy
 from warehouse.days import set_day_timezone
+from warehouse.trend_counts import rebuild_if_drifted
 from warehouse.db import WarehouseBusy, open_warehouse
 from warehouse.feeds import entries_to_fetch, feed_validators, pending_retries, record_polls
 from warehouse.load import LoadCounts, load_batch, near_candidates
@@ -316,5 +317,6 @@ def run_ingest(seeds: str | None, db: str, feeds: str | None, taxonomy: str | No
         shutdown_pool()
     summary.elapsed_s = round(time.perf_counter() - t0, 2)
     with open_warehouse(db, wait_s=lock_wait_s) as con:
+        rebuild_if_drifted(con)  # articles written outside a load are counted in the trends
         finish_run(con, run_id, now_utc(), "completed", asdict(summary))
     return asdict(summary)

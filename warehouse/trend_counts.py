@@ -14,9 +14,9 @@ from collections.abc import Iterable
 import duckdb
 import pyarrow as pa
 
-from .db import sql
+from .db import sql, transaction
 
-__all__ = ["add", "counts_match", "rebuild", "retract"]
+__all__ = ["add", "counts_match", "rebuild", "rebuild_if_drifted", "retract"]
 
 
 def _change(con: duckdb.DuckDBPyConnection, relation: str, sign: int,
@@ -73,3 +73,16 @@ def counts_match(con: duckdb.DuckDBPyConnection) -> bool:
     diff = con.execute(f"select count(*) from (({stored}) except all ({reference})"
                        f" union all (({reference}) except all ({stored})))").fetchone()[0]
     return diff == 0
+
+
+def rebuild_if_drifted(con: duckdb.DuckDBPyConnection) -> bool:
+    """Rebuild the counts when their totals disagree with the articles (rows added or removed
+    by hand, by an older mediawatch); return True when it did. Costs two counts, not a join."""
+    stored, actual = con.execute(
+        "select (select coalesce(sum(dated + undated), 0) from daily_counts),"
+        " (select count(*) from articles where duplicate_of is null)").fetchone()
+    if stored == actual:
+        return False
+    with transaction(con):
+        rebuild(con)
+    return True

@@ -128,6 +128,11 @@ def test_rows_written_by_hand_are_caught_by_the_check(db_path):
         assert not trend_counts.counts_match(con)
         trend_counts.rebuild(con)
         assert trend_counts.counts_match(con)
+        # an article added by hand: the cheap check at the end of an ingest rebuilds
+        con.execute("insert into articles (article_id, key, source, ingested_at, day, published_at)"
+                    " values ('h', 'kh', 'desk', '2024-07-02', '2024-07-02', '2024-07-02 09:00')")
+        assert trend_counts.rebuild_if_drifted(con) is True
+        assert trend_counts.counts_match(con) and trend_counts.rebuild_if_drifted(con) is False
 
 
 def test_date_source_is_stored_as_the_extractors_said_else_ingested(db_path):
