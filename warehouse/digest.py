@@ -26,11 +26,13 @@ CSV_COLUMNS = ("article_id", "day", "published_at", "source", "title", "url", "t
 
 
 def latest_day(con: duckdb.DuckDBPyConnection) -> date | None:
-    """Return the most recent day with dated articles, or None when no article is dated.
+    """Return the most recent day with dated articles (when no article has a date at all, the
+    most recent day with any), or None for an empty warehouse.
 
     An undated article sits on the day it was first seen: a first ingest of undated pages
     must not make that day the "latest" (and every theme spike on it)."""
-    return con.execute("select max(day) from articles where published_at is not null").fetchone()[0]
+    return con.execute("select coalesce(max(day) filter (where published_at is not null), "
+                       "max(day)) from articles").fetchone()[0]
 
 
 def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:

@@ -44,6 +44,8 @@ def test_dates_out_of_range_are_not_used_and_say_why(db_path):
 
 def test_latest_day_is_the_last_day_with_dated_articles(db_path):
     with open_warehouse(db_path) as con:
+        load_batch(con, [Row("u0", "ku0", "undated only", "h0")], [], [], T0 - timedelta(days=20))
+        assert latest_day(con) == date(2024, 6, 20)  # nothing is dated: the newest day at all
         load_batch(con, [Row("a", "ka", "a", "h1", published_at=datetime(2024, 7, 3, 9))], [], [], T0)
         load_batch(con, [Row("u", "ku", "undated", "h2")], [], [], T0 + timedelta(days=3))
         assert max(days(con).values()) == date(2024, 7, 13)  # the undated one, first seen then
