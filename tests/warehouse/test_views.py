@@ -160,3 +160,21 @@ def test_latest_articles_are_the_newest_week_of_distinct_articles(db_path):
     assert "copy" not in {r[3] for r in rows}
     assert dict((r[3], r[2]) for r in rows)["d9-0"] == 1
     assert dict((r[3], r[1]) for r in rows)["d9-0"] == ["energy"]
+
+
+def test_a_stray_page_after_the_monitored_days_does_not_shrink_the_window(db_path):
+    with open_warehouse(db_path) as con:
+        load_series(con, {"energy": ENERGY}, TOTALS)
+        late = Row("late", "late", "a page months later", "h-late", published_at=datetime(2024, 11, 3, 9))
+        load_batch(con, [late], [Tag("late", "energy")], [], datetime(2024, 11, 4))
+        window = con.execute("select first_day, last_day, before_window from monitored_window").fetchone()
+    assert window == (DAY0, date(2024, 11, 3), 0)
+
+
+def test_a_tiny_warehouse_trends_over_its_newest_stretch(db_path):
+    with open_warehouse(db_path) as con:
+        load_series(con, {"energy": [1, 1]}, [2, 2])
+        old = Row("old", "old", "an archive page", "h-old", published_at=datetime(2006, 3, 1, 9))
+        load_batch(con, [old], [], [], datetime(2024, 7, 5))
+        window = con.execute("select first_day, last_day, before_window from monitored_window").fetchone()
+    assert window == (DAY0, DAY0 + timedelta(days=1), 1)
