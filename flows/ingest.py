@@ -26,7 +26,7 @@ from extractors.pipeline import BatchResult
 from extractors.records import Failure, SourceDocument
 from extractors.seeds import iter_seed_documents
 from extractors.taxonomy import Taxonomy, load_taxonomy
-from warehouse.days import set_day_timezone
+from warehouse.days import UnknownTimezone, set_day_timezone
 from warehouse.trend_counts import rebuild_if_drifted
 from warehouse.db import WarehouseBusy, open_warehouse
 from warehouse.feeds import entries_to_fetch, feed_validators, pending_retries, record_polls
@@ -188,9 +188,9 @@ def refresh_search(db: str, lock_wait_s: float) -> IndexState:
 
 def record_run(db: str, run_id: str, started: datetime, parameters: dict) -> None:
     with open_warehouse(db, wait_s=float(settings.get("lock_wait_s"))) as con:
+        set_day_timezone(con, str(settings.get("timezone")))  # days in the analyst's timezone
         close_abandoned_runs(con, "ingest", started)  # we hold the ingest lock: they are dead
         start_run(con, run_id, "ingest", started, parameters)
-        set_day_timezone(con, str(settings.get("timezone")))  # days in the analyst's timezone
 
 
 def ingest_feeds(feed_list: list, db: str, tax: Taxonomy, batch_size: int,
@@ -268,7 +268,7 @@ def ingest_flow(
         with ingest_lock(db, float(settings.get("ingest_lock_wait_s")),
                          on_wait=lambda message: ERR.print(f"[yellow]waiting:[/] {message}")):
             return run_ingest(seeds, db, feeds, taxonomy, batch_size)
-    except (IngestLocked, WarehouseBusy) as exc:
+    except (IngestLocked, WarehouseBusy, UnknownTimezone) as exc:
         return Failed(message=str(exc))
     except duckdb.IOException as exc:  # not a DuckDB file, disk full, I/O error
         return Failed(message=f"cannot use the warehouse {db}: {str(exc).removeprefix('IO Error: ')} "

@@ -165,3 +165,18 @@ def test_days_are_the_analyst_s_timezone_and_latest_ignores_undated(tmp_path, pr
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("select published_at from articles where title like 'Moscow%'"
                            ).fetchone()[0] == datetime(2024, 7, 9, 21, 30)  # stored UTC
+
+
+def test_an_unknown_timezone_setting_fails_the_ingest_with_one_line(tmp_path, prefect_harness, monkeypatch):
+    from prefect.exceptions import FailedRun
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "a.jsonl").write_text(json.dumps({"id": "a", "title": "Oil deal", "text": "Oil."}) + "\n")
+    monkeypatch.setenv("MEDIAWATCH_TIMEZONE", "Mars/Olympus")
+    with pytest.raises(FailedRun) as info:
+        ingest_flow(seeds=str(seeds), db=str(tmp_path / "mw.duckdb"))
+    assert str(info.value).startswith("unknown timezone 'Mars/Olympus' (the timezone setting, "
+                                      "MEDIAWATCH_TIMEZONE)")
+    with duckdb.connect(str(tmp_path / "mw.duckdb"), read_only=True) as con:
+        assert con.execute("select count(*) from runs").fetchone()[0] == 0  # none left running
