@@ -27,12 +27,12 @@ from extractors.records import Failure, SourceDocument
 from extractors.seeds import iter_seed_documents
 from extractors.taxonomy import Taxonomy, load_taxonomy
 from warehouse.days import UnknownTimezone, set_day_timezone
-from warehouse.trend_counts import rebuild_if_drifted
 from warehouse.db import WarehouseBusy, open_warehouse
 from warehouse.feeds import entries_to_fetch, feed_validators, pending_retries, record_polls
 from warehouse.load import LoadCounts, load_batch, near_candidates
 from warehouse.runs import close_abandoned_runs, finish_run, start_run
 from warehouse.search import IndexState, refresh_search_index
+from warehouse.trend_counts import rebuild_if_drifted
 
 from . import settings
 from .console import ERR, progress

@@ -13,7 +13,7 @@ def page(head: str = "") -> str:
 
 
 def doc(**kw) -> SourceDocument:
-    base = dict(key="k", origin="seed", source="s", location="x", title="Oil deal")
+    base = {"key": "k", "origin": "seed", "source": "s", "location": "x", "title": "Oil deal"}
     return SourceDocument(**{**base, **kw})
 
 

@@ -10,8 +10,8 @@ from tests.warehouse.test_load import Row, Tag
 from warehouse import trend_counts
 from warehouse.dates import check_day
 from warehouse.days import day_timezone, set_day_timezone
-from warehouse.digest import digest_articles, digest_data, latest_day
 from warehouse.db import open_warehouse
+from warehouse.digest import digest_articles, digest_data, latest_day
 from warehouse.load import load_batch
 from warehouse.retag import replace_enrichment
 
