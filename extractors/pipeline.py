@@ -15,7 +15,8 @@ from .html import extract_page
 from .normalise import normalise_text, normalise_title
 from .actors import Gazetteer, find_actors, load_gazetteer
 from .records import ActorMention, Article, Failure, SourceDocument, ThemeTag
-from .seeds import parse_datetime
+from .seeds import DEFAULT_SOURCE, parse_datetime
+from .sources import load_sources
 from .taxonomy import Taxonomy
 from .themes import tag_text
 from .tone import article_tone
@@ -117,6 +118,10 @@ def build_article(doc: SourceDocument) -> Article | Failure:
         feed=doc.feed,
         guid=doc.guid,
         site_name=site_name,
+        # Seeds and feeds set it when their record or feed list says; the shipped registry
+        # is the last resort (an HTML seed's og:site_name, a retried page's feed).
+        source_country=doc.source_country or load_sources().country_of(
+            doc.source if doc.source != DEFAULT_SOURCE else None, doc.url, site_name),
     )
 
 

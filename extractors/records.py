@@ -28,6 +28,7 @@ class SourceDocument:
     feed: str | None = None
     guid: str | None = None
     fallback_text: str | None = None  # a feed entry's own content, used when the page has none
+    source_country: str | None = None  # the outlet's home country (gazetteer id), when known
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,7 @@ class FeedEntry:
     author: str | None = None
     published_at: datetime | None = None
     language: str | None = None
+    country: str | None = None  # the feed's home country (feed list `country`), if given
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +92,9 @@ class Article:
     feed: str | None = None
     guid: str | None = None
     site_name: str | None = None  # the publisher's name as the page states it
+    # The outlet's home country, a gazetteer country id ("Russia", "India"): what is domestic
+    # news to it. See extractors/sources.py for where it comes from; None when unknown.
+    source_country: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,8 +23,10 @@ from prefect.utilities.annotations import quote
 from extractors import dedupe
 from extractors.actors import load_gazetteer
 from extractors.pipeline import BatchResult
+from extractors.feeds import with_countries
 from extractors.records import Failure, SourceDocument
 from extractors.seeds import iter_seed_documents
+from extractors.sources import seed_sources
 from extractors.taxonomy import Taxonomy, load_taxonomy
 from warehouse.db import WarehouseBusy, open_warehouse
 from warehouse.feeds import entries_to_fetch, feed_validators, pending_retries, record_polls
@@ -301,7 +303,8 @@ def run_ingest(seeds: str | None, db: str, feeds: str | None, taxonomy: str | No
                 pipeline.submit(docs, upstream)
                 advance(len(batch))
             pipeline.drain()
-        ingest_feeds(read_feed_list(feeds), db, tax, batch_size, summary)
+        feed_list = with_countries(read_feed_list(feeds), seed_sources(Path(seeds))[0])
+        ingest_feeds(feed_list, db, tax, batch_size, summary)
         shutdown_pool()  # the extraction processes' memory back before the index build
         with timed(summary.stage_s, "search_index"):
             refresh_search(db, lock_wait_s)

@@ -28,9 +28,10 @@ def now_utc() -> datetime:
 @task(name="retag-batch", cache_policy=NO_CACHE)
 def retag_batch(rows: list[tuple], taxonomy: Taxonomy,
                 gazetteer: Gazetteer) -> tuple[list[ThemeTag], list[ActorMention]]:
-    """Return the tags and actors of a batch of stored (article_id, title, text, language)."""
+    """Return the tags and actors of a batch of stored (article_id, title, text, language,
+    source_country)."""
     tags, actors = [], []
-    for article_id, title, text, _ in rows:
+    for article_id, title, text, *_ in rows:
         tags.extend(tag_text(article_id, title or "", text or "", taxonomy))
         actors.extend(find_actors(article_id, title or "", text or "", gazetteer))
     return tags, actors

@@ -32,6 +32,7 @@ ARTICLE_SCHEMA = pa.schema(
         ("feed", pa.string()),
         ("guid", pa.string()),
         ("site_name", pa.string()),
+        ("source_country", pa.string()),
         ("near_of", pa.string()),  # near-copy link decided before the load, if any
     ]
 )

@@ -12,7 +12,7 @@ from .load import ACTOR_SCHEMA, TAG_SCHEMA, to_arrow
 
 # Keyset pagination (article_id > last) keeps every page query cheap on a large table.
 PAGE_SQL = (
-    "select article_id, title, text, language from articles "
+    "select article_id, title, text, language, source_country from articles "
     "where article_id > ? order by article_id limit ?"
 )
 
@@ -23,8 +23,9 @@ def count_articles(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def article_pages(con: duckdb.DuckDBPyConnection, size: int,
-                  after: str = "") -> Iterator[list[tuple[str, str, str, str | None]]]:
-    """Yield lists of up to `size` (article_id, title, text, language), in article_id order."""
+                  after: str = "") -> Iterator[list[tuple[str, str, str, str | None, str | None]]]:
+    """Yield lists of up to `size` (article_id, title, text, language, source_country), in
+    article_id order."""
     while True:
         rows = con.execute(PAGE_SQL, [after, size]).fetchall()
         if not rows:
