@@ -43,6 +43,16 @@ def parties_named(title: str, text: str, actors: Sequence[ActorMention] | None =
     return parties_of(actors, gazetteer)
 
 
+def party_of_name(name: str, gazetteer: Gazetteer | None = None) -> str:
+    """Return the party a name stands for ("Moscow" -> "Russia"), or the name itself when
+    the gazetteer does not know it as a whole."""
+    gazetteer = gazetteer or load_gazetteer()
+    hits = gazetteer.matcher.find(name)
+    if len(hits) == 1 and hits[0][0] == 0 and hits[0][1] == len(name):
+        return _party_of(gazetteer).get(hits[0][2][0].id, name)
+    return name
+
+
 _HOME_NAMES: dict[tuple[str, str, str], frozenset[tuple[int, str]]] = {}
 
 

@@ -303,8 +303,10 @@ def select(scored: Scored, word_count: int, taxonomy: Taxonomy,
     `parties`, the number the article names, is known), and best of their group if short."""
     short = taxonomy.scoring.short_text_words
     thresholds = {ti: taxonomy.themes[ti].threshold_for(word_count, short) for ti in scored}
+    # Parties are checked on articles only: a headline names one side ("Iran rejects talks").
     passed = {ti: s for ti, (s, _) in scored.items() if s >= thresholds[ti]
-              and (parties is None or parties >= taxonomy.themes[ti].parties)}
+              and (parties is None or word_count <= short
+                   or parties >= taxonomy.themes[ti].parties)}
     if word_count > short:
         return sorted(passed)
     # Compare scores relative to each theme's threshold, so thresholds stay comparable.
@@ -334,7 +336,8 @@ def tag_text(article_id: str, title: str, text: str, taxonomy: Taxonomy,
     "term ~ partner") and `sentences` (up to three, each with `text`, `start`, `end` offsets
     into `title + "\\n" + text`), strongest hit first in the choice of sentences.
     """
-    from .parties import home_names_of, parties_named  # actors <-> themes: imported late
+    from .parties import home_names_of, parties_named, party_of_name  # imported late:
+    # parties.py reads the gazetteer, which imports the matcher this module also uses
 
     home = home_names_of(taxonomy, home_country, gazetteer) if home_country else frozenset()
     doc, scored = theme_scores(title, text, taxonomy, home)
@@ -342,8 +345,14 @@ def tag_text(article_id: str, title: str, text: str, taxonomy: Taxonomy,
         return []
     word_count = count_words(doc)
     parties = None
-    if any(taxonomy.themes[ti].parties for ti in scored):
-        parties = len(parties_named(title, text, actors, gazetteer))
+    if word_count > taxonomy.scoring.short_text_words and any(
+            taxonomy.themes[ti].parties for ti in scored):
+        # The gazetteer's parties, plus the names the taxonomy's sets know ("@foreign"):
+        # "Кувейт" is a party even when the gazetteer lacks it.
+        named = parties_named(title, text, actors, gazetteer)
+        named |= {party_of_name(h.phrase, gazetteer) for ti in scored
+                  if taxonomy.themes[ti].parties for h in scored[ti][1] if h.key[:1] == "@"}
+        parties = len(named)
     title_end = len(title) + 1 if title else 0
     spans = None
     tags = []

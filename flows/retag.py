@@ -31,9 +31,11 @@ def retag_batch(rows: list[tuple], taxonomy: Taxonomy,
     """Return the tags and actors of a batch of stored (article_id, title, text, language,
     source_country)."""
     tags, actors = [], []
-    for article_id, title, text, *_ in rows:
-        tags.extend(tag_text(article_id, title or "", text or "", taxonomy))
-        actors.extend(find_actors(article_id, title or "", text or "", gazetteer))
+    for article_id, title, text, _, source_country, *_ in rows:
+        found = find_actors(article_id, title or "", text or "", gazetteer)
+        actors.extend(found)
+        tags.extend(tag_text(article_id, title or "", text or "", taxonomy, source_country,
+                             found, gazetteer))
     return tags, actors
 
 
