@@ -9,21 +9,27 @@ One linear pass of a few regular expressions; the spans are (start, end) offsets
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Agencies and photo desks that close a credit line: "Saul Loeb | Afp | Getty Images".
 _DESKS = (r"Getty Images(?: News)?|Reuters|AP|AFP|Afp|Bloomberg|EPA|NurPhoto|Nurphoto|"
           r"Anadolu|Xinhua|Sputnik|TASS|Moment|Shutterstock|Alamy|PA Images|PA")
-# "Name | Outlet | Getty Images": up to three "|"-separated fields ending in a desk.
-PIPE_CREDIT = re.compile(rf"(?:[^|\n]{{1,60}}\|\s*){{1,3}}(?:{_DESKS})\b")
+# The last field of "Name | Outlet | Getty Images": a "|" then a desk. The fields before it
+# (up to three, each at most 60 characters on the same line) are found by walking back, so
+# the expression scans the text once without backtracking.
+PIPE_DESK = re.compile(rf"\|[ \t]*(?:{_DESKS})\b")
+CREDIT_FIELDS, CREDIT_FIELD_CHARS = 3, 60
 # "(Photo by Sean Gallup/Getty Images)", "Image: Capcom via Polygon", "Credit: NASA",
 # "Image Credits: KCNA VIA KNS/AFP / Getty Images", "FILE PHOTO:". A labelled credit runs to
 # the end of its sentence, at most six words.
+# (No leading \b: a pattern that starts with a set of letters is scanned for them at C
+# speed; the word boundary before the label is checked in code.)
 LABELLED_CREDIT = re.compile(
     r"\((?:Photo|Image|Picture)s? (?:by|credit)[^)\n]{0,120}\)"
-    r"|\b(?:Image|Photo|Picture|Photograph)s?(?: [Cc]redits?)?:[ \t]*(?:[^\s.]+[ \t]*){1,6}"
+    r"|(?:Image|Photo|Picture|Photograph)s?(?: [Cc]redits?)?:[ \t]*(?:[^\s.]+[ \t]*){1,6}"
     r"(?:/ Getty Images)?\.?"
-    r"|\bCredits?:[ \t]*(?:[^\s.]+[ \t]*){1,4}\.?"
-    r"|\bFILE PHOTO:")
+    r"|Credits?:[ \t]*(?:[^\s.]+[ \t]*){1,4}\.?"
+    r"|FILE PHOTO:")
 # A caption is the block of text that ends in a credit: up to this many characters before
 # it, from the start of its line (CNBC, the BBC and Reuters put it first).
 CAPTION_CHARS = 700
@@ -41,24 +47,48 @@ STAMP = re.compile(
     r"(?: [A-Z]{2,4})?(?: · [A-Z][a-z]+ \d{1,2}, \d{4})?)")
 
 
-def non_prose_spans(doc: str, text_start: int = 0) -> list[tuple[int, int]]:
+# Bylines and datelines open an article: they are looked for at the start of its first
+# few lines only.
+HEAD_LINES, HEAD_CHARS = 4, 1000
+# The words each credit pattern needs: a text without them skips that scan (most texts).
+LABEL_WORDS = ("(Photo", "(Image", "(Picture", "Image", "Photo", "Picture", "Credit",
+               "FILE PHOTO")
+
+
+@lru_cache(maxsize=4)  # the tagger asks twice per article (scoring, then evidence)
+def non_prose_spans(doc: str, text_start: int = 0) -> tuple[tuple[int, int], ...]:
     """Return sorted (start, end) spans of `doc` that are captions, credits, datelines or
     bylines; `text_start` is where the body starts (after the title line)."""
     spans: list[tuple[int, int]] = []
-    for m in PIPE_CREDIT.finditer(doc, text_start):
-        # The credit's own first field is the photographer; the caption is the text before
-        # it on the same line, when short enough to be one.
-        line_start = max(doc.rfind("\n", 0, m.start()) + 1, text_start)
+    if "|" not in doc:
+        pipes = ()
+    else:
+        pipes = PIPE_DESK.finditer(doc, text_start)
+    for m in pipes:
+        credit_start = _credit_start(doc, m.start(), text_start)
+        # The caption is the text before the credit on the same line, when short enough.
+        line_start = max(doc.rfind("\n", 0, credit_start) + 1, text_start)
         prev_end = spans[-1][1] if spans else line_start
         start = max(line_start, prev_end)
-        if m.start() - start > CAPTION_CHARS:
-            start = _sentence_start(doc, m.start(), start)
-        spans.append((start, m.end()))
-    for m in LABELLED_CREDIT.finditer(doc, text_start):
-        spans.append((m.start(), m.end()))
-    # Datelines and stamps: at the start of the text, of a line, and right after a credit.
+        if credit_start - start > CAPTION_CHARS:
+            start = _sentence_start(doc, credit_start, start)
+        spans.append((min(start, credit_start), m.end()))
+    for word in LABEL_WORDS:  # str.find runs at C speed; the pattern only where it may match
+        pos = doc.find(word, text_start)
+        while pos >= 0:
+            if word[0] == "(" or pos == 0 or not doc[pos - 1].isalnum():
+                m = LABELLED_CREDIT.match(doc, pos)
+                if m:
+                    spans.append(m.span())
+            pos = doc.find(word, pos + 1)
+    # Datelines and stamps: at the start of the text, of its first lines, after a credit.
     starts = {text_start} | {e for _, e in spans}
-    starts |= {m.end() for m in re.finditer(r"\n", doc[text_start:text_start + 2000])}
+    line = doc.find("\n", text_start, text_start + HEAD_CHARS)
+    for _ in range(HEAD_LINES):
+        if line < 0:
+            break
+        starts.add(line + 1)
+        line = doc.find("\n", line + 1, text_start + HEAD_CHARS)
     for pos in sorted(starts):
         if pos >= len(doc):
             continue
@@ -68,7 +98,24 @@ def non_prose_spans(doc: str, text_start: int = 0) -> list[tuple[int, int]]:
             if m and m.end() > pos:
                 spans.append((pos, m.end()))
                 pos = _skip_space(doc, m.end())
-    return _merge(spans)
+    return tuple(_merge(spans))
+
+
+def _credit_start(doc: str, bar: int, floor: int) -> int:
+    """Return where a credit whose last "|" is at `bar` starts: up to CREDIT_FIELDS fields
+    back, each a short run of text without a line break."""
+    start = bar
+    for _ in range(CREDIT_FIELDS):
+        lo = max(floor, start - CREDIT_FIELD_CHARS)
+        cut = max(doc.rfind("|", lo, start), doc.rfind("\n", lo, start))
+        if cut >= 0 and doc[cut] == "|":
+            start = cut
+            continue
+        # The first field (the photographer): back to a sentence end or a line break.
+        dot = doc.rfind(". ", lo, start)
+        start = (dot + 2) if dot >= 0 and dot > cut else (cut + 1 if cut >= 0 else lo)
+        break
+    return start
 
 
 def _skip_space(doc: str, pos: int) -> int:

@@ -27,6 +27,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .boilerplate import non_prose_spans
 from .inflect import (is_case_sensitive, known_phrase_forms, language_of, release_dictionaries,
@@ -37,7 +38,7 @@ from .taxonomy import Taxonomy
 
 MAX_EVIDENCE_SENTENCES = 3
 MAX_EVIDENCE_TRIES = 200  # hits looked at for their sentence: bounds evidence on huge texts
-SENTENCE_CONTEXT = 400  # characters searched either side of a hit for its sentence bounds
+SENTENCE_CONTEXT = 300  # characters searched either side of a hit for its sentence bounds
 # Candidate sentence ends: . ! ? (and closing quotes) before whitespace, or a line break.
 # Candidates after initials ("U.S. Navy") and titles ("Mr. Putin") are rejected in code:
 # one simple pattern plus a check is several times faster than lookbehinds at every position.
@@ -47,9 +48,11 @@ NOT_AN_END = re.compile(r"(?:\b[A-Z]|\b(?:Mr|Ms|Mrs|Dr|St|Gen|Col|Lt|No))$")
 TERM, EXCLUDE, NEAR_TERM, NEAR_PARTNER, UNLESS, NEAR_TARGET = range(6)
 
 
-@dataclass(frozen=True)
-class Hit:
-    """One piece of evidence: the phrase (as written in the taxonomy), weight, offsets."""
+class Hit(NamedTuple):
+    """One piece of evidence: the phrase (as written in the taxonomy), weight, offsets.
+
+    A named tuple, not a dataclass: a long text makes tens of thousands of them.
+    """
 
     phrase: str
     weight: float
@@ -135,7 +138,7 @@ def word_index(doc: str, offsets: set[int]) -> dict[int, int]:
     return index
 
 
-def _inside(spans: list[tuple[int, int]], starts: list[int], pos: int) -> bool:
+def _inside(spans: Sequence[tuple[int, int]], starts: list[int], pos: int) -> bool:
     i = bisect_right(starts, pos) - 1
     return i >= 0 and spans[i][0] <= pos < spans[i][1]
 
@@ -155,7 +158,8 @@ def _gap_to_nearest(found: list[tuple[int, int, int, int]], starts: list[int],
 
 
 def theme_hits(doc: str, taxonomy: Taxonomy, title_end: int = 0,
-               home_names: frozenset[tuple[int, str]] = frozenset()) -> dict[int, list[Hit]]:
+               home_names: frozenset[tuple[int, str]] = frozenset(),
+               spans: Sequence[tuple[int, int]] | None = None) -> dict[int, list[Hit]]:
     """Return theme index -> the hits that count for it in `doc`.
 
     `title_end` is where the body starts (hits before it are in the title); `home_names`
@@ -166,7 +170,8 @@ def theme_hits(doc: str, taxonomy: Taxonomy, title_end: int = 0,
     matches = compiled.matcher.find(doc)
     if not matches:
         return {}
-    spans = non_prose_spans(doc, title_end)
+    if spans is None:
+        spans = non_prose_spans(doc, title_end)
     if spans:
         span_starts = [a for a, _ in spans]
         matches = [m for m in matches if not _inside(spans, span_starts, m[0])]
@@ -283,11 +288,13 @@ Scored = dict[int, tuple[float, list[Hit]]]  # theme index -> (score, hits)
 
 
 def theme_scores(title: str, text: str, taxonomy: Taxonomy,
-                 home_names: frozenset[tuple[int, str]] = frozenset()) -> tuple[str, Scored]:
-    """Return the analysed document and theme index -> (score, hits) for every theme hit."""
+                 home_names: frozenset[tuple[int, str]] = frozenset(),
+                 spans: Sequence[tuple[int, int]] | None = None) -> tuple[str, Scored]:
+    """Return the analysed document and theme index -> (score, hits) for every theme hit
+    (`spans`: the non-prose spans of the document, when the caller has them)."""
     doc = f"{title}\n{text}" if title else text
     title_end = len(title) + 1 if title else 0
-    found = theme_hits(doc, taxonomy, title_end, home_names)
+    found = theme_hits(doc, taxonomy, title_end, home_names, spans)
     if not found:
         return doc, {}
     word_count = count_words(doc)
@@ -345,20 +352,20 @@ def tag_text(article_id: str, title: str, text: str, taxonomy: Taxonomy,
         return []
     word_count = count_words(doc)
     parties = None
-    if word_count > taxonomy.scoring.short_text_words and any(
-            taxonomy.themes[ti].parties for ti in scored):
+    short = taxonomy.scoring.short_text_words
+    if word_count > short and any(  # only when a theme that needs parties passed
+            taxonomy.themes[ti].parties and s >= taxonomy.themes[ti].threshold_for(
+                word_count, short) for ti, (s, _) in scored.items()):
         # The gazetteer's parties, plus the names the taxonomy's sets know ("@foreign"):
         # "Кувейт" is a party even when the gazetteer lacks it.
         named = parties_named(title, text, actors, gazetteer)
-        named |= {party_of_name(h.phrase, gazetteer) for ti in scored
-                  if taxonomy.themes[ti].parties for h in scored[ti][1] if h.key[:1] == "@"}
+        names = {h.phrase for ti in scored if taxonomy.themes[ti].parties
+                 for h in scored[ti][1] if h.key[:1] == "@"}
+        named |= {party_of_name(name, gazetteer) for name in names}
         parties = len(named)
-    title_end = len(title) + 1 if title else 0
-    spans = None
+    spans = non_prose_spans(doc, len(title) + 1 if title else 0)  # cached by theme_hits
     tags = []
     for ti in select(scored, word_count, taxonomy, parties):
-        if spans is None:
-            spans = non_prose_spans(doc, title_end)
         tags.append(ThemeTag(
             article_id=article_id,
             theme=taxonomy.themes[ti].id,
@@ -389,7 +396,7 @@ def sentence_around(doc: str, pos: int) -> tuple[int, int]:
     return start, end
 
 
-def evidence(doc: str, hits: list[Hit], spans: list[tuple[int, int]] = ()) -> dict:
+def evidence(doc: str, hits: list[Hit], spans: Sequence[tuple[int, int]] = ()) -> dict:
     """Return the matched terms and up to three sentences (with offsets) that contain them.
 
     A sentence never includes a caption, credit, byline or dateline (`spans`): a sentence
@@ -400,8 +407,12 @@ def evidence(doc: str, hits: list[Hit], spans: list[tuple[int, int]] = ()) -> di
     span_starts = [a for a, _ in spans]
     # Strongest evidence first, then text order.
     ranked = sorted(hits, key=lambda h: (-h.weight, h.start))[:MAX_EVIDENCE_TRIES]
+    chosen: list[tuple[int, int]] = []
     for h in ranked:
+        if any(a <= h.start < b for a, b in chosen):
+            continue  # its sentence is already in: no need to find it again
         start, end = sentence_around(doc, h.start)
+        chosen.append((start, end))
         i = bisect_right(span_starts, h.start) - 1
         if i >= 0 and start < spans[i][1] <= h.start:
             start = spans[i][1]
