@@ -233,14 +233,14 @@ def realmix_report(lang: str, path: Path, taxonomy: Taxonomy,
 def ingest_and_score(dev_path: Path, gold: dict | None, taxonomy: Taxonomy,
                      realmix_lang: str | None = None) -> None:
     """Ingest a gold file as a .jsonl seed through the ingest flow; score article_themes."""
-    import os
     import shutil
-    import subprocess
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:
         from extractors.identity import article_id
         from extractors.seeds import record_key
+        from flows import prefect_api
+        from flows.ingest import ingest_flow
         from warehouse.db import open_warehouse
         from warehouse.themes import theme_sets
 
@@ -248,17 +248,12 @@ def ingest_and_score(dev_path: Path, gold: dict | None, taxonomy: Taxonomy,
         seeds.mkdir()
         shutil.copy(dev_path, seeds / "dev.jsonl")
         db = str(Path(tmp) / "dev.duckdb")
-        # As a user would: the CLI (with its own local Prefect API), not the flow in-process.
-        env = {**os.environ, "PREFECT_HOME": str(Path(tmp) / "prefect")}
-        (Path(tmp) / "no-feeds.toml").write_text("# no feeds: the seed file only\n")
-        subprocess.run([str(Path(sys.executable).with_name("mediawatch")), "ingest",
-                        "--seeds", str(seeds), "--db", db, "--taxonomy", taxonomy.path,
-                        "--feeds", str(Path(tmp) / "no-feeds.toml")],
-                       check=True, env=env, stdout=subprocess.DEVNULL)
-        with open_warehouse(db, read_only=True) as con:
-            stored, failures = con.execute("select stored, failures from runs "
-                                           "order by started_at desc limit 1").fetchone()
-        summary = {"stored": stored, "failures": failures}
+        # The CLI's own temporary Prefect API, started once for every ingest here; a loaded
+        # machine may take minutes to start it.
+        prefect_api.STARTUP_TIMEOUT_S = 600.0
+        prefect_api.start_local_api()
+        with prefect_api.flow_run_settings():
+            summary = ingest_flow(seeds=str(seeds), db=db, taxonomy=taxonomy.path)
         records = [json.loads(line) for line in dev_path.open() if line.strip()]
         ids = {r["id"]: article_id(record_key(r, str(dev_path))) for r in records}
         with open_warehouse(db, read_only=True) as con:
