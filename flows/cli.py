@@ -160,7 +160,10 @@ def cmd_themes(args: argparse.Namespace) -> int:
     for theme in tax.themes:
         group = f", group {theme.group}" if theme.group else ""
         langs = ", ".join(f"{lang} {len(t)}" for lang, t in theme.languages.items())
-        OUT.print(f"\n{theme.id} — {theme.label} (threshold {theme.threshold:g}{group}; "
+        extra = (f", articles {theme.article_threshold:g}"
+                 if theme.article_threshold != theme.threshold else "")
+        extra += f", needs {theme.parties} parties" if theme.parties else ""
+        OUT.print(f"\n{theme.id} — {theme.label} (threshold {theme.threshold:g}{extra}{group}; "
                   f"terms: {langs}; proximity rules: {len(theme.near)})", markup=False)
         OUT.print(f"  {theme.description}", markup=False)
         if args.terms:
