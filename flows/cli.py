@@ -75,6 +75,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def check_focus() -> None:
+    """Refuse a `focus` setting the gazetteer does not know, before any work (ValueError)."""
+    from extractors.actors import load_gazetteer
+    from extractors.focus import parse_focus
+
+    parse_focus(str(settings.get("focus")), load_gazetteer(settings.get("gazetteer") or None))
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     from .prefect_api import flow_run_settings, launch_local_api
 
@@ -82,6 +90,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         fail(f"--seeds {args.seeds}: no such folder")
     if args.feeds and not Path(args.feeds).is_file():
         fail(f"feed list {args.feeds} not found (--feeds): pass a TOML feed list")
+    check_focus()
     # Prefect's server and the imports below both take seconds: start them side by side.
     api = launch_local_api()
     from prefect.exceptions import FailedRun
@@ -190,6 +199,7 @@ def cmd_retag(args: argparse.Namespace) -> int:
     db = args.db or settings.get("db")
     if not Path(db).exists():
         fail(f"no warehouse at {db}: run `mediawatch ingest` first, or pass --db")
+    check_focus()
     start_local_api()
     with flow_run_settings():
         summary = retag_flow(db=args.db, taxonomy=args.taxonomy, gazetteer=args.gazetteer,

@@ -67,3 +67,4 @@ def test_the_seed_is_a_focus_article(gazetteer):
     title, body = split_title(SEED_FILE.read_text())
     actors = find_actors("seed", title, body, gazetteer)
     assert focus_mark("seed", actors, ("India", "Russia"), gazetteer).is_focus
+
