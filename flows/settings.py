@@ -28,6 +28,8 @@ SETTINGS = (
     Setting("gazetteer", "", "Actor gazetteer TOML file; empty for the default one."),
     Setting("timezone", "UTC", "Timezone of day buckets (articles.day, the trend views, the "
             "digest) and of schedules (IANA name); timestamps stay UTC."),
+    Setting("focus", "India, Russia", "The relationship followed: gazetteer countries, "
+            "comma-separated; an article naming all of them is a focus article."),
     Setting("batch_size", 500, "Articles per extraction/loading batch (one task run each)."),
     Setting("max_seed_file_bytes", 100_000_000, "Seed files larger than this are refused."),
     Setting("max_document_bytes", 5_000_000,
