@@ -121,11 +121,11 @@ def build_article(doc: SourceDocument) -> Article | Failure:
         feed=doc.feed,
         guid=doc.guid,
         site_name=site_name,
-        date_source=date_source,
         # Seeds and feeds set it when their record or feed list says; the shipped registry
         # is the last resort (an HTML seed's og:site_name, a retried page's feed).
         source_country=doc.source_country or load_sources().country_of(
             doc.source if doc.source != DEFAULT_SOURCE else None, doc.url, site_name),
+        date_source=date_source,
     )
 
 

@@ -92,12 +92,12 @@ class Article:
     feed: str | None = None
     guid: str | None = None
     site_name: str | None = None  # the publisher's name as the page states it
-    # How published_at was known: "published" (the record or the page's metadata), "feed"
-    # (the feed entry), "estimated" (a date in the page's URL); None when it is unknown.
-    date_source: str | None = None
     # The outlet's home country, a gazetteer country id ("Russia", "India"): what is domestic
     # news to it. See extractors/sources.py for where it comes from; None when unknown.
     source_country: str | None = None
+    # How published_at was known: "published" (the record or the page's metadata), "feed"
+    # (the feed entry), "estimated" (a date in the page's URL); None when it is unknown.
+    date_source: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

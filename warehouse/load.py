@@ -34,8 +34,8 @@ ARTICLE_SCHEMA = pa.schema(
         ("feed", pa.string()),
         ("guid", pa.string()),
         ("site_name", pa.string()),
-        ("date_source", pa.string()),  # how published_at was known (see upsert_articles.sql)
         ("source_country", pa.string()),
+        ("date_source", pa.string()),  # how published_at was known (see upsert_articles.sql)
         ("near_of", pa.string()),  # near-copy link decided before the load, if any
     ]
 )
