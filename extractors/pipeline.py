@@ -150,8 +150,10 @@ def process_batch(docs: Iterable[SourceDocument], taxonomy: Taxonomy,
             continue
         built = replace(built, tone=article_tone(built.title, built.text, built.language))
         result.articles.append(built)
-        result.tags.extend(tag_text(built.article_id, built.title, built.text, taxonomy))
-        result.actors.extend(find_actors(built.article_id, built.title, built.text, gazetteer))
+        actors = find_actors(built.article_id, built.title, built.text, gazetteer)
+        result.actors.extend(actors)
+        result.tags.extend(tag_text(built.article_id, built.title, built.text, taxonomy,
+                                    built.source_country, actors, gazetteer))
         tag_s += time.process_time() - t1
     result.stage_s = {"extract": extract_s, "tag": tag_s}
     result.documents = documents

@@ -129,3 +129,14 @@ class Failure:
     http_status: int | None = None
     transient: bool = False  # retried on a later run when True
     feed: str | None = None  # the feed whose entry failed, for feed-originated failures
+
+
+@dataclass(frozen=True, slots=True)
+class FocusMark:
+    """How much one article is about the relationship an analyst follows (see focus.py)."""
+
+    article_id: str
+    focus: str  # the focus in force, e.g. "India, Russia"
+    score: float  # share of the focus parties the article names, 0..1
+    is_focus: bool  # every focus party named: a focus article
+    parties: tuple[str, ...] = ()  # the focus parties it names

@@ -22,6 +22,7 @@ from prefect.utilities.annotations import quote
 
 from extractors import dedupe
 from extractors.actors import load_gazetteer
+from extractors.focus import focus_marks, parse_focus
 from extractors.pipeline import BatchResult
 from extractors.feeds import with_countries
 from extractors.records import Failure, SourceDocument
@@ -130,6 +131,13 @@ def extract_and_tag(docs: list[SourceDocument], failures: list[Failure],
     return result
 
 
+def batch_focus(articles: list, actors: list) -> list:
+    """Return the focus marks of a batch under the `focus` setting (see extractors/focus.py)."""
+    gazetteer = load_gazetteer(settings.get("gazetteer") or None)
+    return focus_marks(articles, actors, parse_focus(str(settings.get("focus")), gazetteer),
+                       gazetteer)
+
+
 @task(name="load", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 10])
 def load(db: str, result: BatchResult, lock_wait_s: float) -> tuple[LoadCounts, dict]:
     """Load a batch into the warehouse in one transaction; the write lock is held only here.
@@ -144,7 +152,8 @@ def load(db: str, result: BatchResult, lock_wait_s: float) -> tuple[LoadCounts, 
             links = dedupe.near_duplicate_links(result.articles, known)
         with timed(stage_s, "load"):
             counts = load_batch(con, result.articles, result.tags, result.failures, now_utc(),
-                                near_links=links, actors=result.actors)
+                                near_links=links, actors=result.actors,
+                                focus=batch_focus(result.articles, result.actors))
     return counts, stage_s
 
 
