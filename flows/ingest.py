@@ -29,11 +29,13 @@ from extractors.records import Failure, SourceDocument
 from extractors.seeds import iter_seed_documents
 from extractors.sources import seed_sources
 from extractors.taxonomy import Taxonomy, load_taxonomy
+from warehouse.days import UnknownTimezone, set_day_timezone
 from warehouse.db import WarehouseBusy, open_warehouse
 from warehouse.feeds import entries_to_fetch, feed_validators, pending_retries, record_polls
 from warehouse.load import LoadCounts, load_batch, near_candidates
 from warehouse.runs import close_abandoned_runs, finish_run, start_run
 from warehouse.search import IndexState, refresh_search_index
+from warehouse.trend_counts import rebuild_if_drifted
 
 from . import settings
 from .console import ERR, progress
@@ -197,6 +199,7 @@ def refresh_search(db: str, lock_wait_s: float) -> IndexState:
 
 def record_run(db: str, run_id: str, started: datetime, parameters: dict) -> None:
     with open_warehouse(db, wait_s=float(settings.get("lock_wait_s"))) as con:
+        set_day_timezone(con, str(settings.get("timezone")))  # days in the analyst's timezone
         close_abandoned_runs(con, "ingest", started)  # we hold the ingest lock: they are dead
         start_run(con, run_id, "ingest", started, parameters)
 
@@ -277,7 +280,7 @@ def ingest_flow(
         with ingest_lock(db, float(settings.get("ingest_lock_wait_s")),
                          on_wait=lambda message: ERR.print(f"[yellow]waiting:[/] {message}")):
             return run_ingest(seeds, db, feeds, taxonomy, batch_size)
-    except (IngestLocked, WarehouseBusy) as exc:
+    except (IngestLocked, WarehouseBusy, UnknownTimezone) as exc:
         return Failed(message=str(exc))
     except duckdb.IOException as exc:  # not a DuckDB file, disk full, I/O error
         return Failed(message=f"cannot use the warehouse {db}: {str(exc).removeprefix('IO Error: ')} "
@@ -327,5 +330,6 @@ def run_ingest(seeds: str | None, db: str, feeds: str | None, taxonomy: str | No
         shutdown_pool()
     summary.elapsed_s = round(time.perf_counter() - t0, 2)
     with open_warehouse(db, wait_s=lock_wait_s) as con:
+        rebuild_if_drifted(con)  # articles written outside a load are counted in the trends
         finish_run(con, run_id, now_utc(), "completed", asdict(summary))
     return asdict(summary)

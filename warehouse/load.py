@@ -10,6 +10,8 @@ from datetime import datetime
 import duckdb
 import pyarrow as pa
 
+from . import trend_counts
+from .dates import date_bounds
 from .db import sql, transaction
 from .search import index_is_current, update_index
 
@@ -33,6 +35,7 @@ ARTICLE_SCHEMA = pa.schema(
         ("guid", pa.string()),
         ("site_name", pa.string()),
         ("source_country", pa.string()),
+        ("date_source", pa.string()),  # how published_at was known (see upsert_articles.sql)
         ("near_of", pa.string()),  # near-copy link decided before the load, if any
     ]
 )
@@ -153,7 +156,8 @@ def load_batch(
             # Only new articles and those whose text changed go further.
             con.execute(
                 "create or replace temp table incoming as "
-                "select i.* from incoming_all i left join articles a using (article_id) "
+                "select i.*, a.ingested_at as first_seen "  # an update keeps its first-seen time
+                "from incoming_all i left join articles a using (article_id) "
                 "where a.article_id is null or a.content_hash is distinct from i.content_hash"
             )
             existing = con.execute(
@@ -161,7 +165,9 @@ def load_batch(
             ).fetchone()[0]
             changed = con.execute("select count(*) from incoming").fetchone()[0]
             index_was_current = changed > 0 and index_is_current(con)
-            con.execute(sql("upsert_articles"))
+            # only articles already stored counted before (first_seen is theirs)
+            trend_counts.retract(con, "(select article_id from incoming where first_seen is not null)")
+            con.execute(sql("upsert_articles"), date_bounds(now))
             if changed:
                 update_index(con, now, index_was_current)
             con.execute(
@@ -171,6 +177,8 @@ def load_batch(
                 "insert into article_themes by name "
                 "select t.* from incoming_tags t semi join incoming using (article_id)"
             )
+            # the tags just inserted are incoming_tags' rows of these articles
+            trend_counts.add(con, "incoming", tags="incoming_tags")
             con.execute(
                 "delete from article_actors where article_id in (select article_id from incoming)"
             )

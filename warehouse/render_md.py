@@ -43,6 +43,9 @@ def render_markdown(data: dict) -> str:
         f"**{t['failures']}** ingest failures",
         "",
     ]
+    if t.get("undated"):
+        lines += [f"{plural(t['undated'], 'article')} first seen this day without a publication "
+                  "date: left out of the themes and trends.", ""]
     if t["distinct_articles"]:
         lines += [tone_share(t), ""]
     focus = data.get("focus") or {}
