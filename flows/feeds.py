@@ -114,9 +114,10 @@ def poll_feeds(feeds: list[FeedSpec], validators: dict[str, tuple],
         return list(pool.map(lambda f: poll_one(fetcher, f, validators.get(f.name)), feeds))
 
 
-def retry_entry(feed: str, url: str) -> FeedEntry:
-    """Return an entry to fetch again from what its failure recorded (feed and URL)."""
-    return FeedEntry(feed=feed, guid=url, url=url)
+def retry_entry(feed: str, url: str, country: str | None = None) -> FeedEntry:
+    """Return an entry to fetch again from what its failure recorded (feed and URL), with
+    the feed's home country."""
+    return FeedEntry(feed=feed, guid=url, url=url, country=country)
 
 
 def entry_location(entry: FeedEntry) -> str:

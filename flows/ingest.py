@@ -224,7 +224,8 @@ def ingest_feeds(feed_list: list, db: str, tax: Taxonomy, batch_size: int,
     with open_warehouse(db, wait_s=lock_wait_s) as con:
         wanted = entries_to_fetch(con, entries, max_attempts)
         listed = {e.url for e in entries}
-        retries = [retry_entry(feed, url) for feed, url in
+        countries = {f.name: f.country for f in feed_list}
+        retries = [retry_entry(feed, url, countries.get(feed)) for feed, url in
                    pending_retries(con, [f.name for f in feed_list], max_attempts)
                    if url not in listed]
         for poll in polls:
