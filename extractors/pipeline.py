@@ -46,6 +46,7 @@ class BatchResult:
     # CPU seconds spent per stage ("extract", "tag"), for the run's timings.
     stage_s: dict[str, float] = field(default_factory=dict)
     documents: int = 0  # documents that reached extraction
+    repeats: int = 0  # documents left out as their key was taken earlier in the run
 
     def merge(self, other: BatchResult) -> None:
         """Append another batch's results to this one (e.g. from a worker process)."""
@@ -54,6 +55,7 @@ class BatchResult:
         self.failures += other.failures
         self.actors += other.actors
         self.documents += other.documents
+        self.repeats += other.repeats
         for stage, seconds in other.stage_s.items():
             self.stage_s[stage] = self.stage_s.get(stage, 0.0) + seconds
 
@@ -117,6 +119,7 @@ def build_article(doc: SourceDocument) -> Article | Failure:
         feed=doc.feed,
         guid=doc.guid,
         site_name=site_name,
+        location=doc.location,
     )
 
 

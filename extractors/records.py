@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from .keys import entry_location
+
 
 @dataclass(frozen=True, slots=True)
 class SourceDocument:
@@ -42,6 +44,11 @@ class FeedEntry:
     author: str | None = None
     published_at: datetime | None = None
     language: str | None = None
+
+    @property
+    def location(self) -> str:
+        """The entry's key before its page is fetched; its failures are recorded under it."""
+        return entry_location(self.feed, self.guid, self.url)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +97,7 @@ class Article:
     feed: str | None = None
     guid: str | None = None
     site_name: str | None = None  # the publisher's name as the page states it
+    location: str | None = None  # where it came from (its document's location)
 
 
 @dataclass(frozen=True, slots=True)

@@ -198,8 +198,7 @@ def cmd_retag(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     from extractors.evaluate import evaluate, format_table, macro_f1, read_gold
-    from extractors.identity import article_id
-    from extractors.seeds import record_key
+    from extractors.keys import article_id, jsonl_key, seed_location
     from extractors.taxonomy import load_taxonomy
     from extractors.themes import tag_text
 
@@ -210,7 +209,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
         from warehouse.db import open_warehouse
         from warehouse.themes import theme_sets
 
-        ids = {str(r["id"]): article_id(record_key(r, args.gold)) for r in gold_records}
+        gold_file = seed_location(Path(args.gold), Path(settings.get("seeds")))
+        ids = {str(r["id"]): article_id(jsonl_key(r, gold_file)) for r in gold_records}
         with open_warehouse(args.db, read_only=True) as con:
             stored_themes, stored = theme_sets(con, list(ids.values()))
         missing = sum(1 for a in ids.values() if a not in stored)
