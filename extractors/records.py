@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from .keys import entry_location
+from .normalise import one_line
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,3 +133,9 @@ class Failure:
     http_status: int | None = None
     transient: bool = False  # retried on a later run when True
     feed: str | None = None  # the feed whose entry failed, for feed-originated failures
+
+    def __post_init__(self) -> None:
+        # Reasons quote servers (a redirect's Location, a Content-Type) and file names: one
+        # printable line each, whoever built the Failure.
+        for name in ("location", "source", "reason"):
+            object.__setattr__(self, name, one_line(getattr(self, name)))

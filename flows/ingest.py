@@ -34,7 +34,7 @@ from warehouse.runs import close_abandoned_runs, finish_run, start_run
 from warehouse.search import IndexState, refresh_search_index
 
 from . import settings
-from .console import ERR, progress
+from .console import ERR, progress, say
 from .feeds import (
     STOPPED_ERRORS,
     FeedPoll,
@@ -233,7 +233,7 @@ def ingest_feeds(feed_list: list, db: str, tax: Taxonomy, batch_size: int,
         wanted |= {(e.feed, e.guid) for e in retries}
     for poll in polls:
         state = poll.error or f"{poll.status}, {poll.new_entries} new of {len(poll.entries)}"
-        ERR.print(f"  feed {poll.name}: {state}")
+        say(f"  feed {poll.name}: {state}")
     poll_failures = [Failure(p.url, p.name, "feed", p.error or p.warning,
                              http_status=p.http_status, transient=p.transient, feed=p.name)
                      for p in polls if not p.ok or p.warning]
@@ -272,7 +272,7 @@ def ingest_flow(
     db = db or str(settings.get("db"))
     try:
         with ingest_lock(db, float(settings.get("ingest_lock_wait_s")),
-                         on_wait=lambda message: ERR.print(f"[yellow]waiting:[/] {message}")):
+                         on_wait=lambda message: say(("waiting:", "yellow"), f" {message}")):
             return run_ingest(seeds, db, feeds, taxonomy, batch_size)
     except (IngestLocked, WarehouseBusy) as exc:
         return Failed(message=str(exc))
