@@ -8,7 +8,14 @@ from datetime import date
 from pathlib import Path
 
 from . import mirror, serve, settings, status
-from .analyst import add_export_parser, add_search_parser, cmd_export, cmd_search, cmd_shell
+from .analyst import (
+    add_export_parser,
+    add_search_parser,
+    cmd_export,
+    cmd_search,
+    cmd_shell,
+    read_only_query,
+)
 from .console import ERR, OUT, configure_logging, fail, say
 
 
@@ -63,6 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
                          "(no query: an interactive DuckDB shell)")
     p.add_argument("query", nargs="?", help="the SQL query (omit it for the shell)")
     p.add_argument("--format", choices=["table", "csv", "json", "markdown"], default="table")
+    p.add_argument("--read-files", action="store_true", help="let the query read local files "
+                   "(read_csv, read_parquet, 'file.parquet'); by default it reads the "
+                   "warehouse only. Writing is never allowed")
     add_db(p)
 
     add_search_parser(verbs, add_db)
@@ -233,6 +243,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_sql(args: argparse.Namespace) -> int:
+    import duckdb
+
     from warehouse.db import open_warehouse
     from warehouse.query import format_result
 
@@ -240,7 +252,12 @@ def cmd_sql(args: argparse.Namespace) -> int:
         return cmd_shell(args)
     with open_warehouse(args.db or settings.get("db"), read_only=True,
                         wait_s=float(settings.get("lock_wait_s"))) as con:
-        cursor = con.execute(args.query)
+        read_only_query(con, args.query, args.read_files)
+        try:
+            cursor = con.execute(args.query)
+        except duckdb.PermissionException as exc:  # a file or URL, with access sealed off
+            fail(f"{str(exc).splitlines()[0]}: `sql` reads only the warehouse; add --read-files "
+                 "to let a query read local files")
         OUT.print(format_result(cursor, args.format), markup=False, end="")
     return 0
 
