@@ -16,6 +16,7 @@ import random
 import re
 import threading
 import time
+import weakref
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -181,17 +182,30 @@ class HostGate:
         with self.lock:
             self.next_start[host] = max(self.next_start.get(host, 0.0), time.monotonic() + seconds)
 
-    def wait_turn(self, host: str) -> None:
-        """Block until a request to `host` may start, and book the next start time."""
+    def wait_turn(self, host: str, stop: threading.Event | None = None) -> None:
+        """Block until a request to `host` may start (or `stop` is set), and book the next
+        start time."""
         with self.lock:
             now = time.monotonic()
             start = max(now, self.next_start.get(host, 0.0))
             self.next_start[host] = start + self.delays.get(host, self.delay_s)
         if start > now:
-            time.sleep(start - now)
+            (stop or threading.Event()).wait(start - now)
 
 
 LOOKAHEAD = 4  # pages fetched ahead of a caller, per concurrent request
+_LIVE: weakref.WeakSet[Fetcher] = weakref.WeakSet()  # open fetchers, for interrupt_all()
+
+
+class Interrupted(Exception):
+    """The run is stopping: no more requests, and the ones in flight are cut off."""
+
+
+def interrupt_all() -> None:
+    """Stop every open Fetcher of this process now (Ctrl-C, SIGTERM): queued requests are
+    dropped, waits end, and connections in flight are shut down. Returns at once."""
+    for fetcher in list(_LIVE):
+        fetcher.interrupt()
 
 
 class Fetcher:
@@ -211,11 +225,19 @@ class Fetcher:
         self.gate = HostGate(p.per_host, p.delay_s)
         self.robots: dict[str, RobotFileParser | None] = {}
         self.robots_lock = threading.Lock()
+        self.stop = threading.Event()
+
+    def interrupt(self) -> None:
+        """Stop this fetcher: see interrupt_all()."""
+        self.stop.set()
+        self.client._transport._pool._network_backend.abort()  # noqa: SLF001 - ours
 
     def __enter__(self) -> Fetcher:
+        _LIVE.add(self)
         return self
 
     def __exit__(self, *exc: object) -> None:
+        _LIVE.discard(self)
         self.client.close()
 
     # -- robots.txt -------------------------------------------------------------------
@@ -266,7 +288,9 @@ class Fetcher:
         """
         host = urlsplit(url).netloc.lower()
         with self.gate.slot(host):
-            self.gate.wait_turn(host)
+            self.gate.wait_turn(host, self.stop)
+            if self.stop.is_set():
+                raise Interrupted("interrupted: the run is stopping")
             with deadline(self.policy.total_timeout_s), \
                     self.client.stream("GET", url, headers=headers) as response:
                 chunks: list[bytes] = []
@@ -309,6 +333,8 @@ class Fetcher:
                 if html and self.policy.respect_robots and not self.allowed(current):
                     return failed("robots.txt disallows fetching this page", False)
                 response, body = self._request(current, headers, html)
+            except Interrupted as exc:
+                return failed(str(exc), True)
             except Refused as exc:
                 hop = f" (redirected to {current[:200]})" if hops else ""
                 return failed(f"refused{hop}: {exc}", False)
@@ -319,6 +345,8 @@ class Fetcher:
             except httpx.DecodingError as exc:
                 return failed(f"undecodable body: {exc}", False)
             except (httpx.TimeoutException, httpx.TransportError) as exc:
+                if self.stop.is_set():
+                    return failed("interrupted: the run is stopping", True)
                 detail = str(exc)
                 if detail == "timed out":  # the socket's own words; say which limit it was
                     detail = (f"no answer within {self.policy.connect_timeout_s:g} s"
@@ -327,7 +355,7 @@ class Fetcher:
                 reason = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
                 if attempt > self.policy.retries:
                     return failed(f"{reason} (after {attempt} attempts)", True)
-                time.sleep(backoff_s(self.policy, attempt))
+                self.stop.wait(backoff_s(self.policy, attempt))
                 continue
             status = response.status_code
             host = urlsplit(current).netloc.lower()
@@ -345,7 +373,7 @@ class Fetcher:
                 if attempt > self.policy.retries or (wait or 0) > self.policy.max_retry_after_s:
                     return failed(f"HTTP {status} (after {attempt} attempts)", True)
                 if wait is None:
-                    time.sleep(backoff_s(self.policy, attempt))
+                    self.stop.wait(backoff_s(self.policy, attempt))
                 continue
             if status == 304 and not html:
                 return FetchedPage(url, current, status, etag=etag, last_modified=last_modified,
@@ -383,14 +411,20 @@ class Fetcher:
             by_host.setdefault(urlsplit(url).netloc.lower(), []).append(i)
         order = [i for round_ in zip_longest(*by_host.values()) for i in round_ if i is not None]
         window = self.policy.concurrency * LOOKAHEAD
-        with ThreadPoolExecutor(max_workers=self.policy.concurrency,
-                                thread_name_prefix="fetch") as pool:
+        pool = ThreadPoolExecutor(max_workers=self.policy.concurrency, thread_name_prefix="fetch")
+        try:
             ahead: deque = deque()
             for i in order:
+                if self.stop.is_set():
+                    return
                 ahead.append((i, pool.submit(self.fetch, urls[i], html=html)))
                 if len(ahead) >= window:
                     index, future = ahead.popleft()
                     yield index, future.result()
-            while ahead:
+            while ahead and not self.stop.is_set():
                 index, future = ahead.popleft()
                 yield index, future.result()
+        finally:
+            # A caller that stops early (an interrupt) drops the queued requests instead of
+            # waiting for them: with a slow site that wait was minutes.
+            pool.shutdown(wait=not self.stop.is_set(), cancel_futures=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from datetime import date
 from pathlib import Path
@@ -277,16 +278,28 @@ def main(argv: list[str] | None = None) -> int:
 
     from .prefect_api import LocalAPIError
 
+    from prefect.exceptions import TerminationSignal
+
+    if args.verb != "serve":  # serve has its own; a flow run has Prefect's meanwhile
+        signal.signal(signal.SIGTERM, terminated)
     try:
         settings.check_all()  # a bad MEDIAWATCH_* value stops here, before any work
         return COMMANDS[args.verb](args)
     except (WarehouseBusy, LocalAPIError, FileNotFoundError, ValueError, duckdb.Error) as exc:
         fail(str(exc).strip())
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, TerminationSignal) as exc:
         ERR.print("interrupted: work already committed is kept (an ingest loads whole batches);"
                   " run the same command again to finish")
-        return 130
+        return 130 if type(exc) is KeyboardInterrupt else 128 + signal.SIGTERM
     return 1
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a service manager, `docker stop`): stop as for Ctrl-C."""
+
+
+def terminated(signum: int, frame: object) -> None:
+    raise Terminated
 
 
 if __name__ == "__main__":

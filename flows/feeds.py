@@ -22,7 +22,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from extractors.feeds import FeedSpec, entry_document, load_feed_list, read_feed
-from extractors.fetch import Fetcher, FetchPolicy
+from extractors.fetch import Fetcher, FetchPolicy, interrupt_all
 from extractors.keys import FirstSeen
 from extractors.pipeline import MIN_WORDS, BatchResult, process_batch, start_worker
 from extractors.records import FeedEntry, Failure, SourceDocument
@@ -111,8 +111,16 @@ def poll_one(fetcher: Fetcher, feed: FeedSpec, validators: tuple | None) -> Feed
 def poll_feeds(feeds: list[FeedSpec], validators: dict[str, tuple],
                policy: FetchPolicy) -> list[FeedPoll]:
     """Poll every feed concurrently (conditional GETs); one result per feed, in order."""
-    with Fetcher(policy) as fetcher, ThreadPoolExecutor(policy.concurrency) as pool:
-        return list(pool.map(lambda f: poll_one(fetcher, f, validators.get(f.name)), feeds))
+    with Fetcher(policy) as fetcher:
+        pool = ThreadPoolExecutor(policy.concurrency)
+        try:
+            return list(pool.map(lambda f: poll_one(fetcher, f, validators.get(f.name)), feeds))
+        except BaseException:  # an interrupt: do not wait for the other feeds
+            fetcher.interrupt()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        finally:
+            pool.shutdown()
 
 
 def retry_entry(feed: str, url: str) -> FeedEntry:
@@ -176,6 +184,8 @@ def fetch_and_extract(entries: list[FeedEntry], policy: FetchPolicy, taxonomy: T
 
     try:
         for item in iter_entry_documents(entries, policy):
+            if extraction_stopping():
+                raise ExtractionStopped
             if isinstance(item, Failure):
                 result.failures.append(item)
                 continue
@@ -286,6 +296,7 @@ def stop_extraction() -> None:
     tasks still running end quietly (ExtractionStopped) instead of failing with tracebacks."""
     global _POOL
     _STOPPING.set()
+    interrupt_all()  # page fetches too: queued ones dropped, those in flight cut off
     with _POOL_LOCK:
         pool, _POOL = _POOL, None
     if pool is not None:
