@@ -10,10 +10,8 @@ and no requests to private, loopback or link-local addresses unless explicitly a
 
 from __future__ import annotations
 
-import codecs
 import logging
 import random
-import re
 import threading
 import time
 import weakref
@@ -27,8 +25,8 @@ from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
 import httpx
-from charset_normalizer import from_bytes
 
+from .charset import CharsetUnknown, bom_codec, decode_text, http_charset, meta_charset
 from .records import FetchedPage
 from .transport import BoundedDecoder, Oversize, Refused, check_url, deadline, guarded_transport
 
@@ -45,8 +43,6 @@ BINARY_MAGIC = {b"%PDF-": "PDF", b"\x89PNG": "PNG image", b"GIF8": "GIF image",
                 b"\xff\xd8\xff": "JPEG image", b"PK\x03\x04": "ZIP archive",
                 b"\x1f\x8b": "gzip file", b"RIFF": "RIFF (WebP/AVI) file",
                 b"\x00\x00\x01\x00": "icon"}
-# <meta charset="x"> and <meta http-equiv="Content-Type" content="text/html; charset=x">
-META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 
 
 @dataclass(frozen=True)
@@ -94,51 +90,18 @@ def retry_after_s(value: str | None) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
-def charset_of(content_type: str | None) -> str | None:
-    """Return the charset parameter of a Content-Type header, if any."""
-    match = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", content_type or "", re.I)
-    return match.group(1) if match else None
-
-
-def known_codec(name: str | None) -> str | None:
-    """Return the Python codec name for a declared charset, None when unknown."""
-    if not name:
-        return None
-    try:
-        return codecs.lookup(name.strip().lower()).name
-    except LookupError:
-        return None
-
-
 def html_as_utf8(body: bytes, content_type: str | None = None) -> bytes:
-    """Return an HTML body as UTF-8 bytes, decoded by BOM, then HTTP charset, then <meta
-    charset>, then sniffing. A body that is UTF-8 already is returned as it is: pages go to
-    the extraction processes as bytes, and re-encoding 180 KB costs half a millisecond."""
-    if body.startswith(codecs.BOM_UTF8):
-        body = body[len(codecs.BOM_UTF8):]
-    elif body.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return body.decode("utf-16", errors="replace").encode("utf-8")
-    meta = META_CHARSET.search(body[:4096])
-    for declared in (charset_of(content_type), meta.group(1).decode("ascii") if meta else None):
-        codec = known_codec(declared)
-        if codec:
-            try:
-                text = body.decode(codec)
-            except UnicodeDecodeError:
-                continue  # a wrong declaration is common; try the next clue
-            return body if codecs.lookup(codec).name == "utf-8" else text.encode("utf-8")
-    try:
-        body.decode("utf-8")
-        return body
-    except UnicodeDecodeError:
-        pass
-    text = body.decode("utf-8", errors="replace")
-    # UTF-8 with a few broken bytes (a bad paste, a cut multibyte character) is still UTF-8:
-    # guessing another codec for it would garble every other non-ASCII character
-    if text.count("\ufffd") <= max(3, len(body) // 1000):
-        return text.encode("utf-8")
-    best = from_bytes(body[:200_000]).best()
-    return body.decode(best.encoding if best else "utf-8", errors="replace").encode("utf-8")
+    """Return an HTML body as UTF-8 bytes, decoded by extractors/charset.py (BOM, UTF-8, the
+    HTTP charset, <meta charset>, then a guess; CharsetUnknown when the guess is weak). A
+    body that is UTF-8 already is returned as it is: pages go to the extraction processes
+    as bytes, and re-encoding 180 KB costs half a millisecond."""
+    if bom_codec(body) is None:
+        try:
+            body.decode("utf-8")
+            return body
+        except UnicodeDecodeError:
+            pass
+    return decode_text(body, [http_charset(content_type), meta_charset(body)]).encode("utf-8")
 
 
 def decode_html(body: bytes, content_type: str | None = None) -> str:
@@ -393,8 +356,13 @@ class Fetcher:
             if kind:
                 return failed(f"not an HTML page (a {kind}, served as "
                               f"{content_type.split(';')[0] or 'no Content-Type'})", False)
-            return FetchedPage(url, current, status, body=html_as_utf8(body, content_type),
-                               content_type=content_type, attempts=attempt, **validators)
+            try:
+                utf8 = html_as_utf8(body, content_type)
+            except CharsetUnknown as exc:
+                return failed(f"{exc}, and the page declares none that fits (Content-Type "
+                              "or <meta charset>): ask the publisher to declare it", False)
+            return FetchedPage(url, current, status, body=utf8, content_type=content_type,
+                               attempts=attempt, **validators)
 
     def fetch_many(self, urls: Iterable[str], *, html: bool = True
                    ) -> Iterator[tuple[int, FetchedPage]]:

@@ -278,14 +278,15 @@ def main(argv: list[str] | None = None) -> int:
 
     from .prefect_api import LocalAPIError
 
-    from prefect.exceptions import TerminationSignal
+    from prefect.exceptions import FailedRun, TerminationSignal
 
     if args.verb != "serve":  # serve has its own; a flow run has Prefect's meanwhile
         signal.signal(signal.SIGTERM, terminated)
     try:
         settings.check_all()  # a bad MEDIAWATCH_* value stops here, before any work
         return COMMANDS[args.verb](args)
-    except (WarehouseBusy, LocalAPIError, FileNotFoundError, ValueError, duckdb.Error) as exc:
+    except (WarehouseBusy, LocalAPIError, FileNotFoundError, ValueError, duckdb.Error,
+            FailedRun) as exc:  # FailedRun: the flow said why and what to do
         fail(str(exc).strip())
     except (KeyboardInterrupt, TerminationSignal) as exc:
         ERR.print("interrupted: work already committed is kept (an ingest loads whole batches);"

@@ -74,18 +74,28 @@ def fetch_policy() -> FetchPolicy:
     )
 
 
+class FeedListInvalid(ValueError):
+    """The feed list cannot be used; the message names the file and what is wrong."""
+
+
 def read_feed_list(path: str | None) -> list[FeedSpec]:
     """Return the enabled feeds of `path` (default: the `feeds` setting).
 
-    A missing default list means no feeds; a missing list that was asked for is an error.
+    A missing default list means no feeds; a missing list that was asked for, or one that
+    is not a valid feed list, is FeedListInvalid.
     """
     explicit = path is not None
     path = Path(path or settings.get("feeds"))
-    if not path.is_file():
+    if not path.exists():
         if explicit:
-            raise FileNotFoundError(f"feed list {path} not found (--feeds / MEDIAWATCH_FEEDS)")
+            raise FeedListInvalid(f"feed list {path} not found (--feeds / MEDIAWATCH_FEEDS)")
         return []
-    return [f for f in load_feed_list(path) if f.enabled]
+    if not path.is_file():
+        raise FeedListInvalid(f"feed list {path} is not a file (--feeds / MEDIAWATCH_FEEDS)")
+    try:
+        return [f for f in load_feed_list(path) if f.enabled]
+    except ValueError as exc:
+        raise FeedListInvalid(str(exc)) from None
 
 
 def poll_one(fetcher: Fetcher, feed: FeedSpec, validators: tuple | None) -> FeedPoll:
@@ -99,7 +109,7 @@ def poll_one(fetcher: Fetcher, feed: FeedSpec, validators: tuple | None) -> Feed
     if page.status == 304:
         return FeedPoll(feed.name, feed.url, True, status, etag, modified)
     try:
-        entries, warning = read_feed(page.body, feed, page.final_url)
+        entries, warning = read_feed(page.body, feed, page.final_url, page.content_type)
     except ValueError as exc:
         return FeedPoll(feed.name, feed.url, False, "invalid", error=str(exc),
                         http_status=page.status)

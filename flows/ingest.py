@@ -37,6 +37,7 @@ from . import settings
 from .console import ERR, progress, say
 from .feeds import (
     STOPPED_ERRORS,
+    FeedListInvalid,
     FeedPoll,
     allow_extraction,
     extraction_stopping,
@@ -274,7 +275,7 @@ def ingest_flow(
         with ingest_lock(db, float(settings.get("ingest_lock_wait_s")),
                          on_wait=lambda message: say(("waiting:", "yellow"), f" {message}")):
             return run_ingest(seeds, db, feeds, taxonomy, batch_size)
-    except (IngestLocked, WarehouseBusy) as exc:
+    except (IngestLocked, WarehouseBusy, FeedListInvalid) as exc:
         return Failed(message=str(exc))
     except duckdb.IOException as exc:  # not a DuckDB file, disk full, I/O error
         return Failed(message=f"cannot use the warehouse {db}: {str(exc).removeprefix('IO Error: ')} "
@@ -300,6 +301,9 @@ def run_ingest(seeds: str | None, db: str, feeds: str | None, taxonomy: str | No
     summary = IngestSummary()
     try:
         tax = load_taxonomy(taxonomy or settings.get("taxonomy") or None)
+        # checked before any seed is read: a broken list fails the run at once, not after
+        # an hour of seeds
+        feed_list = read_feed_list(feeds)
         items = iter_seed_documents(Path(seeds), int(settings.get("max_seed_file_bytes")),
                                     int(settings.get("max_document_bytes")),
                                     root=Path(settings.get("seeds")))
@@ -312,14 +316,18 @@ def run_ingest(seeds: str | None, db: str, feeds: str | None, taxonomy: str | No
                 pipeline.submit(docs, upstream)
                 advance(len(batch))
             pipeline.drain()
-        ingest_feeds(read_feed_list(feeds), db, tax, batch_size, summary, first_seen)
+        ingest_feeds(feed_list, db, tax, batch_size, summary, first_seen)
         shutdown_pool()  # the extraction processes' memory back before the index build
         with timed(summary.stage_s, "search_index"):
             refresh_search(db, lock_wait_s)
     except BaseException as exc:
         stop_extraction()  # tasks still running end quietly; nothing more is loaded
-        with open_warehouse(db, wait_s=lock_wait_s) as con:
-            finish_run(con, run_id, now_utc(), "failed", asdict(summary), f"{type(exc).__name__}: {exc}")
+        try:
+            with open_warehouse(db, wait_s=lock_wait_s) as con:
+                finish_run(con, run_id, now_utc(), "failed", asdict(summary),
+                           f"{type(exc).__name__}: {exc}")
+        except duckdb.Error:
+            pass  # a full disk takes no more rows: the next run marks this one crashed
         raise
     finally:
         shutdown_pool()
