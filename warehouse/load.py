@@ -132,7 +132,7 @@ def load_batch(
     # repeats out of a run; this keeps a direct caller's repeats from breaking the keys).
     by_id: dict[str, object] = {}
     for a in articles:
-        by_id.setdefault(getattr(a, "article_id"), a)
+        by_id.setdefault(getattr(a, "article_id"), a)  # records, as before
     repeats = len(articles) - len(by_id)
     tags = first_per(tags, "article_id", "theme")
     actors = first_per(actors, "article_id", "actor")
@@ -214,10 +214,12 @@ def load_batch(
 
 
 def first_per(records: Sequence[object], *names: str) -> list[object]:
-    """Return the records in order, keeping only the first of those equal on `names`."""
+    """Return the records (or dicts) in order, keeping only the first of those equal on
+    `names`."""
     firsts: dict[tuple, object] = {}
     for record in records:
-        firsts.setdefault(tuple(getattr(record, n) for n in names), record)
+        get = record.get if isinstance(record, dict) else lambda n, r=record: getattr(r, n)
+        firsts.setdefault(tuple(get(n) for n in names), record)
     return list(firsts.values())
 
 
