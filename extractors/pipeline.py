@@ -12,7 +12,7 @@ from datetime import datetime
 
 from . import identity
 from .html import extract_page
-from .normalise import normalise_text, normalise_title
+from .normalise import normalise_text, normalise_title, one_line
 from .actors import Gazetteer, find_actors, load_gazetteer
 from .records import ActorMention, Article, Failure, SourceDocument, ThemeTag
 from .seeds import DEFAULT_SOURCE, parse_datetime
@@ -47,6 +47,7 @@ class BatchResult:
     # CPU seconds spent per stage ("extract", "tag"), for the run's timings.
     stage_s: dict[str, float] = field(default_factory=dict)
     documents: int = 0  # documents that reached extraction
+    repeats: int = 0  # documents left out as their key was taken earlier in the run
 
     def merge(self, other: BatchResult) -> None:
         """Append another batch's results to this one (e.g. from a worker process)."""
@@ -55,6 +56,7 @@ class BatchResult:
         self.failures += other.failures
         self.actors += other.actors
         self.documents += other.documents
+        self.repeats += other.repeats
         for stage, seconds in other.stage_s.items():
             self.stage_s[stage] = self.stage_s.get(stage, 0.0) + seconds
 
@@ -85,6 +87,7 @@ def build_article(doc: SourceDocument) -> Article | Failure:
     title, text = doc.title, doc.text
     author, published_at, language = doc.author, doc.published_at, doc.language
     site_name = None
+    date_source = ("feed" if doc.origin == "feed" else "published") if published_at else None
     if not text and doc.html:
         page = extract_page(doc.html, doc.url)
         text = page.text
@@ -92,7 +95,9 @@ def build_article(doc: SourceDocument) -> Article | Failure:
         author = author or page.author
         language = language or page.language
         site_name = page.site_name
-        published_at = page_date(page.date, published_at, prefer_page=doc.origin == "feed")
+        chosen = page_date(page.date, published_at, prefer_page=doc.origin == "feed")
+        if chosen is not published_at:
+            published_at, date_source = chosen, page.date_source
         text = fallback(text, doc.fallback_text)
     text = normalise_text(text or "")
     title = normalise_title(title) or normalise_title(text.split("\n", 1)[0])[:200]
@@ -105,23 +110,25 @@ def build_article(doc: SourceDocument) -> Article | Failure:
         article_id=identity.article_id(doc.key),
         key=doc.key,
         origin=doc.origin,
-        source=doc.source,
-        url=doc.url,
+        source=one_line(doc.source) or doc.source,
+        url=one_line(doc.url) or None,
         title=title,
         text=text,
         author=normalise_title(author) or None,
         published_at=published_at,
-        language=language,
+        language=one_line(language) or None,
         word_count=word_count,
         content_hash=identity.content_hash(f"{title}\n{text}"),
         simhash=identity.simhash(text),
         feed=doc.feed,
         guid=doc.guid,
-        site_name=site_name,
+        site_name=one_line(site_name) or None,
+        location=doc.location,
         # Seeds and feeds set it when their record or feed list says; the shipped registry
         # is the last resort (an HTML seed's og:site_name, a retried page's feed).
         source_country=doc.source_country or load_sources().country_of(
             doc.source if doc.source != DEFAULT_SOURCE else None, doc.url, site_name),
+        date_source=date_source,
     )
 
 
@@ -150,8 +157,10 @@ def process_batch(docs: Iterable[SourceDocument], taxonomy: Taxonomy,
             continue
         built = replace(built, tone=article_tone(built.title, built.text, built.language))
         result.articles.append(built)
-        result.tags.extend(tag_text(built.article_id, built.title, built.text, taxonomy))
-        result.actors.extend(find_actors(built.article_id, built.title, built.text, gazetteer))
+        actors = find_actors(built.article_id, built.title, built.text, gazetteer)
+        result.actors.extend(actors)
+        result.tags.extend(tag_text(built.article_id, built.title, built.text, taxonomy,
+                                    built.source_country, actors, gazetteer))
         tag_s += time.process_time() - t1
     result.stage_s = {"extract": extract_s, "tag": tag_s}
     result.documents = documents

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from datetime import date
 from pathlib import Path
 
 from . import mirror, serve, settings, status
-from .analyst import add_export_parser, add_search_parser, cmd_export, cmd_search, cmd_shell
-from .console import ERR, OUT, configure_logging, fail
+from .analyst import (
+    add_export_parser,
+    add_search_parser,
+    cmd_export,
+    cmd_search,
+    cmd_shell,
+    read_only_query,
+)
+from .console import ERR, OUT, configure_logging, fail, say
 
 
 def add_db(parser: argparse.ArgumentParser) -> None:
@@ -53,8 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = verbs.add_parser("eval", help="measure tagging or story quality against gold labels")
     p.add_argument("what", choices=["themes", "stories"], help="what to evaluate")
     p.add_argument("--gold", required=True,
-                   help='JSONL of {"id", "title", "text", "labels": [...]} records (themes) '
-                   'or {"id", "story"} records (stories)')
+                   help='JSONL of {"id", "title", "text", "labels": [...], "unsure": [...]} '
+                   'records (themes; themes in "unsure" are not scored for that record) or '
+                   '{"id", "story"} records (stories)')
     p.add_argument("--taxonomy", help="theme taxonomy TOML (default: the shipped one)")
     p.add_argument("--themes", help="comma-separated themes to score (default: gold labels)")
     p.add_argument("--db", help="score the tags stored in this warehouse (gold ingested as "
@@ -73,6 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
                          "(no query: an interactive DuckDB shell)")
     p.add_argument("query", nargs="?", help="the SQL query (omit it for the shell)")
     p.add_argument("--format", choices=["table", "csv", "json", "markdown"], default="table")
+    p.add_argument("--read-files", action="store_true", help="let the query read local files "
+                   "(read_csv, read_parquet, 'file.parquet'); by default it reads the "
+                   "warehouse only. Writing is never allowed")
     add_db(p)
 
     add_search_parser(verbs, add_db)
@@ -84,6 +96,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def check_focus() -> None:
+    """Refuse a `focus` setting the gazetteer does not know, before any work (ValueError)."""
+    from extractors.actors import load_gazetteer
+    from extractors.focus import parse_focus
+
+    parse_focus(str(settings.get("focus")), load_gazetteer(settings.get("gazetteer") or None))
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     from .prefect_api import flow_run_settings, launch_local_api
 
@@ -91,6 +111,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         fail(f"--seeds {args.seeds}: no such folder")
     if args.feeds and not Path(args.feeds).is_file():
         fail(f"feed list {args.feeds} not found (--feeds): pass a TOML feed list")
+    check_focus()
     # Prefect's server and the imports below both take seconds: start them side by side.
     api = launch_local_api()
     from prefect.exceptions import FailedRun
@@ -109,8 +130,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     finally:
         shutdown_pool()
     db = args.db or settings.get("db")
-    ERR.print(
-        f"[bold]ingest[/] {summary['seen']} documents read: {summary['stored']} stored, "
+    say(
+        ("ingest", "bold"), f" {summary['seen']} documents read: {summary['stored']} stored, "
         f"{summary['unchanged']} unchanged, {summary['duplicates']} duplicates, "
         f"{summary['failures']} failures in {summary['elapsed_s']:.1f} s -> {db}"
     )
@@ -128,6 +149,8 @@ def cmd_digest(args: argparse.Namespace) -> int:
     from .prefect_api import flow_run_settings, launch_local_api, start_local_api
 
     launch_local_api()  # starts while the checks and imports below run
+    from warehouse.dates import check_day
+
     from .digest import check_timezone, digest_flow
 
     if args.timezone:
@@ -142,16 +165,16 @@ def cmd_digest(args: argparse.Namespace) -> int:
         fail(f"no warehouse at {db}: run `mediawatch ingest` first, or pass --db")
     if args.date:
         try:
-            date.fromisoformat(args.date)
-        except ValueError:
-            fail(f"--date {args.date!r} is not a date: use YYYY-MM-DD")
+            check_day(args.date, date.today())
+        except ValueError as exc:
+            fail(f"--date: {exc}")
     start_local_api()
     with flow_run_settings():
         result = digest_flow(day=args.date, out=args.out, db=db, latest=args.latest,
                              timezone=args.timezone)
     totals = result["totals"]
     note = " (no articles that day)" if result["empty"] else ""
-    ERR.print(f"[bold]digest[/] {result['date']}: {totals['articles']} articles, "
+    say(("digest", "bold"), f" {result['date']}: {totals['articles']} articles, "
               f"{totals['sources']} sources, {totals['failures']} failures{note}")
     for path in result["files"]:
         OUT.print(path)
@@ -169,7 +192,10 @@ def cmd_themes(args: argparse.Namespace) -> int:
     for theme in tax.themes:
         group = f", group {theme.group}" if theme.group else ""
         langs = ", ".join(f"{lang} {len(t)}" for lang, t in theme.languages.items())
-        OUT.print(f"\n{theme.id} — {theme.label} (threshold {theme.threshold:g}{group}; "
+        extra = (f", articles {theme.article_threshold:g}"
+                 if theme.article_threshold != theme.threshold else "")
+        extra += f", needs {theme.parties} parties" if theme.parties else ""
+        OUT.print(f"\n{theme.id} — {theme.label} (threshold {theme.threshold:g}{extra}{group}; "
                   f"terms: {langs}; proximity rules: {len(theme.near)})", markup=False)
         OUT.print(f"  {theme.description}", markup=False)
         if args.terms:
@@ -196,11 +222,12 @@ def cmd_retag(args: argparse.Namespace) -> int:
     db = args.db or settings.get("db")
     if not Path(db).exists():
         fail(f"no warehouse at {db}: run `mediawatch ingest` first, or pass --db")
+    check_focus()
     start_local_api()
     with flow_run_settings():
         summary = retag_flow(db=args.db, taxonomy=args.taxonomy, gazetteer=args.gazetteer,
                              batch_size=args.batch_size)
-    ERR.print(f"[bold]retag[/] {summary['articles']} articles, {summary['changed']} changed, "
+    say(("retag", "bold"), f" {summary['articles']} articles, {summary['changed']} changed, "
               f"{summary['tags']} tags (taxonomy {summary['taxonomy_version']}) in "
               f"{summary['elapsed_s']:.1f} s")
     return 0
@@ -251,10 +278,10 @@ def cmd_eval_stories(args: argparse.Namespace) -> int:
     from sklearn.metrics import adjusted_rand_score
 
     from extractors.evaluate import bcubed
-    from extractors.identity import article_id
-    from extractors.seeds import record_key
+    from extractors.keys import article_id, jsonl_key, seed_location
     from warehouse.db import open_warehouse
 
+    gold_file = seed_location(Path(args.gold), Path(settings.get("seeds")))
     gold: dict[str, str] = {}
     with open(args.gold, encoding="utf-8") as handle:
         for n, line in enumerate(handle, 1):
@@ -263,7 +290,7 @@ def cmd_eval_stories(args: argparse.Namespace) -> int:
             record = json.loads(line)
             if record.get("id") in (None, "") or record.get("story") in (None, ""):
                 fail(f"{args.gold}:{n}: a gold line needs an id and a story")
-            gold[article_id(record_key(record, args.gold))] = str(record["story"])
+            gold[article_id(jsonl_key(record, gold_file))] = str(record["story"])
     db = args.db or settings.get("db")
     with open_warehouse(db, read_only=True, wait_s=float(settings.get("lock_wait_s"))) as con:
         con.register("gold_ids", pa.table({"article_id": list(gold)}))
@@ -291,39 +318,53 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from extractors.evaluate import evaluate, format_table, macro_f1, read_gold
     from extractors.identity import article_id
     from extractors.seeds import record_key
+    from extractors.evaluate import (evaluate, format_table, macro_f1, read_gold,
+                                     tags_per_article)
+    from extractors.keys import article_id, jsonl_key, seed_location
+    from extractors.sources import load_sources
     from extractors.taxonomy import load_taxonomy
     from extractors.themes import tag_text
 
     gold_records = read_gold(args.gold)
     gold = {str(r["id"]): r.get("labels", []) for r in gold_records}
+    unsure = {str(r["id"]): r.get("unsure") or [] for r in gold_records}
     themes = args.themes.split(",") if args.themes else None
     if args.db:
         from warehouse.db import open_warehouse
         from warehouse.themes import theme_sets
 
-        ids = {str(r["id"]): article_id(record_key(r, args.gold)) for r in gold_records}
+        gold_file = seed_location(Path(args.gold), Path(settings.get("seeds")))
+        ids = {str(r["id"]): article_id(jsonl_key(r, gold_file)) for r in gold_records}
         with open_warehouse(args.db, read_only=True) as con:
             stored_themes, stored = theme_sets(con, list(ids.values()))
         missing = sum(1 for a in ids.values() if a not in stored)
         if missing:
-            ERR.print(f"[yellow]{missing} of {len(ids)} gold records are not in {args.db} "
+            say((f"{missing} of {len(ids)}", "yellow"), " gold records are not in {args.db} "
                       f"(counted as untagged); ingest the gold file as a .jsonl seed first")
         predicted = {k: stored_themes.get(a, set()) for k, a in ids.items()}
         source = f"article_themes in {args.db}"
     else:
         tax = load_taxonomy(args.taxonomy or settings.get("taxonomy") or None)
+        # The home country as an ingest finds it: the record's own, else the outlet's.
+        sources = load_sources()
         predicted = {str(r["id"]): {t.theme for t in tag_text(
-            str(r["id"]), str(r.get("title") or ""), str(r.get("text") or ""), tax)}
+            str(r["id"]), str(r.get("title") or ""), str(r.get("text") or ""), tax,
+            r.get("source_country") or sources.country_of(r.get("source"), r.get("url")))}
             for r in gold_records}
         source = f"taxonomy {tax.path} (version {tax.version})"
-    scores = evaluate(gold, predicted, themes)
+    scores = evaluate(gold, predicted, themes, unsure)
+    scored = [s.theme for s in scores]
     OUT.print(f"{len(gold)} gold records, tags from {source}", markup=False)
     OUT.print(format_table(scores), markup=False)
-    ERR.print(f"[bold]macro-F1[/] {macro_f1(scores):.3f} over {len(scores)} themes")
+    OUT.print(f"tags per article {tags_per_article(predicted, scored):.2f} "
+              f"(readers: {tags_per_article(gold, scored):.2f})", markup=False)
+    say(("macro-F1", "bold"), f" {macro_f1(scores):.3f} over {len(scores)} themes")
     return 0
 
 
 def cmd_sql(args: argparse.Namespace) -> int:
+    import duckdb
+
     from warehouse.db import open_warehouse
     from warehouse.query import format_result
 
@@ -331,7 +372,12 @@ def cmd_sql(args: argparse.Namespace) -> int:
         return cmd_shell(args)
     with open_warehouse(args.db or settings.get("db"), read_only=True,
                         wait_s=float(settings.get("lock_wait_s"))) as con:
-        cursor = con.execute(args.query)
+        read_only_query(con, args.query, args.read_files)
+        try:
+            cursor = con.execute(args.query)
+        except duckdb.PermissionException as exc:  # a file or URL, with access sealed off
+            fail(f"{str(exc).splitlines()[0]}: `sql` reads only the warehouse; add --read-files "
+                 "to let a query read local files")
         OUT.print(format_result(cursor, args.format), markup=False, end="")
     return 0
 
@@ -351,16 +397,29 @@ def main(argv: list[str] | None = None) -> int:
 
     from .prefect_api import LocalAPIError
 
+    from prefect.exceptions import FailedRun, TerminationSignal
+
+    if args.verb != "serve":  # serve has its own; a flow run has Prefect's meanwhile
+        signal.signal(signal.SIGTERM, terminated)
     try:
         settings.check_all()  # a bad MEDIAWATCH_* value stops here, before any work
         return COMMANDS[args.verb](args)
-    except (WarehouseBusy, LocalAPIError, FileNotFoundError, ValueError, duckdb.Error) as exc:
+    except (WarehouseBusy, LocalAPIError, FileNotFoundError, ValueError, duckdb.Error,
+            FailedRun) as exc:  # FailedRun: the flow said why and what to do
         fail(str(exc).strip())
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, TerminationSignal) as exc:
         ERR.print("interrupted: work already committed is kept (an ingest loads whole batches);"
                   " run the same command again to finish")
-        return 130
+        return 130 if type(exc) is KeyboardInterrupt else 128 + signal.SIGTERM
     return 1
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a service manager, `docker stop`): stop as for Ctrl-C."""
+
+
+def terminated(signum: int, frame: object) -> None:
+    raise Terminated
 
 
 if __name__ == "__main__":

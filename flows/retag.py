@@ -10,9 +10,11 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
 from extractors.actors import Gazetteer, find_actors, load_gazetteer
+from extractors.focus import focus_marks, parse_focus
 from extractors.records import ActorMention, ThemeTag
 from extractors.taxonomy import Taxonomy, load_taxonomy
 from extractors.themes import tag_text
+from warehouse.days import set_day_timezone
 from warehouse.db import open_warehouse
 from warehouse.retag import article_pages, count_articles, replace_enrichment
 from warehouse.runs import finish_run, start_run
@@ -31,16 +33,19 @@ def retag_batch(rows: list[tuple], taxonomy: Taxonomy,
     """Return the tags and actors of a batch of stored (article_id, title, text, language,
     source_country)."""
     tags, actors = [], []
-    for article_id, title, text, *_ in rows:
-        tags.extend(tag_text(article_id, title or "", text or "", taxonomy))
-        actors.extend(find_actors(article_id, title or "", text or "", gazetteer))
+    for article_id, title, text, _, source_country, *_ in rows:
+        found = find_actors(article_id, title or "", text or "", gazetteer)
+        actors.extend(found)
+        tags.extend(tag_text(article_id, title or "", text or "", taxonomy, source_country,
+                             found, gazetteer))
     return tags, actors
 
 
 @flow(name="retag", log_prints=True)
 def retag_flow(db: str | None = None, taxonomy: str | None = None,
                gazetteer: str | None = None, batch_size: int | None = None) -> dict:
-    """Re-tag every stored article with the current taxonomy; nothing is fetched.
+    """Re-tag every stored article with the current taxonomy (and re-mark its focus under
+    the `focus` setting); nothing is fetched.
 
     Idempotent: a second run with the same taxonomy writes the same rows and reports
     0 changed. Returns the counts (articles, changed, tags, elapsed_s, taxonomy_version).
@@ -50,10 +55,12 @@ def retag_flow(db: str | None = None, taxonomy: str | None = None,
     lock_wait_s = float(settings.get("lock_wait_s"))
     tax = load_taxonomy(taxonomy or settings.get("taxonomy") or None)
     gaz = load_gazetteer(gazetteer or settings.get("gazetteer") or None)
+    focus = parse_focus(str(settings.get("focus")), gaz)
     run_id = str(flow_run.id or f"local-{time.time_ns()}")
     t0 = time.perf_counter()
     summary = {"articles": 0, "changed": 0, "tags": 0, "taxonomy_version": tax.version}
     with open_warehouse(db, wait_s=lock_wait_s) as con:
+        set_day_timezone(con, str(settings.get("timezone")))  # before the run is recorded
         start_run(con, run_id, "retag", now_utc(), {"db": db, "taxonomy": tax.path})
         total = count_articles(con)
     after = ""
@@ -66,8 +73,9 @@ def retag_flow(db: str | None = None, taxonomy: str | None = None,
                     if not rows:
                         break
                     tags, actors = retag_batch(rows, tax, gaz)
+                    ids = [r[0] for r in rows]
                     summary["changed"] += replace_enrichment(
-                        con, [r[0] for r in rows], tags, actors)
+                        con, ids, tags, actors, focus_marks(ids, actors, focus, gaz))
                 after = rows[-1][0]
                 summary["articles"] += len(rows)
                 summary["tags"] += len(tags)

@@ -10,6 +10,8 @@ from datetime import datetime
 import duckdb
 import pyarrow as pa
 
+from . import trend_counts
+from .dates import date_bounds
 from .db import sql, transaction
 from .search import index_is_current, update_index
 from .stories import StoryParams, assign_stories
@@ -35,7 +37,9 @@ ARTICLE_SCHEMA = pa.schema(
         ("guid", pa.string()),
         ("site_name", pa.string()),
         ("source_country", pa.string()),
+        ("date_source", pa.string()),  # how published_at was known (see upsert_articles.sql)
         ("near_of", pa.string()),  # near-copy link decided before the load, if any
+        ("location", pa.string()),  # the name its failures were recorded under; not stored
     ]
 )
 TAG_SCHEMA = pa.schema(
@@ -53,6 +57,15 @@ ACTOR_SCHEMA = pa.schema(
         ("actor", pa.string()),
         ("kind", pa.string()),
         ("mentions", pa.int32()),
+    ]
+)
+FOCUS_SCHEMA = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("focus", pa.string()),
+        ("score", pa.float64()),
+        ("is_focus", pa.bool_()),
+        ("parties", pa.list_(pa.string())),
     ]
 )
 FAILURE_SCHEMA = pa.schema(
@@ -110,6 +123,7 @@ def load_batch(
     thin_keys: Sequence[tuple[str, int]] = (),
     story_features: dict[str, dict[str, float]] | None = None,
     story_params: StoryParams | None = None,
+    focus: Sequence[object] = (),
 ) -> LoadCounts:
     """Load one batch in a single transaction and return what changed.
 
@@ -126,10 +140,15 @@ def load_batch(
     `story_features` the similarity features of the batch's articles, by article_id: every
     new article joins a story in the same transaction (warehouse/stories.py).
     """
-    # The last record wins when a batch names one article twice.
-    by_id = {getattr(a, "article_id"): a for a in articles}
-    # ... and so do its tags (two feeds can link one page)
-    tags = list({(getattr(t, "article_id"), getattr(t, "theme")): t for t in tags}.values())
+    # The first record wins when a batch names one article twice (extractors/keys.py keeps
+    # repeats out of a run; this keeps a direct caller's repeats from breaking the keys).
+    by_id: dict[str, object] = {}
+    for a in articles:
+        by_id.setdefault(getattr(a, "article_id"), a)  # records, as before
+    repeats = len(articles) - len(by_id)
+    tags = first_per(tags, "article_id", "theme")
+    actors = first_per(actors, "article_id", "actor")
+    focus = first_per(focus, "article_id")
     near_links = near_links or {}
     incoming = to_arrow([{**{f.name: getattr(a, f.name, None) for f in ARTICLE_SCHEMA},
                           "near_of": near_links.get(i)} for i, a in by_id.items()], ARTICLE_SCHEMA)
@@ -137,6 +156,7 @@ def load_batch(
     incoming = incoming.append_column("batch_pos", pa.array(range(1, len(incoming) + 1), pa.int64()))
     tag_table = to_arrow(tags, TAG_SCHEMA)
     actor_table = to_arrow(actors, ACTOR_SCHEMA)
+    focus_table = to_arrow(focus, FOCUS_SCHEMA)
     failure_table = to_arrow(failures, FAILURE_SCHEMA, renames={"url": "location"})
     failure_table = failure_table.append_column(
         "seen_at", pa.array([now] * len(failure_table), pa.timestamp("us"))
@@ -146,11 +166,13 @@ def load_batch(
         con.register("incoming_tags", tag_table)
         con.register("incoming_failures", failure_table)
         con.register("incoming_actors", actor_table)
+        con.register("incoming_focus", focus_table)
         try:
             # Only new articles and those whose text changed go further.
             con.execute(
                 "create or replace temp table incoming as "
-                "select i.* from incoming_all i left join articles a using (article_id) "
+                "select i.*, a.ingested_at as first_seen "  # an update keeps its first-seen time
+                "from incoming_all i left join articles a using (article_id) "
                 "where a.article_id is null or a.content_hash is distinct from i.content_hash"
             )
             existing = con.execute(
@@ -158,7 +180,9 @@ def load_batch(
             ).fetchone()[0]
             changed = con.execute("select count(*) from incoming").fetchone()[0]
             index_was_current = changed > 0 and index_is_current(con)
-            con.execute(sql("upsert_articles"))
+            # only articles already stored counted before (first_seen is theirs)
+            trend_counts.retract(con, "(select article_id from incoming where first_seen is not null)")
+            con.execute(sql("upsert_articles"), date_bounds(now))
             if changed:
                 update_index(con, now, index_was_current)
             con.execute(
@@ -168,6 +192,8 @@ def load_batch(
                 "insert into article_themes by name "
                 "select t.* from incoming_tags t semi join incoming using (article_id)"
             )
+            # the tags just inserted are incoming_tags' rows of these articles
+            trend_counts.add(con, "incoming", tags="incoming_tags")
             con.execute(
                 "delete from article_actors where article_id in (select article_id from incoming)"
             )
@@ -177,30 +203,52 @@ def load_batch(
             )
             mark_thin(con, thin_keys)
             assign_stories(con, list(by_id), story_features or {}, now, story_params)
+            replace_focus(con, "incoming", "incoming_focus")
             duplicates = con.execute(
                 "select count(*) from articles semi join incoming using (article_id) "
                 "where duplicate_of is not null"
             ).fetchone()[0]
             if len(failure_table):
                 con.execute(sql("failures_upsert"))
-            # Anything that loaded now is no longer an open failure.
+            # Anything that loaded now is no longer an open failure: failures are recorded
+            # under a document's location (path[:line], entry link) or its page's URL.
             con.execute(
                 "update ingest_failures set resolved_at = ? where resolved_at is null "
-                "and url in (select coalesce(url, key) from incoming_all "
-                "union all select regexp_replace(key, '^seed:', '') from incoming_all)",
+                "and url in (select location from incoming_all "
+                "union all select coalesce(url, key) from incoming_all)",
                 [now],
             )
             con.execute("drop table incoming")
         finally:
-            for name in ("incoming_all", "incoming_tags", "incoming_failures", "incoming_actors"):
+            for name in ("incoming_all", "incoming_tags", "incoming_failures", "incoming_actors",
+                         "incoming_focus"):
                 con.unregister(name)
     return LoadCounts(
         inserted=changed - existing,
         updated=existing,
         unchanged=len(incoming) - changed,
-        duplicates=duplicates,
+        duplicates=duplicates + repeats,
         failures=len(failure_table),
     )
+
+
+def first_per(records: Sequence[object], *names: str) -> list[object]:
+    """Return the records (or dicts) in order, keeping only the first of those equal on
+    `names`."""
+    firsts: dict[tuple, object] = {}
+    for record in records:
+        get = record.get if isinstance(record, dict) else lambda n, r=record: getattr(r, n)
+        firsts.setdefault(tuple(get(n) for n in names), record)
+    return list(firsts.values())
+
+
+def replace_focus(con: duckdb.DuckDBPyConnection, ids_table: str, focus_table: str) -> None:
+    """Replace the article_focus rows of the articles in `ids_table` with `focus_table`'s
+    (both registered relations; inside the caller's transaction)."""
+    con.execute(f"delete from article_focus where article_id in "
+                f"(select article_id from {ids_table})")
+    con.execute(f"insert into article_focus by name select f.* from {focus_table} f "
+                f"semi join {ids_table} using (article_id)")
 
 
 def near_candidates(con: duckdb.DuckDBPyConnection, band_keys: Sequence[tuple[int, int]],

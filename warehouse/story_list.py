@@ -9,14 +9,11 @@ import pyarrow as pa
 
 from .db import sql
 
-# The per-article focus flag the relationship-focus work adds (articles.<FOCUS_COLUMN>).
-FOCUS_COLUMN = "focus"
 
-
-def has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
-    """Return True when `table` has a column called `column`."""
-    return con.execute("select count(*) > 0 from information_schema.columns "
-                       "where table_name = ? and column_name = ?", [table, column]).fetchone()[0]
+def has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    """Return True when the warehouse has a table or view called `table`."""
+    return con.execute("select count(*) > 0 from information_schema.tables "
+                       "where table_name = ?", [table]).fetchone()[0]
 
 
 def list_stories(con: duckdb.DuckDBPyConnection, day: date, theme: str | None = None,
@@ -25,13 +22,13 @@ def list_stories(con: duckdb.DuckDBPyConnection, day: date, theme: str | None = 
     sql/stories/list.sql); LookupError when `focus` is asked of a warehouse without the flag."""
     focus_ids: list[str] = []
     if focus:
-        if not has_column(con, "articles", FOCUS_COLUMN):
-            raise LookupError(f"--focus needs the per-article focus flag (articles."
-                              f"{FOCUS_COLUMN}), which this warehouse does not have yet: "
-                              "upgrade mediawatch and run `mediawatch retag`")
+        if not has_table(con, "article_focus"):
+            raise LookupError("--focus needs the focus marks (article_focus), which this "
+                              "warehouse does not have yet: run `mediawatch ingest` or "
+                              "`mediawatch retag` with this version")
         focus_ids = [r[0] for r in con.execute(
-            f"select distinct story_id from articles where day = ? and {FOCUS_COLUMN}",  # noqa: S608 - a constant
-            [day]).fetchall()]
+            "select distinct a.story_id from articles a join article_focus f using (article_id)"
+            " where a.day = ? and f.is_focus", [day]).fetchall()]
     con.register("story_focus", pa.table({"story_id": pa.array(focus_ids, pa.string())}))
     try:
         cursor = con.execute(sql("stories/list"), {"day": day, "theme": theme,

@@ -16,7 +16,7 @@ def test_totals_count_copies_sources_and_failures(db_path):
                 [seen, seen, seen - timedelta(days=9), seen - timedelta(days=8)])
     data = digest_data(con, DAY)
     assert data["date"] == "2024-07-09" and data["empty"] is False
-    assert data["totals"] == {"articles": 6, "distinct_articles": 4, "duplicates": 2,
+    assert data["totals"] == {"articles": 6, "distinct_articles": 4, "duplicates": 2, "undated": 0,
                               "sources": 4, "failures": 1, "with_tone": 0}
     assert data["source_health"]["failures_by_source"] == [
         {"source": "Gazette", "stage": "fetch", "failures": 1, "example_reason": "HTTP 503"}]
@@ -42,6 +42,9 @@ def test_spike_flag_comes_from_theme_trend(db_path):
     for back in range(2, 12):  # a quiet history first: theme_trend needs 7 earlier days
         add_article(con, f"h{back}", DAY - timedelta(days=back), "Wire", f"Quiet {back}",
                     themes={"energy": 1.0})
+        for other in range(3):  # energy is a quarter of those days; all of the spike day
+            add_article(con, f"h{back}-{other}", DAY - timedelta(days=back), "Wire",
+                        f"Other {back} {other}")
     for n in range(12):
         add_article(con, f"s{n}", spike_day, f"Outlet {n}", f"Spike {n}", themes={"energy": 1.0})
     view = dict(con.execute("select theme, is_spike from theme_trend where day = ?",

@@ -5,20 +5,12 @@
 -- not a letter, digit or mark. A hyphen between two word characters stays, so weapon
 -- systems and model numbers are one token: S-400 -> s-400, Su-57 -> su-57,
 -- BrahMos-NG -> brahmos-ng; digits stay (2026, 400). Other hyphens and dashes split.
+-- (An article is also indexed under the parts of a hyphenated token: update_index.sql.)
 create or replace macro fts_main_articles.tokenize(s) as
     string_split_regex(
         regexp_replace(lower(strip_accents(cast(s as varchar))),
                        '(?:[^\pL\pN\pM\s-]|(?:^|[^\pL\pN\pM])-+|-+(?:[^\pL\pN\pM]|$))+', ' ', 'g'),
         '\s+');
-
--- doc_tokens: an article's tokens, and the parts of each hyphenated one as well, so that
--- `400` finds S-400 and `missile` finds anti-missile (a query keeps its tokens whole, so
--- `S-400` does not find every 400).
-create or replace macro fts_main_articles.doc_tokens(s) as
-    list_concat(fts_main_articles.tokenize(s),
-                flatten(list_transform(
-                    list_filter(fts_main_articles.tokenize(s), w -> contains(w, '-')),
-                    w -> string_split(w, '-'))));
 
 -- stem_term: each word is stemmed in its own language, told by its script: Cyrillic with
 -- Snowball's Russian stemmer (индии, индию -> инд), other words with Porter (English, as

@@ -1,9 +1,10 @@
 -- Stop words: function words that carry no subject, in English and Russian, kept out of
 -- the index. Chosen for this domain, not copied whole from a general list: DuckDB's
--- default (571 English words) drops `us` (the US), `s` (S-400 once split) and content
--- words such as `new`, `world`, `value` and `second`. Kept searchable here on purpose:
--- us, who (the WHO), un, eu, no, not, against, after, before, over, under. Russian
--- from Snowball's list, without нет, не (negation) and против (against).
+-- default (571 English words) drops `us` (the US), `who` (the WHO), `not`, `against` and
+-- content words such as `new`, `value`, `second`, `right` and `help`; with digits dropped
+-- too, `S-400` became the stop word `s` and found nothing. Kept searchable here on
+-- purpose: us, who, un, eu, no, not, against, after, before, over, under. Russian from
+-- Snowball's list, without нет, не (negation) and против (against).
 insert into fts_main_articles.stopwords
 select distinct lower(strip_accents(w)) from (select unnest([
     -- English

@@ -27,12 +27,21 @@ create or replace temp table fts_new_docs as
            a.article_id as name, a.title, a.text
     from articles a semi join fts_incoming using (article_id);
 create or replace temp table fts_new_terms as
-    with tokenized as (
-        select unnest(fts_main_articles.doc_tokens(d.title)) as w, d.docid, 0 as fieldid
+    with tokens as materialized (
+        select unnest(fts_main_articles.tokenize(d.title)) as w, d.docid, 0 as fieldid
         from fts_new_docs d
         union all
-        select unnest(fts_main_articles.doc_tokens(d.text)) as w, d.docid, 1 as fieldid
+        select unnest(fts_main_articles.tokenize(d.text)) as w, d.docid, 1 as fieldid
         from fts_new_docs d
+    ),
+    tokenized as (
+        -- an article is also indexed under the parts of its hyphenated tokens, so that
+        -- `400` finds S-400 and `missile` finds anti-missile (a query keeps its tokens
+        -- whole: `S-400` does not find every 400)
+        select w, docid, fieldid from tokens
+        union all
+        select unnest(string_split(w, '-')) as w, docid, fieldid
+        from tokens where contains(w, '-')
     )
     select fts_main_articles.stem_term(w) as term, docid, fieldid
     from tokenized
