@@ -215,9 +215,8 @@ def digest_data(con: duckdb.DuckDBPyConnection, day: date, timezone: str = "UTC"
         "empty": not totals["articles"],
         "totals": {k: int(totals[k] or 0) for k in
                    ("articles", "distinct_articles", "duplicates", "sources", "failures",
-                    "with_tone")},
-        "stories": story_section(con, day, labels, theme_label, iso_utc),
                     "undated", "with_tone")},
+        "stories": story_section(con, day, labels, theme_label, iso_utc),
         "trend_window": trend_window(con),
         "trend_days": [(day - timedelta(days=TREND_DAYS - 1 - i)).isoformat()
                        for i in range(TREND_DAYS)],
