@@ -33,7 +33,7 @@ from warehouse.runs import close_abandoned_runs, finish_run, start_run
 from warehouse.search import IndexState, refresh_search_index
 
 from . import settings
-from .console import ERR, progress
+from .console import ERR, ProgressLog, progress
 from .feeds import (
     STOPPED_ERRORS,
     FeedPoll,
@@ -71,6 +71,14 @@ class IngestSummary:
     failure_reasons: dict[str, int] = field(default_factory=dict)
 
     stage_s: dict[str, float] = field(default_factory=dict)
+    read: int = 0  # documents and feed entries handed to extraction so far
+
+    def progress_line(self, elapsed_s: float) -> str:
+        """Return a one-line account of the run so far, for a log (see console.ProgressLog)."""
+        rate = self.seen / elapsed_s if elapsed_s > 0 else 0.0
+        return (f"ingest: {self.read} documents read, {self.seen} processed, {self.stored} "
+                f"stored, {self.unchanged} unchanged, {self.failures} failures, "
+                f"{rate:.1f} documents/s, {elapsed_s:.0f} s")
 
     def add(self, counts: LoadCounts, result: BatchResult, stage_s: dict[str, float]) -> None:
         self.seen += result.documents
@@ -237,6 +245,7 @@ def ingest_feeds(feed_list: list, db: str, tax: Taxonomy, batch_size: int,
                 quote(entries_batch), policy, quote(tax), quote(gazetteer), quote(poll_failures)))
             poll_failures = []
             advance(len(entries_batch))
+            summary.read += len(entries_batch)
         pipeline.drain()
     if poll_failures:
         result = BatchResult(failures=poll_failures)
@@ -289,6 +298,8 @@ def run_ingest(seeds: str | None, db: str, feeds: str | None, taxonomy: str | No
     record_run(db, run_id, started, parameters)
     allow_extraction()
     summary = IngestSummary()
+    log = ProgressLog(lambda: summary.progress_line(time.perf_counter() - t0),
+                      float(settings.get("progress_interval_s")))
     try:
         tax = load_taxonomy(taxonomy or settings.get("taxonomy") or None)
         items = iter_seed_documents(Path(seeds), int(settings.get("max_seed_file_bytes")),
@@ -300,6 +311,7 @@ def run_ingest(seeds: str | None, db: str, feeds: str | None, taxonomy: str | No
                 upstream = [f for f in batch if isinstance(f, Failure)]
                 pipeline.submit(docs, upstream)
                 advance(len(batch))
+                summary.read += len(batch)
             pipeline.drain()
         ingest_feeds(read_feed_list(feeds), db, tax, batch_size, summary)
         shutdown_pool()  # the extraction processes' memory back before the index build
@@ -311,6 +323,7 @@ def run_ingest(seeds: str | None, db: str, feeds: str | None, taxonomy: str | No
             finish_run(con, run_id, now_utc(), "failed", asdict(summary), f"{type(exc).__name__}: {exc}")
         raise
     finally:
+        log.stop()
         shutdown_pool()
     summary.elapsed_s = round(time.perf_counter() - t0, 2)
     with open_warehouse(db, wait_s=lock_wait_s) as con:
