@@ -145,8 +145,8 @@ def load(db: str, result: BatchResult, lock_wait_s: float) -> tuple[LoadCounts, 
     stage_s: dict[str, float] = {}
     with open_warehouse(db, wait_s=lock_wait_s) as con:
         with timed(stage_s, "dedupe"):
-            known = near_candidates(con, dedupe.band_keys(result.articles), dedupe.BANDS,
-                                    dedupe.BAND_BITS, dedupe.MIN_WORDS)
+            known = near_candidates(con, dedupe.fingerprints(result.articles), dedupe.BANDS,
+                                    dedupe.BAND_BITS, dedupe.MIN_WORDS, dedupe.MAX_HAMMING)
             links = dedupe.near_duplicate_links(result.articles, known)
         with timed(stage_s, "load"):
             counts = load_batch(con, result.articles, result.tags, result.failures, now_utc(),
