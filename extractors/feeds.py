@@ -15,6 +15,7 @@ import lxml.etree
 import lxml.html
 
 from .feedxml import strip_dtd
+from .keys import entry_key, url_key
 from .records import FeedEntry, SourceDocument
 from .urls import canonical_url
 
@@ -161,9 +162,8 @@ def entry_document(entry: FeedEntry, html: str | bytes | None,
     The article's identity is the canonical URL of the page (after redirects), else of the
     entry link, else the feed's GUID.
     """
-    url = canonical_url(final_url) if final_url else None
-    url = url or entry.url
-    key = url or f"guid:{entry.feed}:{entry.guid}"
+    key = entry_key(entry.feed, entry.guid, entry.url, final_url)
+    url = url_key(final_url) or entry.url
     return SourceDocument(
         key=key,
         origin="feed",

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from .keys import entry_location
+from .normalise import one_line
+
 
 @dataclass(frozen=True, slots=True)
 class SourceDocument:
@@ -42,6 +45,11 @@ class FeedEntry:
     author: str | None = None
     published_at: datetime | None = None
     language: str | None = None
+
+    @property
+    def location(self) -> str:
+        """The entry's key before its page is fetched; its failures are recorded under it."""
+        return entry_location(self.feed, self.guid, self.url)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +98,7 @@ class Article:
     feed: str | None = None
     guid: str | None = None
     site_name: str | None = None  # the publisher's name as the page states it
+    location: str | None = None  # where it came from (its document's location)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,3 +133,9 @@ class Failure:
     http_status: int | None = None
     transient: bool = False  # retried on a later run when True
     feed: str | None = None  # the feed whose entry failed, for feed-originated failures
+
+    def __post_init__(self) -> None:
+        # Reasons quote servers (a redirect's Location, a Content-Type) and file names: one
+        # printable line each, whoever built the Failure.
+        for name in ("location", "source", "reason"):
+            object.__setattr__(self, name, one_line(getattr(self, name)))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import codecs
-import hashlib
 import json
 import logging
 import re
@@ -14,6 +13,7 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
+from .keys import jsonl_key, seed_file_key, seed_location
 from .records import Failure, SourceDocument
 
 LOGGER = logging.getLogger(__name__)
@@ -113,16 +113,6 @@ def split_title(text: str) -> tuple[str, str]:
     return "", ""
 
 
-def record_key(record: dict, location: str) -> str:
-    """Return the identity key of a JSONL record: its url, else its id, else its content."""
-    if record.get("url"):
-        return str(record["url"]).strip()
-    if record.get("id") not in (None, ""):
-        return f"id:{record['id']}"
-    body = f"{record.get('title', '')}\n{record.get('text') or record.get('html') or ''}"
-    return f"seed-content:{hashlib.sha256(body.encode()).hexdigest()[:24]}"
-
-
 def scrub_surrogates(value: object) -> object:
     """Return a string with lone UTF-16 surrogates (JSON "\\ud800" escapes) replaced by U+FFFD.
 
@@ -134,8 +124,9 @@ def scrub_surrogates(value: object) -> object:
     return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
-def document_from_record(record: object, location: str) -> SourceDocument:
-    """Return the SourceDocument of one JSONL record; ValueError with the reason if invalid."""
+def document_from_record(record: object, location: str, file_location: str) -> SourceDocument:
+    """Return the SourceDocument of one JSONL record (line `location` of the file named
+    `file_location`); ValueError with the reason if invalid."""
     if not isinstance(record, dict):
         raise ValueError(f"expected a JSON object, got {type(record).__name__}")
     record = {key: scrub_surrogates(value) for key, value in record.items()}
@@ -154,7 +145,7 @@ def document_from_record(record: object, location: str) -> SourceDocument:
     except ValueError as exc:
         raise ValueError(f"published_at is not ISO 8601: {record.get('published_at')!r}") from exc
     return SourceDocument(
-        key=record_key(record, location),
+        key=jsonl_key(record, file_location),
         origin="seed",
         source=str(record.get("source") or DEFAULT_SOURCE),
         location=location,
@@ -203,7 +194,7 @@ def read_jsonl(path: Path, location: str,
                 continue
             try:
                 record = json.loads(jsonl_line_text(raw))
-                yield document_from_record(record, where)
+                yield document_from_record(record, where, location)
             except (ValueError, RecursionError) as exc:
                 reason = str(exc).splitlines()[0][:300]
                 if isinstance(exc, json.JSONDecodeError):
@@ -221,7 +212,7 @@ def read_document_file(path: Path, location: str, suffix: str) -> SourceDocument
     content = decode_bytes(data, declared_charset(data) if suffix in HTML_SUFFIXES else None)
     if not content.strip():
         raise ValueError("empty file")
-    key = f"seed:{location}"
+    key = seed_file_key(location)
     if suffix in HTML_SUFFIXES:
         return SourceDocument(key=key, origin="seed", source=DEFAULT_SOURCE, location=location,
                               html=content)
@@ -231,11 +222,14 @@ def read_document_file(path: Path, location: str, suffix: str) -> SourceDocument
 
 
 def iter_seed_documents(
-    seeds_dir: Path, max_file_bytes: int = 100_000_000, max_document_bytes: int = 5_000_000
+    seeds_dir: Path, max_file_bytes: int = 100_000_000, max_document_bytes: int = 5_000_000,
+    root: Path | None = None,
 ) -> Iterator[SourceDocument | Failure]:
     """Yield every document under `seeds_dir` in a stable order, and a Failure per bad input.
 
-    Files are streamed (JSONL line by line), so memory does not grow with the seed size.
+    Files are named (in keys and failures) relative to the seeds `root` (default `seeds_dir`
+    itself; see extractors/keys.py). Files are streamed (JSONL line by line), so memory does
+    not grow with the seed size.
     """
     seeds_dir = Path(seeds_dir)
     if not seeds_dir.is_dir():
@@ -245,7 +239,7 @@ def iter_seed_documents(
         suffix = path.suffix.lower()
         if path.name in IGNORED_NAMES or path.name.startswith(".") or suffix not in SEED_SUFFIXES:
             continue
-        location = path.relative_to(seeds_dir).as_posix()
+        location = seed_location(path, seeds_dir if root is None else root)
         try:
             if not path.is_file():
                 yield Failure(location, DEFAULT_SOURCE, "seed", not_a_file_reason(path))

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from . import settings
-from .console import ERR, OUT, fail
+from .console import ERR, OUT, fail, say
 
 EXPORT_SUFFIXES = {".parquet": "parquet", ".csv": "csv", ".json": "json", ".jsonl": "json",
                    ".ndjson": "json"}
@@ -100,7 +100,7 @@ def cmd_shell(args: argparse.Namespace) -> int:
     fts = fts_extension_path().as_posix().replace("'", "''")
     with tempfile.TemporaryDirectory(prefix="mediawatch-sql-") as tmp:
         copy = snapshot(db, tmp, wait_s=lock_wait_s())
-        ERR.print(f"[bold]sql[/] read-only shell on a snapshot of {db} (ingests keep running; "
+        say(("sql", "bold"), f" read-only shell on a snapshot of {db} (ingests keep running; "
                   "reopen to see their rows). FTS loaded: fts_main_articles.match_bm25. "
                   ".help for help, .quit to leave.")
         command = [sys.executable, "-m", "duckdb_cli", "-readonly", str(copy),
@@ -119,5 +119,5 @@ def cmd_export(args: argparse.Namespace) -> int:
         if relation is None:
             fail("--query returned no rows to export (was it a statement rather than a query?)")
         rows = export(relation, fmt, out)
-    ERR.print(f"[bold]export[/] {rows} rows ({fmt}) -> {out}")
+    say(("export", "bold"), f" {rows} rows ({fmt}) -> {out}")
     return 0

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from . import mirror, serve, settings, status
 from .analyst import add_export_parser, add_search_parser, cmd_export, cmd_search, cmd_shell
-from .console import ERR, OUT, configure_logging, fail
+from .console import ERR, OUT, configure_logging, fail, say
 
 
 def add_db(parser: argparse.ArgumentParser) -> None:
@@ -99,8 +99,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     finally:
         shutdown_pool()
     db = args.db or settings.get("db")
-    ERR.print(
-        f"[bold]ingest[/] {summary['seen']} documents read: {summary['stored']} stored, "
+    say(
+        ("ingest", "bold"), f" {summary['seen']} documents read: {summary['stored']} stored, "
         f"{summary['unchanged']} unchanged, {summary['duplicates']} duplicates, "
         f"{summary['failures']} failures in {summary['elapsed_s']:.1f} s -> {db}"
     )
@@ -141,7 +141,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
                              timezone=args.timezone)
     totals = result["totals"]
     note = " (no articles that day)" if result["empty"] else ""
-    ERR.print(f"[bold]digest[/] {result['date']}: {totals['articles']} articles, "
+    say(("digest", "bold"), f" {result['date']}: {totals['articles']} articles, "
               f"{totals['sources']} sources, {totals['failures']} failures{note}")
     for path in result["files"]:
         OUT.print(path)
@@ -190,7 +190,7 @@ def cmd_retag(args: argparse.Namespace) -> int:
     with flow_run_settings():
         summary = retag_flow(db=args.db, taxonomy=args.taxonomy, gazetteer=args.gazetteer,
                              batch_size=args.batch_size)
-    ERR.print(f"[bold]retag[/] {summary['articles']} articles, {summary['changed']} changed, "
+    say(("retag", "bold"), f" {summary['articles']} articles, {summary['changed']} changed, "
               f"{summary['tags']} tags (taxonomy {summary['taxonomy_version']}) in "
               f"{summary['elapsed_s']:.1f} s")
     return 0
@@ -198,8 +198,7 @@ def cmd_retag(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     from extractors.evaluate import evaluate, format_table, macro_f1, read_gold
-    from extractors.identity import article_id
-    from extractors.seeds import record_key
+    from extractors.keys import article_id, jsonl_key, seed_location
     from extractors.taxonomy import load_taxonomy
     from extractors.themes import tag_text
 
@@ -210,12 +209,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
         from warehouse.db import open_warehouse
         from warehouse.themes import theme_sets
 
-        ids = {str(r["id"]): article_id(record_key(r, args.gold)) for r in gold_records}
+        gold_file = seed_location(Path(args.gold), Path(settings.get("seeds")))
+        ids = {str(r["id"]): article_id(jsonl_key(r, gold_file)) for r in gold_records}
         with open_warehouse(args.db, read_only=True) as con:
             stored_themes, stored = theme_sets(con, list(ids.values()))
         missing = sum(1 for a in ids.values() if a not in stored)
         if missing:
-            ERR.print(f"[yellow]{missing} of {len(ids)} gold records are not in {args.db} "
+            say((f"{missing} of {len(ids)}", "yellow"), " gold records are not in {args.db} "
                       f"(counted as untagged); ingest the gold file as a .jsonl seed first")
         predicted = {k: stored_themes.get(a, set()) for k, a in ids.items()}
         source = f"article_themes in {args.db}"
@@ -228,7 +228,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     scores = evaluate(gold, predicted, themes)
     OUT.print(f"{len(gold)} gold records, tags from {source}", markup=False)
     OUT.print(format_table(scores), markup=False)
-    ERR.print(f"[bold]macro-F1[/] {macro_f1(scores):.3f} over {len(scores)} themes")
+    say(("macro-F1", "bold"), f" {macro_f1(scores):.3f} over {len(scores)} themes")
     return 0
 
 

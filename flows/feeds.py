@@ -23,6 +23,7 @@ from prefect.cache_policies import NO_CACHE
 
 from extractors.feeds import FeedSpec, entry_document, load_feed_list, read_feed
 from extractors.fetch import Fetcher, FetchPolicy
+from extractors.keys import FirstSeen
 from extractors.pipeline import MIN_WORDS, BatchResult, process_batch, start_worker
 from extractors.records import FeedEntry, Failure, SourceDocument
 from extractors.actors import Gazetteer
@@ -119,11 +120,6 @@ def retry_entry(feed: str, url: str) -> FeedEntry:
     return FeedEntry(feed=feed, guid=url, url=url)
 
 
-def entry_location(entry: FeedEntry) -> str:
-    """Return where an entry's failures are recorded (its canonical URL, else its GUID)."""
-    return entry.url or f"guid:{entry.feed}:{entry.guid}"
-
-
 PAGES_PER_CHUNK = 25  # pages handed to an extraction process at a time
 
 
@@ -149,14 +145,15 @@ def iter_entry_documents(entries: list[FeedEntry], policy: FetchPolicy
             elif len((entry.content or "").split()) >= MIN_WORDS:
                 yield entry_document(entry, None, None)
             else:
-                yield Failure(entry_location(entry), entry.feed, "fetch", page.error,
+                yield Failure(entry.location, entry.feed, "fetch", page.error,
                               http_status=page.status, transient=page.transient,
                               feed=entry.feed)
 
 
 @task(name="fetch-extract-tag", cache_policy=NO_CACHE)
 def fetch_and_extract(entries: list[FeedEntry], policy: FetchPolicy, taxonomy: Taxonomy,
-                      gazetteer: Gazetteer | None, upstream: list[Failure]) -> BatchResult:
+                      gazetteer: Gazetteer | None, upstream: list[Failure],
+                      first_seen: FirstSeen | None = None) -> BatchResult:
     """Fetch a batch of entries and extract and tag each page as soon as it arrives.
 
     Pages stream to the extraction processes in small chunks while later ones download, so
@@ -181,6 +178,9 @@ def fetch_and_extract(entries: list[FeedEntry], policy: FetchPolicy, taxonomy: T
         for item in iter_entry_documents(entries, policy):
             if isinstance(item, Failure):
                 result.failures.append(item)
+                continue
+            if first_seen is not None and not first_seen.claim(item.key):
+                result.repeats += 1  # two entries, one page (an aggregator's redirects)
                 continue
             chunk.append(item)
             if len(chunk) >= PAGES_PER_CHUNK:

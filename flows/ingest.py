@@ -22,6 +22,7 @@ from prefect.utilities.annotations import quote
 
 from extractors import dedupe
 from extractors.actors import load_gazetteer
+from extractors.keys import FirstSeen
 from extractors.pipeline import BatchResult
 from extractors.records import Failure, SourceDocument
 from extractors.seeds import iter_seed_documents
@@ -33,7 +34,7 @@ from warehouse.runs import close_abandoned_runs, finish_run, start_run
 from warehouse.search import IndexState, refresh_search_index
 
 from . import settings
-from .console import ERR, ProgressLog, progress
+from .console import ERR, ProgressLog, progress, say
 from .feeds import (
     STOPPED_ERRORS,
     FeedPoll,
@@ -81,10 +82,10 @@ class IngestSummary:
                 f"{rate:.1f} documents/s, {elapsed_s:.0f} s")
 
     def add(self, counts: LoadCounts, result: BatchResult, stage_s: dict[str, float]) -> None:
-        self.seen += result.documents
+        self.seen += result.documents + result.repeats
         self.stored += counts.inserted + counts.updated
         self.unchanged += counts.unchanged
-        self.duplicates += counts.duplicates
+        self.duplicates += counts.duplicates + result.repeats
         self.failures += counts.failures
         for f in result.failures:
             reason = f"{f.stage}: {f.reason.split(':')[0]}"
@@ -122,8 +123,9 @@ def batched(items: Iterable, size: int) -> Iterator[list]:
 
 @task(name="extract-and-tag", cache_policy=NO_CACHE)
 def extract_and_tag(docs: list[SourceDocument], failures: list[Failure],
-                    taxonomy: Taxonomy) -> BatchResult:
-    """Extract, normalise and tag a batch; failures found upstream ride along to the load."""
+                    taxonomy: Taxonomy, repeats: int = 0) -> BatchResult:
+    """Extract, normalise and tag a batch; failures found upstream (and the count of
+    repeated keys left out) ride along to the load."""
     try:
         result = process_parallel(docs, taxonomy,
                                   load_gazetteer(settings.get("gazetteer") or None))
@@ -133,6 +135,7 @@ def extract_and_tag(docs: list[SourceDocument], failures: list[Failure],
         # interrupted: nothing more is loaded, and the next run reads these files again
         return BatchResult(failures=list(failures))
     result.failures[:0] = failures
+    result.repeats += repeats
     return result
 
 
@@ -161,13 +164,18 @@ class BatchPipeline:
     fetch the next batch and to load the previous one meanwhile.
     """
 
-    def __init__(self, db: str, tax: Taxonomy, summary: IngestSummary, lock_wait_s: float):
+    def __init__(self, db: str, tax: Taxonomy, summary: IngestSummary, lock_wait_s: float,
+                 first_seen: FirstSeen | None = None):
         self.db, self.tax, self.summary, self.lock_wait_s = db, tax, summary, lock_wait_s
+        self.first_seen = first_seen or FirstSeen()
         self.pending = None
 
     def submit(self, docs: list[SourceDocument], failures: list[Failure]) -> None:
-        """Start extracting a batch, then load the one before it."""
-        self.submit_future(extract_and_tag.submit(quote(docs), quote(failures), quote(self.tax)))
+        """Start extracting a batch (less the keys taken earlier in the run), then load the
+        one before it."""
+        docs, repeats = self.first_seen.keep_first(docs)
+        self.submit_future(extract_and_tag.submit(quote(docs), quote(failures), quote(self.tax),
+                                                  repeats))
 
     def submit_future(self, future) -> None:
         """Take a batch already started (a task future giving a BatchResult), then load the
@@ -199,7 +207,7 @@ def record_run(db: str, run_id: str, started: datetime, parameters: dict) -> Non
 
 
 def ingest_feeds(feed_list: list, db: str, tax: Taxonomy, batch_size: int,
-                 summary: IngestSummary) -> None:
+                 summary: IngestSummary, first_seen: FirstSeen | None = None) -> None:
     """Poll the feeds, then fetch, extract and load their new entries in batches."""
     if not feed_list:
         return
@@ -233,16 +241,17 @@ def ingest_feeds(feed_list: list, db: str, tax: Taxonomy, batch_size: int,
         wanted |= {(e.feed, e.guid) for e in retries}
     for poll in polls:
         state = poll.error or f"{poll.status}, {poll.new_entries} new of {len(poll.entries)}"
-        ERR.print(f"  feed {poll.name}: {state}")
+        say(f"  feed {poll.name}: {state}")
     poll_failures = [Failure(p.url, p.name, "feed", p.error or p.warning,
                              http_status=p.http_status, transient=p.transient, feed=p.name)
                      for p in polls if not p.ok or p.warning]
     gazetteer = load_gazetteer(settings.get("gazetteer") or None)
-    pipeline = BatchPipeline(db, tax, summary, lock_wait_s)
+    pipeline = BatchPipeline(db, tax, summary, lock_wait_s, first_seen)
     with progress("fetching feed entries", total=len(wanted)) as advance:
         for entries_batch in new_entry_batches(polls, wanted, batch_size):
             pipeline.submit_future(fetch_and_extract.submit(
-                quote(entries_batch), policy, quote(tax), quote(gazetteer), quote(poll_failures)))
+                quote(entries_batch), policy, quote(tax), quote(gazetteer), quote(poll_failures),
+                quote(pipeline.first_seen)))
             poll_failures = []
             advance(len(entries_batch))
             summary.read += len(entries_batch)
@@ -272,7 +281,7 @@ def ingest_flow(
     db = db or str(settings.get("db"))
     try:
         with ingest_lock(db, float(settings.get("ingest_lock_wait_s")),
-                         on_wait=lambda message: ERR.print(f"[yellow]waiting:[/] {message}")):
+                         on_wait=lambda message: say(("waiting:", "yellow"), f" {message}")):
             return run_ingest(seeds, db, feeds, taxonomy, batch_size)
     except (IngestLocked, WarehouseBusy) as exc:
         return Failed(message=str(exc))
@@ -303,8 +312,10 @@ def run_ingest(seeds: str | None, db: str, feeds: str | None, taxonomy: str | No
     try:
         tax = load_taxonomy(taxonomy or settings.get("taxonomy") or None)
         items = iter_seed_documents(Path(seeds), int(settings.get("max_seed_file_bytes")),
-                                    int(settings.get("max_document_bytes")))
-        pipeline = BatchPipeline(db, tax, summary, lock_wait_s)
+                                    int(settings.get("max_document_bytes")),
+                                    root=Path(settings.get("seeds")))
+        first_seen = FirstSeen()  # one article per key in this run, seeds and feeds alike
+        pipeline = BatchPipeline(db, tax, summary, lock_wait_s, first_seen)
         with progress("ingesting seeds") as advance:
             for batch in batched(items, batch_size):
                 docs = [d for d in batch if isinstance(d, SourceDocument)]
@@ -313,7 +324,7 @@ def run_ingest(seeds: str | None, db: str, feeds: str | None, taxonomy: str | No
                 advance(len(batch))
                 summary.read += len(batch)
             pipeline.drain()
-        ingest_feeds(read_feed_list(feeds), db, tax, batch_size, summary)
+        ingest_feeds(read_feed_list(feeds), db, tax, batch_size, summary, first_seen)
         shutdown_pool()  # the extraction processes' memory back before the index build
         with timed(summary.stage_s, "search_index"):
             refresh_search(db, lock_wait_s)

@@ -33,6 +33,7 @@ ARTICLE_SCHEMA = pa.schema(
         ("guid", pa.string()),
         ("site_name", pa.string()),
         ("near_of", pa.string()),  # near-copy link decided before the load, if any
+        ("location", pa.string()),  # the name its failures were recorded under; not stored
     ]
 )
 TAG_SCHEMA = pa.schema(
@@ -116,10 +117,14 @@ def load_batch(
     full-text index takes in the inserted and updated articles in the same transaction
     (see warehouse/search.py).
     """
-    # The last record wins when a batch names one article twice.
-    by_id = {getattr(a, "article_id"): a for a in articles}
-    # ... and so do its tags (two feeds can link one page)
-    tags = list({(getattr(t, "article_id"), getattr(t, "theme")): t for t in tags}.values())
+    # The first record wins when a batch names one article twice (extractors/keys.py keeps
+    # repeats out of a run; this keeps a direct caller's repeats from breaking the keys).
+    by_id: dict[str, object] = {}
+    for a in articles:
+        by_id.setdefault(getattr(a, "article_id"), a)
+    repeats = len(articles) - len(by_id)
+    tags = first_per(tags, "article_id", "theme")
+    actors = first_per(actors, "article_id", "actor")
     near_links = near_links or {}
     incoming = to_arrow([{**{f.name: getattr(a, f.name, None) for f in ARTICLE_SCHEMA},
                           "near_of": near_links.get(i)} for i, a in by_id.items()], ARTICLE_SCHEMA)
@@ -170,11 +175,12 @@ def load_batch(
             ).fetchone()[0]
             if len(failure_table):
                 con.execute(sql("failures_upsert"))
-            # Anything that loaded now is no longer an open failure.
+            # Anything that loaded now is no longer an open failure: failures are recorded
+            # under a document's location (path[:line], entry link) or its page's URL.
             con.execute(
                 "update ingest_failures set resolved_at = ? where resolved_at is null "
-                "and url in (select coalesce(url, key) from incoming_all "
-                "union all select regexp_replace(key, '^seed:', '') from incoming_all)",
+                "and url in (select location from incoming_all "
+                "union all select coalesce(url, key) from incoming_all)",
                 [now],
             )
             con.execute("drop table incoming")
@@ -185,9 +191,17 @@ def load_batch(
         inserted=changed - existing,
         updated=existing,
         unchanged=len(incoming) - changed,
-        duplicates=duplicates,
+        duplicates=duplicates + repeats,
         failures=len(failure_table),
     )
+
+
+def first_per(records: Sequence[object], *names: str) -> list[object]:
+    """Return the records in order, keeping only the first of those equal on `names`."""
+    firsts: dict[tuple, object] = {}
+    for record in records:
+        firsts.setdefault(tuple(getattr(record, n) for n in names), record)
+    return list(firsts.values())
 
 
 def near_candidates(con: duckdb.DuckDBPyConnection, fingerprints: Sequence[int], bands: int,

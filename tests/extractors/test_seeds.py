@@ -32,7 +32,7 @@ def test_jsonl_records_and_bad_lines(tmp_path):
     out = list(iter_seed_documents(tmp_path))
     docs = [o for o in out if isinstance(o, SourceDocument)]
     fails = [o for o in out if isinstance(o, Failure)]
-    assert [d.key for d in docs] == ["id:x1", "https://e.org/a"]
+    assert [d.key for d in docs] == ["jsonl:batch.jsonl#x1", "https://e.org/a"]
     assert docs[0].published_at == datetime(2024, 7, 8, 8, 0)  # stored as UTC
     assert docs[0].source == "Wire"
     assert docs[1].html == "<p>hi</p>" and docs[1].text is None
@@ -106,6 +106,6 @@ def test_over_long_jsonl_line_is_refused_and_the_next_line_still_reads(tmp_path)
     write(tmp_path / "long.txt", "Title\n" + "word " * 50_000)
     out = list(iter_seed_documents(tmp_path, max_document_bytes=10_000))
     by_loc = {o.location: o for o in out}
-    assert [d.key for d in out if isinstance(d, SourceDocument)] == ["id:a", "id:c"]
+    assert [d.key for d in out if isinstance(d, SourceDocument)] == ["jsonl:x.jsonl#a", "jsonl:x.jsonl#c"]
     assert "0.3 MB, over the 0.01 MB limit" in by_loc["x.jsonl:2"].reason
     assert "MEDIAWATCH_MAX_DOCUMENT_BYTES" in by_loc["long.txt"].reason
