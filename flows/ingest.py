@@ -25,13 +25,14 @@ from extractors.actors import load_gazetteer
 from extractors.keys import FirstSeen
 from extractors.pipeline import BatchResult
 from extractors.records import Failure, SourceDocument
-from extractors.seeds import iter_seed_documents
+from extractors.seeds import SeedFile, SeedScan, iter_seed_documents
 from extractors.taxonomy import Taxonomy, load_taxonomy
 from warehouse.db import WarehouseBusy, open_warehouse
 from warehouse.feeds import entries_to_fetch, feed_validators, pending_retries, record_polls
 from warehouse.load import LoadCounts, load_batch, near_candidates
 from warehouse.runs import close_abandoned_runs, finish_run, start_run
 from warehouse.search import IndexState, refresh_search_index
+from warehouse.seed_files import record_seed_files, seed_files
 
 from . import settings
 from .console import ERR, ProgressLog, progress, say
@@ -72,6 +73,7 @@ class IngestSummary:
     failure_reasons: dict[str, int] = field(default_factory=dict)
 
     stage_s: dict[str, float] = field(default_factory=dict)
+    seed_files_unchanged: int = 0  # skipped unread: same size, mtime or content as last run
     read: int = 0  # documents and feed entries handed to extraction so far
 
     def progress_line(self, elapsed_s: float) -> str:
@@ -200,6 +202,15 @@ def refresh_search(db: str, lock_wait_s: float) -> IndexState:
     return refresh_search_index(db, now_utc(), lock_wait_s)
 
 
+def seed_scan(db: str, lock_wait_s: float) -> SeedScan:
+    """Return a seed walk that knows the seed files as the last run read them."""
+    with open_warehouse(db, wait_s=lock_wait_s) as con:
+        rows = seed_files(con)
+    return SeedScan(known={r["location"]: SeedFile(**{**r, "line_hashes": None if r["line_hashes"]
+                                                      is None else tuple(r["line_hashes"])})
+                           for r in rows})
+
+
 def record_run(db: str, run_id: str, started: datetime, parameters: dict) -> None:
     with open_warehouse(db, wait_s=float(settings.get("lock_wait_s"))) as con:
         close_abandoned_runs(con, "ingest", started)  # we hold the ingest lock: they are dead
@@ -311,9 +322,10 @@ def run_ingest(seeds: str | None, db: str, feeds: str | None, taxonomy: str | No
                       float(settings.get("progress_interval_s")))
     try:
         tax = load_taxonomy(taxonomy or settings.get("taxonomy") or None)
+        scan = seed_scan(db, lock_wait_s)
         items = iter_seed_documents(Path(seeds), int(settings.get("max_seed_file_bytes")),
                                     int(settings.get("max_document_bytes")),
-                                    root=Path(settings.get("seeds")))
+                                    root=Path(settings.get("seeds")), scan=scan)
         first_seen = FirstSeen()  # one article per key in this run, seeds and feeds alike
         pipeline = BatchPipeline(db, tax, summary, lock_wait_s, first_seen)
         with progress("ingesting seeds") as advance:
@@ -324,6 +336,9 @@ def run_ingest(seeds: str | None, db: str, feeds: str | None, taxonomy: str | No
                 advance(len(batch))
                 summary.read += len(batch)
             pipeline.drain()
+        with open_warehouse(db, wait_s=lock_wait_s) as con:  # only now are they all loaded
+            record_seed_files(con, list(scan.found.values()), now_utc())
+        summary.seed_files_unchanged = scan.unchanged_files
         ingest_feeds(read_feed_list(feeds), db, tax, batch_size, summary, first_seen)
         shutdown_pool()  # the extraction processes' memory back before the index build
         with timed(summary.stage_s, "search_index"):
