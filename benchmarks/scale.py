@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 CORPUS = ROOT.parent / "shared" / "corpus"
-BUILD_VERSION = "1"  # bump when the generated warehouse changes
+BUILD_VERSION = "2"  # bump when the generated warehouse changes
 BATCH = 500
 END_DAY = date(2026, 11, 30)
 DAYS = 730

@@ -145,7 +145,8 @@ def load_batch(
             # Only new articles and those whose text changed go further.
             con.execute(
                 "create or replace temp table incoming as "
-                "select i.* from incoming_all i left join articles a using (article_id) "
+                "select i.*, a.article_id is not null as stored "
+                "from incoming_all i left join articles a using (article_id) "
                 "where a.article_id is null or a.content_hash is distinct from i.content_hash"
             )
             delta = con.execute(sql("search/fingerprint_delta")).fetchone()
@@ -200,7 +201,9 @@ def first_per(records: Sequence[object], *names: str) -> list[object]:
     """Return the records in order, keeping only the first of those equal on `names`."""
     firsts: dict[tuple, object] = {}
     for record in records:
-        firsts.setdefault(tuple(getattr(record, n) for n in names), record)
+        key = tuple(record.get(n) if isinstance(record, dict) else getattr(record, n)
+                    for n in names)  # dicts work too, as in to_arrow
+        firsts.setdefault(key, record)
     return list(firsts.values())
 
 

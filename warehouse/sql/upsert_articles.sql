@@ -2,7 +2,9 @@
 -- earlier article through duplicate_of: exact copies (same content_hash) here, near copies
 -- as decided before the load (`near_of`, from SimHash bands: see extractors/dedupe.py and
 -- near_candidates.sql). Unchanged articles are left alone; changed ones (same key, new
--- text) are updated in place and keep their first-seen time.
+-- text) are updated in place and keep their first-seen time. `articles` has no key index
+-- (migration 014): article_id stays unique because only ids not stored (`incoming.stored`
+-- false) are inserted, and `incoming` holds one row per id.
 insert into articles by name (
     with known as (
         -- only the stored articles a batch's copies can point at: the work and memory of a
@@ -35,20 +37,27 @@ insert into articles by name (
     from incoming i
     left join firsts f using (content_hash)
     left join incoming first on first.article_id = f.first_id
-)
-on conflict (article_id) do update set
-    url = excluded.url,
-    source = excluded.source,
-    title = excluded.title,
-    author = excluded.author,
-    published_at = excluded.published_at,
-    day = coalesce(cast(excluded.published_at as date), cast(articles.ingested_at as date)),
-    language = excluded.language,
-    text = excluded.text,
-    word_count = excluded.word_count,
-    tone = excluded.tone,
-    content_hash = excluded.content_hash,
-    simhash = excluded.simhash,
-    site_name = excluded.site_name,
-    updated_at = excluded.updated_at
-where articles.content_hash is distinct from excluded.content_hash
+    where not i.stored
+);
+
+-- Then the stored ones whose text changed (all of `incoming` that is stored). Inserting
+-- first lets the copies' lookup above see the warehouse as it was before the batch.
+update articles set
+    url = i.url,
+    source = i.source,
+    title = i.title,
+    author = i.author,
+    published_at = i.published_at,
+    day = coalesce(cast(i.published_at as date), cast(articles.ingested_at as date)),
+    language = i.language,
+    text = i.text,
+    word_count = i.word_count,
+    tone = i.tone,
+    content_hash = i.content_hash,
+    simhash = i.simhash,
+    site_name = i.site_name,
+    updated_at = i.ingested_at
+from incoming i
+where articles.article_id = i.article_id
+  and i.stored
+  and articles.content_hash is distinct from i.content_hash;
