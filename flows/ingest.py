@@ -206,9 +206,12 @@ def seed_scan(db: str, lock_wait_s: float) -> SeedScan:
     """Return a seed walk that knows the seed files as the last run read them."""
     with open_warehouse(db, wait_s=lock_wait_s) as con:
         rows = seed_files(con)
-    return SeedScan(known={r["location"]: SeedFile(**{**r, "line_hashes": None if r["line_hashes"]
-                                                      is None else tuple(r["line_hashes"])})
-                           for r in rows})
+    known = {}
+    for row in rows:
+        lines = row.pop("line_hashes")
+        known[row["location"]] = SeedFile(**row,
+                                          line_hashes=None if lines is None else tuple(lines))
+    return SeedScan(known=known)
 
 
 def record_run(db: str, run_id: str, started: datetime, parameters: dict) -> None:
