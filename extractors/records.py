@@ -31,6 +31,7 @@ class SourceDocument:
     feed: str | None = None
     guid: str | None = None
     fallback_text: str | None = None  # a feed entry's own content, used when the page has none
+    source_country: str | None = None  # the outlet's home country (gazetteer id), when known
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +46,7 @@ class FeedEntry:
     author: str | None = None
     published_at: datetime | None = None
     language: str | None = None
+    country: str | None = None  # the feed's home country (feed list `country`), if given
 
     @property
     def location(self) -> str:
@@ -99,6 +101,9 @@ class Article:
     guid: str | None = None
     site_name: str | None = None  # the publisher's name as the page states it
     location: str | None = None  # where it came from (its document's location)
+    # The outlet's home country, a gazetteer country id ("Russia", "India"): what is domestic
+    # news to it. See extractors/sources.py for where it comes from; None when unknown.
+    source_country: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,3 +144,14 @@ class Failure:
         # printable line each, whoever built the Failure.
         for name in ("location", "source", "reason"):
             object.__setattr__(self, name, one_line(getattr(self, name)))
+
+
+@dataclass(frozen=True, slots=True)
+class FocusMark:
+    """How much one article is about the relationship an analyst follows (see focus.py)."""
+
+    article_id: str
+    focus: str  # the focus in force, e.g. "India, Russia"
+    score: float  # share of the focus parties the article names, 0..1
+    is_focus: bool  # every focus party named: a focus article
+    parties: tuple[str, ...] = ()  # the focus parties it names

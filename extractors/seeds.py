@@ -17,6 +17,7 @@ from charset_normalizer import from_bytes
 
 from .keys import jsonl_key, seed_file_key, seed_location
 from .records import Failure, SourceDocument
+from .sources import SEED_SOURCES_NAME, seed_sources
 
 LOGGER = logging.getLogger(__name__)
 
@@ -183,6 +184,10 @@ def document_from_record(record: object, location: str, file_location: str) -> S
         value = record.get(name)
         if value is not None and not isinstance(value, str | int):
             raise ValueError(f"field '{name}' must be a string")
+    country = record.get("source_country")
+    if country is not None and not isinstance(country, str):
+        raise ValueError("field 'source_country' must be a string: a gazetteer country id "
+                         "such as \"India\"")
     try:
         published_at = parse_datetime(record.get("published_at"))
     except ValueError as exc:
@@ -199,6 +204,7 @@ def document_from_record(record: object, location: str, file_location: str) -> S
         author=record.get("author") if isinstance(record.get("author"), str) else None,
         published_at=published_at,
         language=str(record["language"]) if record.get("language") else None,
+        source_country=(country or "").strip() or None,
     )
 
 
@@ -288,16 +294,35 @@ def iter_seed_documents(
     itself; see extractors/keys.py). Files are streamed (JSONL line by line), so memory does
     not grow with the seed size. With a `scan`, files and JSONL lines it knows unchanged are
     skipped (see SeedScan), and the state of each file read is put in `scan.found`.
+    A document whose record names no `source_country` gets its outlet's from the sources
+    registry (the folder's sources.toml over the shipped one), when it knows the outlet.
     """
     seeds_dir = Path(seeds_dir)
     if not seeds_dir.is_dir():
         yield Failure(str(seeds_dir), DEFAULT_SOURCE, "seed", "seeds folder not found")
         return
+    sources, problem = seed_sources(seeds_dir)
+    if problem:
+        yield Failure(SEED_SOURCES_NAME, DEFAULT_SOURCE, "seed", problem)
+    if scan is not None:
+        forget_if_sources_changed(seeds_dir, seeds_dir if root is None else root, scan)
+    for item in _iter_seed_items(seeds_dir, max_file_bytes, max_document_bytes,
+                                 seeds_dir if root is None else root, scan):
+        if isinstance(item, SourceDocument) and item.source_country is None:
+            country = sources.country_of(item.source if item.source != DEFAULT_SOURCE else None,
+                                         item.url)
+            if country:
+                item = replace(item, source_country=country)
+        yield item
+
+
+def _iter_seed_items(seeds_dir: Path, max_file_bytes: int, max_document_bytes: int,
+                     root: Path, scan: SeedScan | None) -> Iterator[SourceDocument | Failure]:
     for path in sorted(p for p in seeds_dir.rglob("*") if not p.is_dir()):
         suffix = path.suffix.lower()
         if path.name in IGNORED_NAMES or path.name.startswith(".") or suffix not in SEED_SUFFIXES:
             continue
-        location = seed_location(path, seeds_dir if root is None else root)
+        location = seed_location(path, root)
         try:
             if not path.is_file():
                 yield Failure(location, DEFAULT_SOURCE, "seed", not_a_file_reason(path))
@@ -329,6 +354,18 @@ def iter_seed_documents(
             if isinstance(exc, PermissionError):
                 reason += " (give the user running mediawatch read access to the file)"
             yield Failure(location, DEFAULT_SOURCE, "seed", f"cannot read: {reason}")
+
+
+def forget_if_sources_changed(seeds_dir: Path, root: Path, scan: SeedScan) -> None:
+    """Forget every file's state when the folder's sources.toml changed since the last read:
+    the outlets' countries it gives are part of every document read from the folder."""
+    registry = seeds_dir / SEED_SOURCES_NAME
+    marker = SeedFile(f"({seed_location(registry, root)})", 0, 0,
+                      file_sha256(registry) if registry.is_file() else "")
+    known = scan.known.get(marker.location)
+    if scan.known and (known is None or known.sha256 != marker.sha256):
+        scan.known = {}
+    scan.found[marker.location] = marker
 
 
 def seed_file_state(path: Path, location: str,

@@ -22,10 +22,13 @@ from prefect.utilities.annotations import quote
 
 from extractors import dedupe
 from extractors.actors import load_gazetteer
+from extractors.focus import focus_marks, parse_focus
 from extractors.keys import FirstSeen
 from extractors.pipeline import BatchResult
+from extractors.feeds import with_countries
 from extractors.records import Failure, SourceDocument
 from extractors.seeds import SeedFile, SeedScan, iter_seed_documents
+from extractors.sources import seed_sources
 from extractors.taxonomy import Taxonomy, load_taxonomy
 from warehouse.db import WarehouseBusy, open_warehouse
 from warehouse.feeds import entries_to_fetch, feed_validators, pending_retries, record_polls
@@ -141,6 +144,13 @@ def extract_and_tag(docs: list[SourceDocument], failures: list[Failure],
     return result
 
 
+def batch_focus(articles: list, actors: list) -> list:
+    """Return the focus marks of a batch under the `focus` setting (see extractors/focus.py)."""
+    gazetteer = load_gazetteer(settings.get("gazetteer") or None)
+    return focus_marks(articles, actors, parse_focus(str(settings.get("focus")), gazetteer),
+                       gazetteer)
+
+
 @task(name="load", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 10])
 def load(db: str, result: BatchResult, lock_wait_s: float) -> tuple[LoadCounts, dict]:
     """Load a batch into the warehouse in one transaction; the write lock is held only here.
@@ -155,7 +165,8 @@ def load(db: str, result: BatchResult, lock_wait_s: float) -> tuple[LoadCounts, 
             links = dedupe.near_duplicate_links(result.articles, known)
         with timed(stage_s, "load"):
             counts = load_batch(con, result.articles, result.tags, result.failures, now_utc(),
-                                near_links=links, actors=result.actors)
+                                near_links=links, actors=result.actors,
+                                focus=batch_focus(result.articles, result.actors))
     return counts, stage_s
 
 
@@ -342,7 +353,8 @@ def run_ingest(seeds: str | None, db: str, feeds: str | None, taxonomy: str | No
         with open_warehouse(db, wait_s=lock_wait_s) as con:  # only now are they all loaded
             record_seed_files(con, list(scan.found.values()), now_utc())
         summary.seed_files_unchanged = scan.unchanged_files
-        ingest_feeds(read_feed_list(feeds), db, tax, batch_size, summary, first_seen)
+        feed_list = with_countries(read_feed_list(feeds), seed_sources(Path(seeds))[0])
+        ingest_feeds(feed_list, db, tax, batch_size, summary, first_seen)
         shutdown_pool()  # the extraction processes' memory back before the index build
         with timed(summary.stage_s, "search_index"):
             refresh_search(db, lock_wait_s)

@@ -27,6 +27,8 @@ SETTINGS = (
     Setting("taxonomy", "", "Theme taxonomy TOML file; empty for the default one."),
     Setting("gazetteer", "", "Actor gazetteer TOML file; empty for the default one."),
     Setting("timezone", "UTC", "Timezone of digest days and schedules (IANA name)."),
+    Setting("focus", "India, Russia", "The relationship followed: gazetteer countries, "
+            "comma-separated; an article naming all of them is a focus article."),
     Setting("batch_size", 500, "Articles per extraction/loading batch (one task run each)."),
     Setting("max_seed_file_bytes", 100_000_000, "Seed files larger than this are refused."),
     Setting("max_document_bytes", 5_000_000,
@@ -55,10 +57,6 @@ SETTINGS = (
             "when its output is not a terminal (a log); 0 for none."),
     Setting("ingest_lock_wait_s", 600.0,
             "Seconds an ingest waits for another ingest of the same database before giving up."),
-    Setting("network_retries", 3, "Retries of a network task (feed poll, page fetch) after a "
-            "transient error (timeout, connection error, 408/425/429/5xx)."),
-    Setting("network_retry_delay_s", 2.0, "First retry delay of a network task; each next "
-            "one doubles (with 50% jitter)."),
     Setting("lake_catalog", "data/lake/mediawatch.ducklake", "DuckLake catalog `mediawatch "
             "mirror` writes: a DuckDB file, or postgres:<dsn> for many machines."),
     Setting("lake_data_path", "data/lake/files", "Where the DuckLake's Parquet files go (a "

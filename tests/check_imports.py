@@ -10,7 +10,7 @@ import sys
 MODULES = ["prefect", "feedparser", "trafilatura", "duckdb", "duckdb_extension_fts", "duckdb_cli",
            "duckdb_extension_ducklake",
            "pyarrow",
-           "simplemma", "ahocorasick", "vaderSentiment.vaderSentiment", "jinja2",
+           "simplemma", "pymorphy3", "ahocorasick", "vaderSentiment.vaderSentiment", "jinja2",
            "httpx", "courlan", "ftfy", "numpy", "charset_normalizer", "lxml.html.clean", "htmldate", "pytest",
            "extractors", "warehouse", "flows.cli"]
 

@@ -32,6 +32,7 @@ ARTICLE_SCHEMA = pa.schema(
         ("feed", pa.string()),
         ("guid", pa.string()),
         ("site_name", pa.string()),
+        ("source_country", pa.string()),
         ("near_of", pa.string()),  # near-copy link decided before the load, if any
         ("location", pa.string()),  # the name its failures were recorded under; not stored
     ]
@@ -51,6 +52,15 @@ ACTOR_SCHEMA = pa.schema(
         ("actor", pa.string()),
         ("kind", pa.string()),
         ("mentions", pa.int32()),
+    ]
+)
+FOCUS_SCHEMA = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("focus", pa.string()),
+        ("score", pa.float64()),
+        ("is_focus", pa.bool_()),
+        ("parties", pa.list_(pa.string())),
     ]
 )
 FAILURE_SCHEMA = pa.schema(
@@ -105,6 +115,7 @@ def load_batch(
     now: datetime,
     near_links: dict[str, str] | None = None,
     actors: Sequence[object] = (),
+    focus: Sequence[object] = (),
 ) -> LoadCounts:
     """Load one batch in a single transaction and return what changed.
 
@@ -132,6 +143,7 @@ def load_batch(
     incoming = incoming.append_column("batch_pos", pa.array(range(1, len(incoming) + 1), pa.int64()))
     tag_table = to_arrow(tags, TAG_SCHEMA)
     actor_table = to_arrow(actors, ACTOR_SCHEMA)
+    focus_table = to_arrow(focus, FOCUS_SCHEMA)
     failure_table = to_arrow(failures, FAILURE_SCHEMA, renames={"url": "location"})
     failure_table = failure_table.append_column(
         "seen_at", pa.array([now] * len(failure_table), pa.timestamp("us"))
@@ -141,6 +153,7 @@ def load_batch(
         con.register("incoming_tags", tag_table)
         con.register("incoming_failures", failure_table)
         con.register("incoming_actors", actor_table)
+        con.register("incoming_focus", focus_table)
         try:
             # Only new articles and those whose text changed go further.
             con.execute(
@@ -170,6 +183,7 @@ def load_batch(
                 "insert into article_actors by name "
                 "select x.* from incoming_actors x semi join incoming using (article_id)"
             )
+            replace_focus(con, "incoming", "incoming_focus")
             duplicates = con.execute(
                 "select count(*) from articles semi join incoming using (article_id) "
                 "where duplicate_of is not null"
@@ -186,7 +200,8 @@ def load_batch(
             )
             con.execute("drop table incoming")
         finally:
-            for name in ("incoming_all", "incoming_tags", "incoming_failures", "incoming_actors"):
+            for name in ("incoming_all", "incoming_tags", "incoming_failures", "incoming_actors",
+                         "incoming_focus"):
                 con.unregister(name)
     return LoadCounts(
         inserted=changed - existing,
@@ -205,6 +220,15 @@ def first_per(records: Sequence[object], *names: str) -> list[object]:
                     for n in names)  # dicts work too, as in to_arrow
         firsts.setdefault(key, record)
     return list(firsts.values())
+
+
+def replace_focus(con: duckdb.DuckDBPyConnection, ids_table: str, focus_table: str) -> None:
+    """Replace the article_focus rows of the articles in `ids_table` with `focus_table`'s
+    (both registered relations; inside the caller's transaction)."""
+    con.execute(f"delete from article_focus where article_id in "
+                f"(select article_id from {ids_table})")
+    con.execute(f"insert into article_focus by name select f.* from {focus_table} f "
+                f"semi join {ids_table} using (article_id)")
 
 
 def near_candidates(con: duckdb.DuckDBPyConnection, fingerprints: Sequence[int], bands: int,

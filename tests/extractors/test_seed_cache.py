@@ -24,7 +24,7 @@ def test_unchanged_files_are_not_read_again(tmp_path):
     write_jsonl(seeds / "wire.jsonl", ["oil deal", "arms deal", "trade talks"])
     (seeds / "note.txt").write_text("A title\nSome body text here.\n")
     docs, scan = walk(seeds)
-    assert len(docs) == 4 and set(scan.found) == {"wire.jsonl", "note.txt"}
+    assert len(docs) == 4 and set(scan.found) == {"wire.jsonl", "note.txt", "(sources.toml)"}
     assert len(scan.found["wire.jsonl"].line_hashes) == 3
     assert scan.found["note.txt"].line_hashes is None
 
@@ -75,3 +75,16 @@ def test_a_changed_text_file_is_read_again(tmp_path):
     (seeds / "note.txt").write_text("A title\nsecond, longer version\n")
     docs, _ = walk(seeds, scan.found)
     assert [d.text for d in docs] == ["second, longer version"]
+
+
+def test_a_changed_sources_toml_has_every_file_read_again(tmp_path):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    write_jsonl(seeds / "wire.jsonl", ["oil deal", "arms deal"])
+    _, scan = walk(seeds)
+    assert walk(seeds, scan.found)[0] == []
+    (seeds / "sources.toml").write_text(
+        '[[sources]]\nname = "Wire"\ncountry = "India"\n', encoding="utf-8")
+    docs, rescan = walk(seeds, scan.found)
+    assert len(docs) == 2  # the outlets' countries may differ now
+    assert walk(seeds, rescan.found)[0] == []

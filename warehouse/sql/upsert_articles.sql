@@ -32,7 +32,7 @@ insert into articles by name (
         -- an exact copy of a near copy points at the near copy's first
         coalesce(nullif(coalesce(first.near_of, f.first_id), i.article_id),
                  nullif(i.near_of, i.article_id)) as duplicate_of,
-        i.content_hash, i.simhash, i.origin, i.feed, i.guid, i.site_name,
+        i.content_hash, i.simhash, i.origin, i.feed, i.guid, i.site_name, i.source_country,
         i.ingested_at as updated_at
     from incoming i
     left join firsts f using (content_hash)
@@ -56,6 +56,7 @@ update articles set
     content_hash = i.content_hash,
     simhash = i.simhash,
     site_name = i.site_name,
+    source_country = i.source_country,
     updated_at = i.ingested_at
 from incoming i
 where articles.article_id = i.article_id
