@@ -363,7 +363,7 @@ def forget_if_sources_changed(seeds_dir: Path, root: Path, scan: SeedScan) -> No
     marker = SeedFile(f"({seed_location(registry, root)})", 0, 0,
                       file_sha256(registry) if registry.is_file() else "")
     known = scan.known.get(marker.location)
-    if scan.known and (known is None or known.sha256 != marker.sha256):
+    if (known.sha256 if known is not None else "") != marker.sha256:  # "": no sources.toml
         scan.known = {}
     scan.found[marker.location] = marker
 
