@@ -233,11 +233,11 @@ def realmix_report(lang: str, path: Path, taxonomy: Taxonomy,
 def ingest_and_score(dev_path: Path, gold: dict | None, taxonomy: Taxonomy,
                      realmix_lang: str | None = None) -> None:
     """Ingest a gold file as a .jsonl seed through the ingest flow; score article_themes."""
+    import os
     import shutil
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:
-        os.environ.setdefault("PREFECT_HOME", str(Path(tmp) / "prefect"))
         from extractors.keys import article_id, jsonl_key, seed_location
         from flows import prefect_api
         from flows.ingest import ingest_flow

@@ -87,6 +87,7 @@ def build_article(doc: SourceDocument) -> Article | Failure:
     title, text = doc.title, doc.text
     author, published_at, language = doc.author, doc.published_at, doc.language
     site_name = None
+    date_source = ("feed" if doc.origin == "feed" else "published") if published_at else None
     if not text and doc.html:
         page = extract_page(doc.html, doc.url)
         text = page.text
@@ -94,7 +95,9 @@ def build_article(doc: SourceDocument) -> Article | Failure:
         author = author or page.author
         language = language or page.language
         site_name = page.site_name
-        published_at = page_date(page.date, published_at, prefer_page=doc.origin == "feed")
+        chosen = page_date(page.date, published_at, prefer_page=doc.origin == "feed")
+        if chosen is not published_at:
+            published_at, date_source = chosen, page.date_source
         text = fallback(text, doc.fallback_text)
     text = normalise_text(text or "")
     title = normalise_title(title) or normalise_title(text.split("\n", 1)[0])[:200]
@@ -125,6 +128,7 @@ def build_article(doc: SourceDocument) -> Article | Failure:
         # is the last resort (an HTML seed's og:site_name, a retried page's feed).
         source_country=doc.source_country or load_sources().country_of(
             doc.source if doc.source != DEFAULT_SOURCE else None, doc.url, site_name),
+        date_source=date_source,
     )
 
 

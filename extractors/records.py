@@ -104,6 +104,9 @@ class Article:
     # The outlet's home country, a gazetteer country id ("Russia", "India"): what is domestic
     # news to it. See extractors/sources.py for where it comes from; None when unknown.
     source_country: str | None = None
+    # How published_at was known: "published" (the record or the page's metadata), "feed"
+    # (the feed entry), "estimated" (a date in the page's URL); None when it is unknown.
+    date_source: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
+from .charset import CharsetUnknown, bom_codec, decode_text, meta_charset
 from .keys import jsonl_key, seed_file_key, seed_location
 from .records import Failure, SourceDocument
 from .sources import SEED_SOURCES_NAME, seed_sources
@@ -83,48 +84,8 @@ def parse_datetime(value: object) -> datetime | None:
     return parsed
 
 
-# <meta charset="..."> or <meta http-equiv="Content-Type" content="text/html; charset=...">
-META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
 SURROGATE = re.compile("[\ud800-\udfff]")
 JSON_MAX_DEPTH_HINT = "JSON nested too deeply to be an article record"
-
-
-def declared_charset(data: bytes) -> str | None:
-    """Return the charset an HTML document declares in its first 4 KB, if Python knows it."""
-    match = META_CHARSET.search(data[:4096])
-    if not match:
-        return None
-    name = match.group(1).decode("ascii", "replace")
-    try:
-        return codecs.lookup(name).name
-    except LookupError:
-        return None
-
-
-def decode_bytes(data: bytes, declared: str | None = None) -> str:
-    """Return `data` as text: UTF-8 (with or without BOM), the declared charset, else a guess.
-
-    Text that is UTF-8 but for a few bad bytes (a truncated file, one stray Latin-1 byte
-    among many UTF-8 characters) keeps its UTF-8 reading with U+FFFD for the bad bytes:
-    re-reading all of it in a guessed charset would garble every good character.
-    """
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    if declared and declared not in ("utf-8", "utf-8-sig"):
-        try:
-            return data.decode(declared)
-        except UnicodeDecodeError:
-            pass  # the declaration is wrong: fall through to the guess
-    text = data.decode("utf-8-sig", errors="replace")
-    non_ascii = sum(1 for byte in data if byte >= 0x80)
-    if text.count("\ufffd") * 20 <= non_ascii:
-        return text
-    best = from_bytes(data).best()
-    if best is None:
-        raise ValueError("neither UTF-8 nor any known charset; save it as UTF-8 text")
-    return str(best)
 
 
 def jsonl_line_text(raw: bytes) -> str:
@@ -144,8 +105,9 @@ def jsonl_line_text(raw: bytes) -> str:
 
 
 def looks_binary(data: bytes) -> bool:
-    """Return True when the bytes are not a text document (NUL bytes in the first 8 KB)."""
-    return b"\x00" in data[:8192]
+    """Return True when the bytes are not a text document (NUL bytes in the first 8 KB, and
+    no byte-order mark: UTF-16 text is half NUL bytes)."""
+    return b"\x00" in data[:8192] and bom_codec(data) is None
 
 
 def split_title(text: str) -> tuple[str, str]:
@@ -272,7 +234,11 @@ def read_document_file(path: Path, location: str, suffix: str) -> SourceDocument
     data = path.read_bytes()
     if looks_binary(data):
         raise ValueError("binary file, not a text document (NUL bytes found)")
-    content = decode_bytes(data, declared_charset(data) if suffix in HTML_SUFFIXES else None)
+    try:
+        content = decode_text(data, [meta_charset(data)] if suffix in HTML_SUFFIXES else [])
+    except CharsetUnknown as exc:
+        raise ValueError(f"{exc}: save it as UTF-8, e.g. `iconv -f CHARSET -t utf-8 FILE`, "
+                         "naming the charset it was written in") from None
     if not content.strip():
         raise ValueError("empty file")
     key = seed_file_key(location)

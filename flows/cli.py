@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from datetime import date
 from pathlib import Path
 
 from . import mirror, serve, settings, status
-from .analyst import add_export_parser, add_search_parser, cmd_export, cmd_search, cmd_shell
+from .analyst import (
+    add_export_parser,
+    add_search_parser,
+    cmd_export,
+    cmd_search,
+    cmd_shell,
+    read_only_query,
+)
 from .console import ERR, OUT, configure_logging, fail, say
 
 
@@ -64,6 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
                          "(no query: an interactive DuckDB shell)")
     p.add_argument("query", nargs="?", help="the SQL query (omit it for the shell)")
     p.add_argument("--format", choices=["table", "csv", "json", "markdown"], default="table")
+    p.add_argument("--read-files", action="store_true", help="let the query read local files "
+                   "(read_csv, read_parquet, 'file.parquet'); by default it reads the "
+                   "warehouse only. Writing is never allowed")
     add_db(p)
 
     add_search_parser(verbs, add_db)
@@ -131,6 +142,8 @@ def cmd_digest(args: argparse.Namespace) -> int:
     from .prefect_api import flow_run_settings, launch_local_api, start_local_api
 
     launch_local_api()  # starts while the checks and imports below run
+    from warehouse.dates import check_day
+
     from .digest import check_timezone, digest_flow
 
     if args.timezone:
@@ -145,9 +158,9 @@ def cmd_digest(args: argparse.Namespace) -> int:
         fail(f"no warehouse at {db}: run `mediawatch ingest` first, or pass --db")
     if args.date:
         try:
-            date.fromisoformat(args.date)
-        except ValueError:
-            fail(f"--date {args.date!r} is not a date: use YYYY-MM-DD")
+            check_day(args.date, date.today())
+        except ValueError as exc:
+            fail(f"--date: {exc}")
     start_local_api()
     with flow_run_settings():
         result = digest_flow(day=args.date, out=args.out, db=db, latest=args.latest,
@@ -259,6 +272,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_sql(args: argparse.Namespace) -> int:
+    import duckdb
+
     from warehouse.db import open_warehouse
     from warehouse.query import format_result
 
@@ -266,7 +281,12 @@ def cmd_sql(args: argparse.Namespace) -> int:
         return cmd_shell(args)
     with open_warehouse(args.db or settings.get("db"), read_only=True,
                         wait_s=float(settings.get("lock_wait_s"))) as con:
-        cursor = con.execute(args.query)
+        read_only_query(con, args.query, args.read_files)
+        try:
+            cursor = con.execute(args.query)
+        except duckdb.PermissionException as exc:  # a file or URL, with access sealed off
+            fail(f"{str(exc).splitlines()[0]}: `sql` reads only the warehouse; add --read-files "
+                 "to let a query read local files")
         OUT.print(format_result(cursor, args.format), markup=False, end="")
     return 0
 
@@ -286,16 +306,29 @@ def main(argv: list[str] | None = None) -> int:
 
     from .prefect_api import LocalAPIError
 
+    from prefect.exceptions import FailedRun, TerminationSignal
+
+    if args.verb != "serve":  # serve has its own; a flow run has Prefect's meanwhile
+        signal.signal(signal.SIGTERM, terminated)
     try:
         settings.check_all()  # a bad MEDIAWATCH_* value stops here, before any work
         return COMMANDS[args.verb](args)
-    except (WarehouseBusy, LocalAPIError, FileNotFoundError, ValueError, duckdb.Error) as exc:
+    except (WarehouseBusy, LocalAPIError, FileNotFoundError, ValueError, duckdb.Error,
+            FailedRun) as exc:  # FailedRun: the flow said why and what to do
         fail(str(exc).strip())
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, TerminationSignal) as exc:
         ERR.print("interrupted: work already committed is kept (an ingest loads whole batches);"
                   " run the same command again to finish")
-        return 130
+        return 130 if type(exc) is KeyboardInterrupt else 128 + signal.SIGTERM
     return 1
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a service manager, `docker stop`): stop as for Ctrl-C."""
+
+
+def terminated(signum: int, frame: object) -> None:
+    raise Terminated
 
 
 if __name__ == "__main__":

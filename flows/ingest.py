@@ -30,17 +30,20 @@ from extractors.records import Failure, SourceDocument
 from extractors.seeds import SeedFile, SeedScan, iter_seed_documents
 from extractors.sources import seed_sources
 from extractors.taxonomy import Taxonomy, load_taxonomy
+from warehouse.days import UnknownTimezone, set_day_timezone
 from warehouse.db import WarehouseBusy, open_warehouse
 from warehouse.feeds import entries_to_fetch, feed_validators, pending_retries, record_polls
 from warehouse.load import LoadCounts, load_batch, near_candidates
 from warehouse.runs import close_abandoned_runs, finish_run, start_run
 from warehouse.search import IndexState, refresh_search_index
 from warehouse.seed_files import record_seed_files, seed_files
+from warehouse.trend_counts import rebuild_if_drifted
 
 from . import settings
 from .console import ERR, ProgressLog, progress, say
 from .feeds import (
     STOPPED_ERRORS,
+    FeedListInvalid,
     FeedPoll,
     allow_extraction,
     extraction_stopping,
@@ -227,6 +230,7 @@ def seed_scan(db: str, lock_wait_s: float) -> SeedScan:
 
 def record_run(db: str, run_id: str, started: datetime, parameters: dict) -> None:
     with open_warehouse(db, wait_s=float(settings.get("lock_wait_s"))) as con:
+        set_day_timezone(con, str(settings.get("timezone")))  # days in the analyst's timezone
         close_abandoned_runs(con, "ingest", started)  # we hold the ingest lock: they are dead
         start_run(con, run_id, "ingest", started, parameters)
 
@@ -251,7 +255,8 @@ def ingest_feeds(feed_list: list, db: str, tax: Taxonomy, batch_size: int,
     with open_warehouse(db, wait_s=lock_wait_s) as con:
         wanted = entries_to_fetch(con, entries, max_attempts)
         listed = {e.url for e in entries}
-        retries = [retry_entry(feed, url) for feed, url in
+        countries = {f.name: f.country for f in feed_list}
+        retries = [retry_entry(feed, url, countries.get(feed)) for feed, url in
                    pending_retries(con, [f.name for f in feed_list], max_attempts)
                    if url not in listed]
         for poll in polls:
@@ -308,7 +313,7 @@ def ingest_flow(
         with ingest_lock(db, float(settings.get("ingest_lock_wait_s")),
                          on_wait=lambda message: say(("waiting:", "yellow"), f" {message}")):
             return run_ingest(seeds, db, feeds, taxonomy, batch_size)
-    except (IngestLocked, WarehouseBusy) as exc:
+    except (IngestLocked, WarehouseBusy, UnknownTimezone, FeedListInvalid) as exc:
         return Failed(message=str(exc))
     except duckdb.IOException as exc:  # not a DuckDB file, disk full, I/O error
         return Failed(message=f"cannot use the warehouse {db}: {str(exc).removeprefix('IO Error: ')} "
@@ -337,6 +342,9 @@ def run_ingest(seeds: str | None, db: str, feeds: str | None, taxonomy: str | No
     try:
         tax = load_taxonomy(taxonomy or settings.get("taxonomy") or None)
         scan = seed_scan(db, lock_wait_s)
+        # checked before any seed is read: a broken list fails the run at once, not after
+        # an hour of seeds
+        feed_list = read_feed_list(feeds)
         items = iter_seed_documents(Path(seeds), int(settings.get("max_seed_file_bytes")),
                                     int(settings.get("max_document_bytes")),
                                     root=Path(settings.get("seeds")), scan=scan)
@@ -353,20 +361,25 @@ def run_ingest(seeds: str | None, db: str, feeds: str | None, taxonomy: str | No
         with open_warehouse(db, wait_s=lock_wait_s) as con:  # only now are they all loaded
             record_seed_files(con, list(scan.found.values()), now_utc())
         summary.seed_files_unchanged = scan.unchanged_files
-        feed_list = with_countries(read_feed_list(feeds), seed_sources(Path(seeds))[0])
-        ingest_feeds(feed_list, db, tax, batch_size, summary, first_seen)
+        ingest_feeds(with_countries(feed_list, seed_sources(Path(seeds))[0]), db, tax,
+                     batch_size, summary, first_seen)
         shutdown_pool()  # the extraction processes' memory back before the index build
         with timed(summary.stage_s, "search_index"):
             refresh_search(db, lock_wait_s)
     except BaseException as exc:
         stop_extraction()  # tasks still running end quietly; nothing more is loaded
-        with open_warehouse(db, wait_s=lock_wait_s) as con:
-            finish_run(con, run_id, now_utc(), "failed", asdict(summary), f"{type(exc).__name__}: {exc}")
+        try:
+            with open_warehouse(db, wait_s=lock_wait_s) as con:
+                finish_run(con, run_id, now_utc(), "failed", asdict(summary),
+                           f"{type(exc).__name__}: {exc}")
+        except duckdb.Error:
+            pass  # a full disk takes no more rows: the next run marks this one crashed
         raise
     finally:
         log.stop()
         shutdown_pool()
     summary.elapsed_s = round(time.perf_counter() - t0, 2)
     with open_warehouse(db, wait_s=lock_wait_s) as con:
+        rebuild_if_drifted(con)  # articles written outside a load are counted in the trends
         finish_run(con, run_id, now_utc(), "completed", asdict(summary))
     return asdict(summary)

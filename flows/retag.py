@@ -14,6 +14,7 @@ from extractors.focus import focus_marks, parse_focus
 from extractors.records import ActorMention, ThemeTag
 from extractors.taxonomy import Taxonomy, load_taxonomy
 from extractors.themes import tag_text
+from warehouse.days import set_day_timezone
 from warehouse.db import open_warehouse
 from warehouse.retag import article_pages, count_articles, replace_enrichment
 from warehouse.runs import finish_run, start_run
@@ -59,6 +60,7 @@ def retag_flow(db: str | None = None, taxonomy: str | None = None,
     t0 = time.perf_counter()
     summary = {"articles": 0, "changed": 0, "tags": 0, "taxonomy_version": tax.version}
     with open_warehouse(db, wait_s=lock_wait_s) as con:
+        set_day_timezone(con, str(settings.get("timezone")))  # before the run is recorded
         start_run(con, run_id, "retag", now_utc(), {"db": db, "taxonomy": tax.path})
         total = count_articles(con)
     after = ""

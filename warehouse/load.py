@@ -10,6 +10,8 @@ from datetime import datetime
 import duckdb
 import pyarrow as pa
 
+from . import trend_counts
+from .dates import date_bounds
 from .db import sql, transaction
 from .search import index_is_current, update_index
 
@@ -33,6 +35,7 @@ ARTICLE_SCHEMA = pa.schema(
         ("guid", pa.string()),
         ("site_name", pa.string()),
         ("source_country", pa.string()),
+        ("date_source", pa.string()),  # how published_at was known (see upsert_articles.sql)
         ("near_of", pa.string()),  # near-copy link decided before the load, if any
         ("location", pa.string()),  # the name its failures were recorded under; not stored
     ]
@@ -132,10 +135,11 @@ def load_batch(
     # repeats out of a run; this keeps a direct caller's repeats from breaking the keys).
     by_id: dict[str, object] = {}
     for a in articles:
-        by_id.setdefault(getattr(a, "article_id"), a)
+        by_id.setdefault(getattr(a, "article_id"), a)  # records, as before
     repeats = len(articles) - len(by_id)
     tags = first_per(tags, "article_id", "theme")
     actors = first_per(actors, "article_id", "actor")
+    focus = first_per(focus, "article_id")
     near_links = near_links or {}
     incoming = to_arrow([{**{f.name: getattr(a, f.name, None) for f in ARTICLE_SCHEMA},
                           "near_of": near_links.get(i)} for i, a in by_id.items()], ARTICLE_SCHEMA)
@@ -158,7 +162,8 @@ def load_batch(
             # Only new articles and those whose text changed go further.
             con.execute(
                 "create or replace temp table incoming as "
-                "select i.*, a.article_id is not null as stored "
+                "select i.*, a.ingested_at as first_seen, "  # an update keeps its first-seen time
+                "a.article_id is not null as stored "
                 "from incoming_all i left join articles a using (article_id) "
                 "where a.article_id is null or a.content_hash is distinct from i.content_hash"
             )
@@ -166,7 +171,9 @@ def load_batch(
             existing = delta[0]
             changed = con.execute("select count(*) from incoming").fetchone()[0]
             index_was_current = changed > 0 and index_is_current(con)
-            con.execute(sql("upsert_articles"))
+            # only articles already stored counted before (first_seen is theirs)
+            trend_counts.retract(con, "(select article_id from incoming where first_seen is not null)")
+            con.execute(sql("upsert_articles"), date_bounds(now))
             if changed:
                 update_index(con, now, index_was_current, delta)
             con.execute(
@@ -176,6 +183,8 @@ def load_batch(
                 "insert into article_themes by name "
                 "select t.* from incoming_tags t semi join incoming using (article_id)"
             )
+            # the tags just inserted are incoming_tags' rows of these articles
+            trend_counts.add(con, "incoming", tags="incoming_tags")
             con.execute(
                 "delete from article_actors where article_id in (select article_id from incoming)"
             )
@@ -213,12 +222,12 @@ def load_batch(
 
 
 def first_per(records: Sequence[object], *names: str) -> list[object]:
-    """Return the records in order, keeping only the first of those equal on `names`."""
+    """Return the records (or dicts) in order, keeping only the first of those equal on
+    `names`."""
     firsts: dict[tuple, object] = {}
     for record in records:
-        key = tuple(record.get(n) if isinstance(record, dict) else getattr(record, n)
-                    for n in names)  # dicts work too, as in to_arrow
-        firsts.setdefault(key, record)
+        get = record.get if isinstance(record, dict) else lambda n, r=record: getattr(r, n)
+        firsts.setdefault(tuple(get(n) for n in names), record)
     return list(firsts.values())
 
 

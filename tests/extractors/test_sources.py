@@ -65,7 +65,7 @@ def test_seed_country_from_the_line_then_the_seeds_file_then_the_registry(tmp_pa
         '[[sources]]\nname = "TASS"\ndomains = ["tass.ru"]\ncountry = "Belarus"\n')
     out = list(iter_seed_documents(tmp_path))
     docs = {d.key: d.source_country for d in out if isinstance(d, SourceDocument)}
-    # keys as extractors/keys.py names them (ids are scoped to their file)
+    # ids are scoped to their file (extractors/keys.py)
     assert docs == {"jsonl:a.jsonl#1": "India", "jsonl:a.jsonl#2": "Russia",
                     "https://tass.ru/politika/1": "Belarus", "jsonl:a.jsonl#4": "Nepal",
                     "jsonl:a.jsonl#5": None}

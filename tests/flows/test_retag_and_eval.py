@@ -15,7 +15,7 @@ GOLD = [
     {"id": "g2", "title": "Pentagon orders more troops to the Gulf", "text": "The Navy too.",
      "labels": ["defense"]},
     {"id": "g3", "title": "City council approves new park", "text": "Residents cheered.",
-     "labels": []},
+     "labels": [], "published_at": "2024-07-01T09:00:00Z"},  # dated: trends count it
     {"id": "g4", "title": "Trade deficit widens as imports surge", "text": "Exports fell.",
      "labels": ["trade"]},
 ]

@@ -4,8 +4,18 @@
 -- near_candidates.sql). Unchanged articles are left alone; changed ones (same key, new
 -- text) are updated in place and keep their first-seen time. `articles` has no key index
 -- (migration 014): article_id stays unique because only ids not stored (`incoming.stored`
--- false) are inserted, and `incoming` holds one row per id.
-insert into articles by name (
+-- false) are inserted, and `incoming` holds one row per id. The rows are computed once
+-- (temp table `upserted`), then the new ones inserted and the changed ones updated.
+--
+-- `incoming.first_seen` is the stored first-seen time of an article being updated (its
+-- undated day stays the day it was first seen).
+--
+-- Dates: a stated publication time outside [$earliest, $latest] (1900, and 2 days after the
+-- load: warehouse/dates.py) is not used; it is kept in date_note with the reason, and the
+-- article is dated by when it was first seen (date_source 'ingested'). `day` is the local
+-- day (local_day) of the publication time, else of the first-seen time, in the warehouse's
+-- day timezone (warehouse_settings.day_timezone).
+create or replace temp table upserted as (
     with known as (
         -- only the stored articles a batch's copies can point at: the work and memory of a
         -- load stay those of the batch, not of the whole warehouse
@@ -23,42 +33,66 @@ insert into articles by name (
         select content_hash, arg_min(article_id, (batch_pos, ingested_at, article_id)) as first_id
         from candidates
         group by content_hash
+    ),
+    dated as (
+        select
+            i.* replace (coalesce(i.first_seen, i.ingested_at) as first_seen),
+            i.published_at not between $earliest and $latest as out_of_range
+        from incoming i
+    ),
+    checked as (
+        select
+            * replace (case when out_of_range then null else published_at end as published_at),
+            case when out_of_range then
+                'stated publication time ' || strftime(published_at, '%Y-%m-%dT%H:%M:%S')
+                || case when published_at < $earliest then ' is before 1900'
+                        else ' is more than 2 days after the article was first seen' end
+                || ': not used, the day is when it was first seen'
+            end as date_note
+        from dated
     )
     select
         i.article_id, i.key, i.url, i.source, i.title, i.author, i.published_at,
         i.ingested_at,
-        coalesce(cast(i.published_at as date), cast(i.ingested_at as date)) as day,
+        local_day(coalesce(i.published_at, i.first_seen),
+                  (select value from warehouse_settings where name = 'day_timezone')) as day,
+        case when i.published_at is null then 'ingested'
+             else coalesce(i.date_source, 'published') end as date_source,
+        i.date_note,
         i.language, i.text, i.word_count, i.tone,
         -- an exact copy of a near copy points at the near copy's first
         coalesce(nullif(coalesce(first.near_of, f.first_id), i.article_id),
                  nullif(i.near_of, i.article_id)) as duplicate_of,
         i.content_hash, i.simhash, i.origin, i.feed, i.guid, i.site_name, i.source_country,
-        i.ingested_at as updated_at
-    from incoming i
+        i.ingested_at as updated_at,
+        i.stored
+    from checked i
     left join firsts f using (content_hash)
     left join incoming first on first.article_id = f.first_id
-    where not i.stored
-);
+)
+insert into articles by name select * exclude (stored) from upserted where not stored;
 
--- Then the stored ones whose text changed (all of `incoming` that is stored). Inserting
--- first lets the copies' lookup above see the warehouse as it was before the batch.
 update articles set
-    url = i.url,
-    source = i.source,
-    title = i.title,
-    author = i.author,
-    published_at = i.published_at,
-    day = coalesce(cast(i.published_at as date), cast(articles.ingested_at as date)),
-    language = i.language,
-    text = i.text,
-    word_count = i.word_count,
-    tone = i.tone,
-    content_hash = i.content_hash,
-    simhash = i.simhash,
-    site_name = i.site_name,
-    source_country = i.source_country,
-    updated_at = i.ingested_at
-from incoming i
-where articles.article_id = i.article_id
-  and i.stored
-  and articles.content_hash is distinct from i.content_hash;
+    url = u.url,
+    source = u.source,
+    title = u.title,
+    author = u.author,
+    published_at = u.published_at,
+    day = u.day,
+    date_source = u.date_source,
+    date_note = u.date_note,
+    language = u.language,
+    text = u.text,
+    word_count = u.word_count,
+    tone = u.tone,
+    content_hash = u.content_hash,
+    simhash = u.simhash,
+    site_name = u.site_name,
+    source_country = u.source_country,
+    updated_at = u.updated_at
+from upserted u
+where articles.article_id = u.article_id
+  and u.stored
+  and articles.content_hash is distinct from u.content_hash;
+
+drop table upserted;
