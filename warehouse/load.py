@@ -174,6 +174,7 @@ def load_batch(
             # only articles already stored counted before (first_seen is theirs)
             trend_counts.retract(con, "(select article_id from incoming where first_seen is not null)")
             con.execute(sql("upsert_articles"), date_bounds(now))
+            con.execute(sql("upsert_articles_apply"))
             if changed:
                 update_index(con, now, index_was_current, delta)
             con.execute(
