@@ -8,8 +8,9 @@ always agree on at least one whole band. Only fingerprints sharing a band are co
 only first-seen articles are kept as candidates, so a thousand copies of one wire story cost
 a thousand look-ups, not half a million comparisons.
 
-Before a batch is loaded, the warehouse returns the stored first-seen articles that share a
-band with the batch (warehouse/sql/near_candidates.sql); `near_duplicate_links` decides the
+Before a batch is loaded, the warehouse returns the stored first-seen articles within
+MAX_HAMMING bits of one of the batch's fingerprints, found through the bands
+(warehouse/sql/near_candidates.sql); `near_duplicate_links` decides the
 links here, and the load stores them in `articles.duplicate_of`.
 """
 
@@ -63,11 +64,10 @@ class NearDuplicateIndex:
         self.size += 1
 
 
-def band_keys(articles: Iterable[object]) -> list[tuple[int, int]]:
-    """Return the distinct band keys of the articles (with `simhash` and `word_count`)
-    long enough for near-duplicate matching."""
-    keys = {key for a in articles if a.word_count >= MIN_WORDS for key in bands(a.simhash)}
-    return sorted(keys)
+def fingerprints(articles: Iterable[object]) -> list[int]:
+    """Return the SimHashes of the articles (with `simhash` and `word_count`) long enough for
+    near-duplicate matching: what the warehouse compares with its stored first-seen ones."""
+    return sorted({a.simhash for a in articles if a.word_count >= MIN_WORDS})
 
 
 def near_duplicate_links(articles: Iterable[object],

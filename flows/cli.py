@@ -135,6 +135,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         f"{summary['unchanged']} unchanged, {summary['duplicates']} duplicates, "
         f"{summary['failures']} failures in {summary['elapsed_s']:.1f} s -> {db}"
     )
+    if summary.get("seed_files_unchanged"):
+        ERR.print("  seed files unchanged since they were last read (skipped): "
+                  f"{summary['seed_files_unchanged']}")
     if summary["feeds_polled"]:
         ERR.print(f"  feeds: {summary['feeds_polled']} polled, {summary['not_modified']} not "
                   f"modified (304), {summary['new_entries']} new entries")

@@ -54,6 +54,8 @@ SETTINGS = (
             "Comma-separated hosts (name or name:port) that may be private, e.g. an intranet feed."),
     Setting("max_fetch_attempts", 5, "Runs that retry a transiently failing page before giving up."),
     Setting("extract_workers", 0, "Extraction processes; 0 for one per CPU."),
+    Setting("progress_interval_s", 10.0, "Seconds between the progress lines an ingest writes "
+            "when its output is not a terminal (a log); 0 for none."),
     Setting("ingest_lock_wait_s", 600.0,
             "Seconds an ingest waits for another ingest of the same database before giving up."),
     Setting("lake_catalog", "data/lake/mediawatch.ducklake", "DuckLake catalog `mediawatch "
