@@ -10,6 +10,7 @@ from datetime import datetime
 import duckdb
 import pyarrow as pa
 
+from .alerts import WatchSet, record_matches
 from .db import sql, transaction
 from .search import index_is_current, update_index
 
@@ -104,6 +105,7 @@ def load_batch(
     now: datetime,
     near_links: dict[str, str] | None = None,
     actors: Sequence[object] = (),
+    watches: WatchSet | None = None,
 ) -> LoadCounts:
     """Load one batch in a single transaction and return what changed.
 
@@ -114,7 +116,8 @@ def load_batch(
     schemas above (the extractors' dataclasses). Tags and actors replace the stored ones of
     the articles that were inserted or updated; an unchanged article keeps its own. The
     full-text index takes in the inserted and updated articles in the same transaction
-    (see warehouse/search.py).
+    (see warehouse/search.py), and the `watches` match them in it too: their matches and
+    alerts commit with the articles (see warehouse/alerts.py).
     """
     # The last record wins when a batch names one article twice.
     by_id = {getattr(a, "article_id"): a for a in articles}
@@ -165,6 +168,7 @@ def load_batch(
                 "insert into article_actors by name "
                 "select x.* from incoming_actors x semi join incoming using (article_id)"
             )
+            record_matches(con, watches, now)
             duplicates = con.execute(
                 "select count(*) from articles semi join incoming using (article_id) "
                 "where duplicate_of is not null"

@@ -2,9 +2,10 @@
 -- with articles, for every theme; a day without the theme has articles = 0), with a
 -- trailing 7-day mean and a z-score against the 28 days before the day.
 --
--- Spike rule (is_spike): on that day the theme has at least 3 articles, at least 7 earlier
--- calendar days of history, more articles than its 28-day baseline mean, and either
--- zscore_28d >= 2 or a baseline with no variation at all (stddev 0: any rise is unusual).
+-- Spike rule (is_spike, the macro in spike_rule.sql, shared with the watches' spike
+-- trigger): on that day the theme has at least 3 articles, at least 7 earlier calendar days
+-- of history, more articles than its 28-day baseline mean, and either zscore_28d >= 2 or a
+-- baseline with no variation at all (stddev 0: any rise is unusual).
 -- zscore_28d is null when the baseline has fewer than 7 days or no variation.
 create or replace view theme_trend as
 with bounds as (
@@ -48,11 +49,7 @@ final as (
         avg_7d,
         case when base_days >= 7 and base_sd > 0
              then (articles - base_mean) / base_sd end as zscore_28d,
-        coalesce(
-            base_days >= 7 and articles >= 3 and articles > base_mean
-            and ((articles - base_mean) / nullif(base_sd, 0) >= 2 or base_sd = 0),
-            false
-        ) as is_spike
+        spike_rule(articles, base_mean, base_sd, base_days) as is_spike
     from windowed
 )
 select * from final
