@@ -33,6 +33,7 @@ from warehouse.runs import close_abandoned_runs, finish_run, start_run
 from warehouse.search import IndexState, refresh_search_index
 
 from . import settings
+from .alerts import current_watches, deliver_after_ingest
 from .console import ERR, progress
 from .feeds import (
     STOPPED_ERRORS,
@@ -142,7 +143,7 @@ def load(db: str, result: BatchResult, lock_wait_s: float) -> tuple[LoadCounts, 
             links = dedupe.near_duplicate_links(result.articles, known)
         with timed(stage_s, "load"):
             counts = load_batch(con, result.articles, result.tags, result.failures, now_utc(),
-                                near_links=links, actors=result.actors)
+                                near_links=links, actors=result.actors, watches=current_watches())
     return counts, stage_s
 
 
@@ -315,4 +316,4 @@ def run_ingest(seeds: str | None, db: str, feeds: str | None, taxonomy: str | No
     summary.elapsed_s = round(time.perf_counter() - t0, 2)
     with open_warehouse(db, wait_s=lock_wait_s) as con:
         finish_run(con, run_id, now_utc(), "completed", asdict(summary))
-    return asdict(summary)
+    return {**asdict(summary), "alerts": deliver_after_ingest(db)}

@@ -11,7 +11,7 @@ MODULES = ["prefect", "feedparser", "trafilatura", "duckdb", "duckdb_extension_f
            "duckdb_extension_ducklake",
            "pyarrow",
            "simplemma", "ahocorasick", "vaderSentiment.vaderSentiment", "jinja2",
-           "httpx", "courlan", "ftfy", "numpy", "charset_normalizer", "lxml.html.clean", "htmldate", "pytest",
+           "httpx", "courlan", "ftfy", "numpy", "charset_normalizer", "lxml.html.clean", "htmldate", "pytest", "apprise", "aiosmtpd",
            "extractors", "warehouse", "flows.cli"]
 
 broken = []

@@ -255,15 +255,19 @@ def mark_failed(con: duckdb.DuckDBPyConnection, key: str, channel: str, now: dat
     """Record a failed delivery pass; returns the alert's status now (pending or failed).
 
     The alert stays pending, with its next attempt backed off, until `max_attempts` passes
-    have failed; then it is `failed` and no longer tried.
+    have failed; then it is `failed` and no longer tried. The channel's other pending alerts
+    are not tried before the same time.
     """
     attempts = con.execute("select attempts + 1 from alerts where alert_key = ? and channel = ?",
                            [key, channel]).fetchone()[0]
     status = "failed" if attempts >= max_attempts else "pending"
+    retry_at = now + retry_delay(attempts, first_delay_s)
     con.execute("update alerts set status = ?, attempts = ?, last_attempt_at = ?, "
                 "last_error = ?, next_attempt_at = ? where alert_key = ? and channel = ?",
-                [status, attempts, now, error[:1000], now + retry_delay(attempts, first_delay_s),
-                 key, channel])
+                [status, attempts, now, error[:1000], retry_at, key, channel])
+    # The channel is down, not just this alert: its other pending alerts wait as long.
+    con.execute("update alerts set next_attempt_at = ? where channel = ? and status = 'pending' "
+                "and (next_attempt_at is null or next_attempt_at < ?)", [retry_at, channel, retry_at])
     return status
 
 
@@ -293,3 +297,27 @@ def list_alerts(con: duckdb.DuckDBPyConnection, status: str | None, limit: int) 
         "order by created_at desc, alert_key, channel limit ?", [status, status, limit])
     columns = [d[0] for d in cursor.description]
     return [dict(zip(columns, r)) for r in cursor.fetchall()]
+
+
+def dry_run(con: duckdb.DuckDBPyConnection, watches: WatchSet, since: date,
+            now: datetime) -> tuple[int, list[dict]]:
+    """Return how many articles from `since` on the watches match and the alerts they would
+    fire, as if each article had been found on its own day. Writes nothing to the
+    warehouse: the matching and the outbox run on temporary tables that shadow the real
+    ones (so a read-only connection will do).
+    """
+    from .db import MIGRATIONS_DIR
+
+    ddl = (MIGRATIONS_DIR / "013_alerts.sql").read_text(encoding="utf-8")
+    con.execute(ddl.replace("create table if not exists ", "create or replace temp table "))
+    con.execute("create or replace temp table test_candidates as "
+                "select article_id from articles where day >= ?", [since])
+    record_matches(con, watches, now, "test_candidates")
+    con.execute("update temp.watch_matches set matched_at = cast(day as timestamp)")
+    emit_periodic(con, watches, now)
+    matched = con.execute("select count(*) from temp.watch_matches").fetchone()[0]
+    cursor = con.execute("select any_value(day) as day, any_value(trigger) as trigger, "
+                         "any_value(articles) as articles, any_value(title) as title, alert_key "
+                         "from temp.alerts group by alert_key order by day, alert_key")
+    columns = [d[0] for d in cursor.description]
+    return matched, [dict(zip(columns, r)) for r in cursor.fetchall()]
