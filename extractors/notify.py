@@ -101,7 +101,7 @@ def send_once(url: str, title: str, body: str, key: str) -> str | None:
     if isinstance(getattr(plugin, "headers", None), dict):
         name = "X-Mediawatch-Alert-Key" if isinstance(plugin, NotifyEmail) else "Idempotency-Key"
         plugin.headers[name] = key
-    with apprise.LogCapture(level=logging.WARNING) as log:
+    with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as log:
         ok = plugin.notify(body=body, title=title)
         messages = log.getvalue().strip()
     if ok:

@@ -85,6 +85,7 @@ def render(status: dict, hours: float, now: datetime) -> None:
             ["feed", "last status", "last success", "failures in a row", "last error"],
             [[f["name"], f["last_status"], ago(f["last_success_at"], now),
               f["consecutive_failures"], short(f["last_error"])] for f in feeds]))
+    render_alerts(status.get("alert_channels"), now)
     counts = status["open_failures"]
     if not counts:
         OUT.print("open failures: none")
@@ -95,6 +96,19 @@ def render(status: dict, hours: float, now: datetime) -> None:
         ["last seen", "stage", "where", "reason", "attempts"],
         [[when(f["last_seen"]), f["stage"], f["url"], short(f["reason"]), f["attempts"]]
          for f in status["failures"]]))
+
+
+def render_alerts(channels: list[dict] | None, now: datetime) -> None:
+    """Print alert delivery per channel, failing channels first (nothing before any alert)."""
+    if not channels:
+        return
+    pending = sum(c["pending"] for c in channels)
+    failed = sum(c["failed"] for c in channels)
+    OUT.print(table(
+        f"Alert channels: {pending} pending, {failed} failed",
+        ["channel", "pending", "failed", "sent", "last sent", "last error"],
+        [[c["channel"], c["pending"], c["failed"], c["sent"], ago(c["last_sent_at"], now),
+          short(c["last_error"])] for c in channels]))
 
 
 def iso(value: object) -> str:

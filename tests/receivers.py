@@ -1,8 +1,8 @@
 """Real alert receivers on 127.0.0.1: an SMTP server (aiosmtpd) and an HTTP webhook receiver.
 
 The webhook receiver answers by path: /ok/* 200; /flaky/* 500 for the first three requests
-to that path, then 200; /fail/* always 500; /hold/* waits until `release` is set before
-answering 200 (a test kills the sender meanwhile). Every request is recorded with its
+to that path, then 200; /fail/* always 500; /hold/* holds its second request until `release`
+is set, then answers 200 (a test kills the sender meanwhile). Every request is recorded with its
 headers and JSON body.
 """
 
@@ -64,7 +64,7 @@ class Handler(BaseHTTPRequestHandler):
             status = 500
         elif path.startswith("/fail/"):
             status = 500
-        elif path.startswith("/hold/"):
+        elif path.startswith("/hold/") and hit == 2:
             self.server.holding.set()
             self.server.release.wait(60)
         self.send_response(status)

@@ -24,7 +24,8 @@ def deployments_in_yaml() -> list[dict]:
 def test_entrypoints_name_the_flows_they_deploy():
     from prefect.flows import load_flow_from_entrypoint
 
-    expected = {"scheduled": "ingest", "daily": "digest", "manual": "retag"}
+    expected = {"scheduled": "ingest", "daily": "digest", "manual": "retag",
+                "alerts": "deliver-alerts"}
     for deployment in deployments_in_yaml():
         path, _ = deployment["entrypoint"].split(":")
         if not (ROOT / path).exists():
