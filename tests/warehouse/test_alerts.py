@@ -226,3 +226,21 @@ def test_watch_file_rules(tmp_path):
         path.write_text("[[watches]]\n" + body + "\n")
         with pytest.raises(WatchFileError, match=message):
             load_watches(path)
+
+
+def test_the_readme_watch_file_is_valid_and_its_urls_are_apprise_urls(tmp_path):
+    import re
+
+    from extractors.notify import instantiate
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text()
+    block = re.search(r"```toml\n# watches.toml\n(.*?)```", readme, re.DOTALL).group(1)
+    path = tmp_path / "watches.toml"
+    path.write_text(block)
+    watches = load_watches(path)
+    assert [w.trigger for w in watches] == ["new", "digest", "spike"]
+    env = {name: "x1" for name in re.findall(r"\$\{(\w+)\}", block)}
+    schemes = {type(instantiate(expand_env(url, env))).__name__
+               for w in watches for url in w.notify}
+    assert schemes == {"NotifyEmail", "NotifySlack", "NotifyJSON"}
