@@ -32,6 +32,7 @@ class ExtractedPage:
     date: str | None  # ISO date as trafilatura reports it
     site_name: str | None
     language: str | None
+    date_source: str | None = None  # "published" (the page's metadata) or "estimated" (its URL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +44,7 @@ class PageMetadata:
     date: str | None = None
     site_name: str | None = None
     language: str | None = None
+    date_source: str | None = None  # "published" (the page's metadata) or "estimated" (its URL)
 
 
 # The full extraction re-runs when the fast one finds fewer words than this. On the public
@@ -65,6 +67,21 @@ def _bare(tree: HtmlElement, url: str | None, fast: bool):
     )
 
 
+def page_date_found(tree: HtmlElement, url: str | None) -> tuple[str | None, str | None]:
+    """Return (ISO date, how it was known) of a page: "published" when its own metadata
+    states it, "estimated" when only a date in its URL (or canonical link) gives it."""
+    params = trafilatura_metadata.set_date_params(False)
+    try:
+        # url="" keeps htmldate off the URL (and the canonical link): the page's own word first
+        date = find_date(tree, **{**params, "url": ""})
+        if date:
+            return date, "published"
+        date = find_date(tree, **{**params, "url": url})
+    except Exception:  # noqa: BLE001 - a date is optional
+        return None, None
+    return (date, "estimated") if date else (None, None)
+
+
 def page_metadata(tree: HtmlElement, url: str | None = None) -> PageMetadata:
     """Return the title, author, date, site name and language a page declares.
 
@@ -81,16 +98,14 @@ def page_metadata(tree: HtmlElement, url: str | None = None) -> PageMetadata:
     except Exception:  # noqa: BLE001 - malformed JSON-LD: keep what the meta tags said
         LOGGER.debug("JSON-LD metadata unreadable on %s", url, exc_info=True)
     title = meta.title or trafilatura_metadata.extract_title(tree)
-    try:
-        date = find_date(tree, **{**trafilatura_metadata.set_date_params(False), "url": url})
-    except Exception:  # noqa: BLE001 - a date is optional
-        date = None
+    date, date_source = page_date_found(tree, url)
     site_name = meta.sitename or trafilatura_metadata.extract_sitename(tree)
     if site_name:
         site_name = site_name.lstrip("@") or None
     lang = LANGUAGE_TAG.match((tree.get("lang") or "").strip())
     return PageMetadata(title=title or None, author=meta.author or None, date=date,
-                        site_name=site_name, language=lang[1].lower() if lang else None)
+                        site_name=site_name, language=lang[1].lower() if lang else None,
+                        date_source=date_source)
 
 
 def extract_page(html: str | bytes, url: str | None = None) -> ExtractedPage:
@@ -117,4 +132,5 @@ def extract_page(html: str | bytes, url: str | None = None) -> ExtractedPage:
         date=meta.date,
         site_name=meta.site_name,
         language=meta.language,
+        date_source=meta.date_source,
     )

@@ -84,6 +84,7 @@ def build_article(doc: SourceDocument) -> Article | Failure:
     title, text = doc.title, doc.text
     author, published_at, language = doc.author, doc.published_at, doc.language
     site_name = None
+    date_source = ("feed" if doc.origin == "feed" else "published") if published_at else None
     if not text and doc.html:
         page = extract_page(doc.html, doc.url)
         text = page.text
@@ -91,7 +92,9 @@ def build_article(doc: SourceDocument) -> Article | Failure:
         author = author or page.author
         language = language or page.language
         site_name = page.site_name
-        published_at = page_date(page.date, published_at, prefer_page=doc.origin == "feed")
+        chosen = page_date(page.date, published_at, prefer_page=doc.origin == "feed")
+        if chosen is not published_at:
+            published_at, date_source = chosen, page.date_source
         text = fallback(text, doc.fallback_text)
     text = normalise_text(text or "")
     title = normalise_title(title) or normalise_title(text.split("\n", 1)[0])[:200]
@@ -117,6 +120,7 @@ def build_article(doc: SourceDocument) -> Article | Failure:
         feed=doc.feed,
         guid=doc.guid,
         site_name=site_name,
+        date_source=date_source,
     )
 
 

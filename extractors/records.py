@@ -90,6 +90,9 @@ class Article:
     feed: str | None = None
     guid: str | None = None
     site_name: str | None = None  # the publisher's name as the page states it
+    # How published_at was known: "published" (the record or the page's metadata), "feed"
+    # (the feed entry), "estimated" (a date in the page's URL); None when it is unknown.
+    date_source: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

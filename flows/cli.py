@@ -124,6 +124,8 @@ def cmd_digest(args: argparse.Namespace) -> int:
     from .prefect_api import flow_run_settings, launch_local_api, start_local_api
 
     launch_local_api()  # starts while the checks and imports below run
+    from warehouse.dates import check_day
+
     from .digest import check_timezone, digest_flow
 
     if args.timezone:
@@ -138,9 +140,9 @@ def cmd_digest(args: argparse.Namespace) -> int:
         fail(f"no warehouse at {db}: run `mediawatch ingest` first, or pass --db")
     if args.date:
         try:
-            date.fromisoformat(args.date)
-        except ValueError:
-            fail(f"--date {args.date!r} is not a date: use YYYY-MM-DD")
+            check_day(args.date, date.today())
+        except ValueError as exc:
+            fail(f"--date: {exc}")
     start_local_api()
     with flow_run_settings():
         result = digest_flow(day=args.date, out=args.out, db=db, latest=args.latest,

@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
+from warehouse.dates import check_day
+from warehouse.days import align_day_timezone
 from warehouse.db import open_warehouse
 from warehouse.digest import digest_articles, digest_data, latest_day
 from warehouse.digest_export import write_digest_files
@@ -58,15 +60,19 @@ def write_digest(data: dict, articles: list[dict], out_dir: Path) -> list[str]:
 def digest_flow(day: str | None = None, out: str | None = None, db: str | None = None,
                 latest: bool = False, timezone: str | None = None) -> dict:
     """Write the digest of `day` (ISO date; default yesterday in the configured timezone,
-    or the latest day with articles when `latest`); returns the date, files and totals."""
+    or the latest day with dated articles when `latest`); returns the date, files and totals.
+
+    Days are the analyst's: `timezone` (default the `timezone` setting) buckets them."""
     db = db or str(settings.get("db"))
     out_dir = Path(out or str(settings.get("exports")))
     timezone = check_timezone(timezone or str(settings.get("timezone")))
+    # days are bucketed in `timezone`: a warehouse in another one is re-bucketed first
+    align_day_timezone(db, timezone, float(settings.get("lock_wait_s")))
     if latest:
         with open_warehouse(db, read_only=True) as con:
             target = latest_day(con) or yesterday(timezone)
     elif day:
-        target = date.fromisoformat(day)
+        target = check_day(day, yesterday(timezone) + timedelta(days=1))
     else:
         target = yesterday(timezone)
     data, articles = query_digest(db, target, timezone)

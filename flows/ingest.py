@@ -26,6 +26,7 @@ from extractors.pipeline import BatchResult
 from extractors.records import Failure, SourceDocument
 from extractors.seeds import iter_seed_documents
 from extractors.taxonomy import Taxonomy, load_taxonomy
+from warehouse.days import set_day_timezone
 from warehouse.db import WarehouseBusy, open_warehouse
 from warehouse.feeds import entries_to_fetch, feed_validators, pending_retries, record_polls
 from warehouse.load import LoadCounts, load_batch, near_candidates
@@ -189,6 +190,7 @@ def record_run(db: str, run_id: str, started: datetime, parameters: dict) -> Non
     with open_warehouse(db, wait_s=float(settings.get("lock_wait_s"))) as con:
         close_abandoned_runs(con, "ingest", started)  # we hold the ingest lock: they are dead
         start_run(con, run_id, "ingest", started, parameters)
+        set_day_timezone(con, str(settings.get("timezone")))  # days in the analyst's timezone
 
 
 def ingest_feeds(feed_list: list, db: str, tax: Taxonomy, batch_size: int,

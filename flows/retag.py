@@ -13,6 +13,7 @@ from extractors.actors import Gazetteer, find_actors, load_gazetteer
 from extractors.records import ActorMention, ThemeTag
 from extractors.taxonomy import Taxonomy, load_taxonomy
 from extractors.themes import tag_text
+from warehouse.days import set_day_timezone
 from warehouse.db import open_warehouse
 from warehouse.retag import article_pages, count_articles, replace_enrichment
 from warehouse.runs import finish_run, start_run
@@ -54,6 +55,7 @@ def retag_flow(db: str | None = None, taxonomy: str | None = None,
     summary = {"articles": 0, "changed": 0, "tags": 0, "taxonomy_version": tax.version}
     with open_warehouse(db, wait_s=lock_wait_s) as con:
         start_run(con, run_id, "retag", now_utc(), {"db": db, "taxonomy": tax.path})
+        set_day_timezone(con, str(settings.get("timezone")))
         total = count_articles(con)
     after = ""
     try:

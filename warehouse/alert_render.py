@@ -84,13 +84,14 @@ def render(key: str, watch: Watch, trigger: str, day: date, facts: list[dict],
         z = extra.get("zscore")
         how = f"z-score {z:.1f}" if z is not None else "after a flat baseline"
         title = f"[mediawatch] {watch.name}: spike on {day} ({total} articles)"
-        intro = (f"Watch {watch.name} spiked on {day}: {total} articles against a 28-day mean "
-                 f"of {extra.get('baseline_mean') or 0:.1f} ({how}).")
+        intro = (f"Watch {watch.name} spiked on {day}: {total} articles, a share of the day's "
+                 f"articles against a 28-day mean share of {extra.get('share_28d') or 0:.1%} "
+                 f"({how}).")
     body = {"schema": SCHEMA, "idempotency_key": key, "watch": watch.name, "trigger": trigger,
             "matches": watch.describe(), "day": day.isoformat(), "articles_total": total,
             "taxonomy_versions": versions, "articles": items}
     if trigger == "spike":
-        body["baseline_mean"] = extra.get("baseline_mean")
+        body["share_28d"] = extra.get("share_28d")
         body["zscore_28d"] = extra.get("zscore")
     lines = [intro, f"Watch matches: {watch.describe()}", ""]
     for item in items:

@@ -221,13 +221,13 @@ def emit_periodic(con: duckdb.DuckDBPyConnection, watches: WatchSet | None, now:
         elif watch.trigger == "spike":
             rows = con.execute(sql("alerts/watch_spikes"), {
                 "watch": watch.name, "oldest": oldest}).fetchall()
-            for day, articles, base_mean, zscore, ids in rows:
+            for day, articles, share_28d, zscore, ids in rows:
                 shown = list(ids)[:MAX_DIGEST_ARTICLES]
                 facts = article_facts(con, shown)
                 alerts = alert_rows(watch, "spike", "count", day, now, list(facts.values()),
                                     recorded_matches(con, watch.name, shown),
                                     {"articles_total": int(articles),
-                                     "baseline_mean": base_mean, "zscore": zscore})
+                                     "share_28d": share_28d, "zscore": zscore})
                 queued += insert_alerts(con, alerts)
     return queued
 

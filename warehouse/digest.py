@@ -26,8 +26,11 @@ CSV_COLUMNS = ("article_id", "day", "published_at", "source", "title", "url", "t
 
 
 def latest_day(con: duckdb.DuckDBPyConnection) -> date | None:
-    """Return the most recent day that has articles, or None for an empty warehouse."""
-    return con.execute("select max(day) from articles").fetchone()[0]
+    """Return the most recent day with dated articles, or None when no article is dated.
+
+    An undated article sits on the day it was first seen: a first ingest of undated pages
+    must not make that day the "latest" (and every theme spike on it)."""
+    return con.execute("select max(day) from articles where published_at is not null").fetchone()[0]
 
 
 def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:

@@ -10,7 +10,9 @@ from datetime import datetime
 import duckdb
 import pyarrow as pa
 
+from . import trend_counts
 from .alerts import WatchSet, record_matches
+from .dates import date_bounds
 from .db import sql, transaction
 from .search import index_is_current, update_index
 
@@ -33,6 +35,7 @@ ARTICLE_SCHEMA = pa.schema(
         ("feed", pa.string()),
         ("guid", pa.string()),
         ("site_name", pa.string()),
+        ("date_source", pa.string()),  # how published_at was known (see upsert_articles.sql)
         ("near_of", pa.string()),  # near-copy link decided before the load, if any
     ]
 )
@@ -151,7 +154,8 @@ def load_batch(
             ).fetchone()[0]
             changed = con.execute("select count(*) from incoming").fetchone()[0]
             index_was_current = changed > 0 and index_is_current(con)
-            con.execute(sql("upsert_articles"))
+            trend_counts.retract(con, "incoming")
+            con.execute(sql("upsert_articles"), date_bounds(now))
             if changed:
                 update_index(con, now, index_was_current)
             con.execute(
@@ -161,6 +165,7 @@ def load_batch(
                 "insert into article_themes by name "
                 "select t.* from incoming_tags t semi join incoming using (article_id)"
             )
+            trend_counts.add(con, "incoming")
             con.execute(
                 "delete from article_actors where article_id in (select article_id from incoming)"
             )

@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 import duckdb
 import pyarrow as pa
 
+from . import trend_counts
 from .db import transaction
 from .load import ACTOR_SCHEMA, TAG_SCHEMA, to_arrow
 
@@ -56,9 +57,11 @@ def replace_enrichment(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str
                 "  union (select * from new except select * from old)) "
                 "select count(distinct article_id) from diff"
             ).fetchone()[0]
+            trend_counts.retract(con, "retag_ids")
             con.execute("delete from article_themes where article_id in "
                         "(select article_id from retag_ids)")
             con.execute("insert into article_themes by name select * from retag_tags")
+            trend_counts.add(con, "retag_ids")
             con.execute("delete from article_actors where article_id in "
                         "(select article_id from retag_ids)")
             con.execute("insert into article_actors by name select * from retag_actors")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime, time, timedelta
 
+from warehouse import trend_counts
 from warehouse.db import connect
 
 DAY = date(2024, 7, 9)
@@ -13,7 +14,8 @@ DAY = date(2024, 7, 9)
 def add_article(con, article_id: str, day: date, source: str, title: str, *,
                 themes: dict[str, float] | None = None, url: str | None = None,
                 duplicate_of: str | None = None, hour: int = 8, body: str | None = None) -> None:
-    """Insert one article (published at `hour` UTC on `day`) and its theme tags."""
+    """Insert one article (published at `hour` UTC on `day`) and its theme tags, and count it
+    in the daily counts the trend views read."""
     body = body or f"Body sentence of {article_id} about the deal."
     published = datetime.combine(day, time(hour))
     con.execute(
@@ -30,6 +32,7 @@ def add_article(con, article_id: str, day: date, source: str, title: str, *,
         ]}
         con.execute("insert into article_themes values (?, ?, ?, ?, 'test')",
                     [article_id, theme, score, json.dumps(evidence)])
+    trend_counts.add_ids(con, [article_id])  # what a load keeps, for rows written by hand
 
 
 def build_warehouse(path, day: date = DAY):

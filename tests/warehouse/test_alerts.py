@@ -163,29 +163,41 @@ def test_digest_fires_once_per_closed_period(db_path):
     assert [a["article_id"] for a in json.loads(body)["articles"]] == ["e0", "e1", "e2"]
 
 
-def test_spike_uses_the_theme_trend_rule_on_the_watchs_daily_count(db_path):
-    watch = Watch("arms", (HOOK,), themes=("defense",), trigger="spike")
+def spike_corpus(last_day_defense: int, last_day_other: int):
+    """38 days of 1 defense and 4 other articles a day, then a last day as given."""
     start = date(2026, 2, 1)
     rows, tags = [], []
-    for d in range(38):  # one article a day, then five on the last day
+    for d in range(38):
         day = start + timedelta(days=d)
-        for i in range(5 if d == 37 else 1):
-            r = Row(f"a{d}-{i}", f"Arms {d} {i}", f"Missiles {d} {i}.",
+        defense, other = (last_day_defense, last_day_other) if d == 37 else (1, 4)
+        for i in range(defense + other):
+            r = Row(f"a{d}-{i}", f"Story {d} {i}", f"Report {d} {i}.",
                     published_at=datetime(day.year, day.month, day.day, 8))
             rows.append(r)
-            tags.append(Tag(r.article_id, "defense"))
+            tags.append(Tag(r.article_id, "defense" if i < defense else "trade"))
     last = start + timedelta(days=37)
-    now = datetime(last.year, last.month, last.day, 12)
+    return rows, tags, last, datetime(last.year, last.month, last.day, 12)
+
+
+@pytest.mark.parametrize("defense, other, spikes", [
+    (5, 4, True),    # the watch's share of the day goes from 20% to 56%
+    (2, 8, False),   # the day's volume doubles with the same mix (a source added)
+])
+def test_spike_uses_the_theme_trend_rule_on_the_watchs_daily_share(db_path, defense, other,
+                                                                    spikes):
+    watch = Watch("arms", (HOOK,), themes=("defense",), trigger="spike")
+    rows, tags, last, now = spike_corpus(defense, other)
     with open_warehouse(db_path) as con:
         load(con, rows, tags, watches=watchset(watch), now=now)
-        assert emit_periodic(con, watchset(watch), now) == 1
-        assert emit_periodic(con, watchset(watch), now) == 0
-        key, articles = con.execute("select alert_key, articles from alerts").fetchone()
-        # the same rule as theme_trend: that view flags the same day for the theme
+        queued = emit_periodic(con, watchset(watch), now)
+        assert emit_periodic(con, watchset(watch), now) == 0  # once per day
+        alerts = con.execute("select alert_key, articles from alerts").fetchall()
+        # the same rule as theme_trend: that view flags the same days for the theme
         trend = con.execute("select day from theme_trend where theme = 'defense' and is_spike"
                             ).fetchall()
-    assert key == f"arms/spike/count/{last}" and articles == 5
-    assert trend == [(last,)]
+    assert queued == int(spikes)
+    assert alerts == ([(f"arms/spike/count/{last}", defense)] if spikes else [])
+    assert trend == ([(last,)] if spikes else [])
 
 
 def test_delivery_bookkeeping_backs_off_then_gives_up(db_path):

@@ -1,7 +1,7 @@
 import duckdb
 import pytest
 
-from warehouse import db
+from warehouse import db, trend_counts
 
 
 def test_migrate_creates_public_names_and_is_idempotent(db_path):
@@ -48,20 +48,34 @@ def test_database_made_with_schema_001_upgrades_in_place_keeping_its_rows(db_pat
     db.schema_version(old)
     old.execute(text)
     old.execute("insert into schema_version values (1, ?, now()::timestamp)", [name])
-    old.execute("insert into articles (article_id, key, source, title, ingested_at, day, text,"
-                " content_hash) values ('a1', 'k1', 'wire', 'Old row', '2024-07-01 06:00',"
-                " '2024-07-01', 'kept text', 'h1')")
-    old.execute("insert into article_themes values ('a1', 'energy', 1.5, '{}', 'v0')")
+    old.execute("insert into articles (article_id, key, source, title, published_at, ingested_at,"
+                " day, text, content_hash) values"
+                " ('a1', 'k1', 'wire', 'Old row', '2024-07-01 05:00', '2024-07-01 06:00',"
+                "  '2024-07-01', 'kept text', 'h1'),"
+                " ('a2', 'k2', 'wire', 'Undated', null, '2024-07-02 06:00', '2024-07-02', 't', 'h2'),"
+                " ('a3', 'k3', 'wire', 'Far future', '9999-12-31', '2024-07-02 06:00',"
+                "  '9999-12-31', 't', 'h3')")
+    old.execute("insert into article_themes values ('a1', 'energy', 1.5, '{}', 'v0'),"
+                " ('a2', 'energy', 1.5, '{}', 'v0'), ('a3', 'energy', 1.5, '{}', 'v0')")
     old.close()
 
     with db.open_warehouse(db_path) as con:
         applied = [r[0] for r in con.execute("select version from schema_version order by 1").fetchall()]
-        row = con.execute("select title, text from articles").fetchone()
+        row = con.execute("select title, text from articles where article_id = 'a1'").fetchone()
         daily = con.execute("select day::varchar, theme, articles, share from theme_daily").fetchall()
         tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
+        dates = con.execute("select article_id, day::varchar, date_source, published_at is null,"
+                            " date_note from articles order by 1").fetchall()
+        counts_match = trend_counts.counts_match(con)
     assert applied == [v for v, _, _ in db.migrations()]
     assert row == ("Old row", "kept text")
+    # only the dated row counts; the 9999 date is not kept as a publication time
     assert daily == [("2024-07-01", "energy", 1, 1.0)]
+    assert dates[:2] == [("a1", "2024-07-01", "published", False, None),
+                         ("a2", "2024-07-02", "ingested", True, None)]
+    assert dates[2][:4] == ("a3", "2024-07-02", "ingested", True)
+    assert "9999-12-31T00:00:00 is more than 2 days after" in dates[2][4]
+    assert counts_match
     assert {"search_index", "theme_trend", "source_daily", "latest_articles"} <= tables
 
 

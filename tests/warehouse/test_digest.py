@@ -42,6 +42,9 @@ def test_spike_flag_comes_from_theme_trend(db_path):
     for back in range(2, 12):  # a quiet history first: theme_trend needs 7 earlier days
         add_article(con, f"h{back}", DAY - timedelta(days=back), "Wire", f"Quiet {back}",
                     themes={"energy": 1.0})
+        for other in range(3):  # energy is a quarter of those days; all of the spike day
+            add_article(con, f"h{back}-{other}", DAY - timedelta(days=back), "Wire",
+                        f"Other {back} {other}")
     for n in range(12):
         add_article(con, f"s{n}", spike_day, f"Outlet {n}", f"Spike {n}", themes={"energy": 1.0})
     view = dict(con.execute("select theme, is_spike from theme_trend where day = ?",

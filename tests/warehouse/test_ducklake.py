@@ -49,10 +49,14 @@ def test_mirror_copies_tables_and_views_then_only_what_changed(db_path, tmp_path
     first, warehouse = mirror_into(db_path, lake)
     assert {t: n for t, n in first.inserted.items() if n} == {
         "article_themes": 3, "articles": 3, "ingest_failures": 1, "runs": 1,
-        "search_index": 1}  # the load indexed its articles
+        "search_index": 1,  # the load indexed its articles
+        "daily_counts": 1, "daily_theme_counts": 2, "warehouse_settings": 1}
     with duckdb.connect(str(db_path), read_only=True) as con:
         views = sorted(r[0] for r in con.execute(
-            "select view_name from duckdb_views() where not internal").fetchall())
+            "select view_name from duckdb_views() where not internal union"
+            " select function_name from duckdb_functions()"
+            " where function_type in ('macro', 'table_macro') and schema_name = 'main'"
+            " and not internal").fetchall())
     assert sorted(first.views) == views and "theme_daily" in views and not first.view_errors
     assert read_lake(lake) == warehouse
 

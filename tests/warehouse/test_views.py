@@ -8,71 +8,128 @@ from warehouse.db import open_warehouse
 from warehouse.load import load_batch
 
 DAY0 = date(2024, 7, 1)
-# energy articles per day; day 5 (index 4) has no articles at all, day 10 is a burst
-ENERGY = [1, 2, 1, 2, 0, 2, 1, 2, 1, 6]
+# energy articles per day out of that day's articles; day 5 (index 4) has no articles at all,
+# the last day's share jumps from ~0.2 to 0.6
+ENERGY = [2, 3, 2, 3, 0, 2, 2, 3, 2, 2, 3, 2, 6]
+TOTALS = [10, 10, 10, 10, 0, 10, 10, 10, 10, 10, 10, 10, 10]
 
 
-def load_energy_series(con):
+def day_rows(series: dict[str, list[int]], totals: list[int], day0: date = DAY0, prefix: str = ""):
+    """Rows and tags: on day i, series[theme][i] articles per theme (each article one theme),
+    the rest of totals[i] untagged; every article published at noon UTC that day."""
     rows, tags = [], []
-    for i, n in enumerate(ENERGY):
-        for j in range(n):
-            aid = f"e{i}-{j}"
-            rows.append(Row(aid, aid, f"text {aid}", f"h-{aid}",
-                            published_at=datetime.combine(DAY0 + timedelta(days=i), datetime.min.time())))
-            tags.append(Tag(aid, "energy"))
-    tags.append(Tag("e0-0", "defense"))  # defense appears once, on the first day
-    load_batch(con, rows, tags, [], datetime(2024, 7, 11))
+    for i, total in enumerate(totals):
+        published = datetime.combine(day0 + timedelta(days=i), datetime.min.time()) + timedelta(hours=12)
+        themed = [theme for theme, counts in series.items() for _ in range(counts[i])]
+        assert len(themed) <= total
+        for j in range(total):
+            aid = f"{prefix}d{i}-{j}"
+            rows.append(Row(aid, aid, f"text {aid}", f"h-{aid}", published_at=published))
+            if j < len(themed):
+                tags.append(Tag(aid, themed[j]))
+    return rows, tags
 
 
-def expected_trend(counts):
+def load_series(con, series, totals, day0=DAY0):
+    rows, tags = day_rows(series, totals, day0)
+    load_batch(con, rows, tags, [], datetime.combine(day0 + timedelta(days=len(totals)), datetime.min.time()))
+
+
+def expected_trend(counts, totals):
+    """The spike rule, written independently of the SQL: (avg_7d, share, zscore, is_spike)."""
     out = []
-    for i, n in enumerate(counts):
-        week = counts[max(0, i - 6): i + 1]
-        base = counts[max(0, i - 28): i]
-        sd = statistics.stdev(base) if len(base) >= 2 else None
+    for i, (n, total) in enumerate(zip(counts, totals)):
+        avg_7d = sum(counts[max(0, i - 7): i]) / 7
+        share = n / total if total else None
+        base = [c / t for c, t in zip(counts[max(0, i - 28): i], totals[max(0, i - 28): i]) if t]
         mean = statistics.mean(base) if base else None
-        z = (n - mean) / sd if len(base) >= 7 and sd else None
-        spike = len(base) >= 7 and n >= 3 and n > mean and ((z or 0) >= 2 or sd == 0)
-        out.append((sum(week) / len(week), z, spike))
+        sd = statistics.stdev(base) if len(base) >= 2 else None
+        z = (share - mean) / sd if len(base) >= 7 and sd and share is not None else None
+        spike = (n >= 3 and len(base) >= 7 and share > mean and share >= 1.5 * mean
+                 and ((z is not None and z >= 2) or sd == 0))
+        out.append((avg_7d, share, z, spike))
     return out
 
 
+def trend(con, theme):
+    return con.execute("select day, articles, avg_7d, share, zscore_28d, is_spike from theme_trend "
+                       "where theme = ? order by day", [theme]).fetchall()
+
+
 def test_theme_trend_is_dense_with_right_averages_and_spikes(db_path):
+    defense = [1] + [0] * (len(TOTALS) - 1)  # defense appears once, on the first day
     with open_warehouse(db_path) as con:
-        load_energy_series(con)
-        energy = con.execute("select day, articles, avg_7d, zscore_28d, is_spike from theme_trend "
-                             "where theme = 'energy' order by day").fetchall()
-        defense = con.execute("select articles from theme_trend where theme = 'defense' "
-                              "order by day").fetchall()
+        load_series(con, {"energy": ENERGY, "defense": defense}, TOTALS)
+        energy = trend(con, "energy")
+        defense_rows = trend(con, "defense")
     assert [d for d, *_ in energy] == [DAY0 + timedelta(days=i) for i in range(len(ENERGY))]
     assert [n for _, n, *_ in energy] == ENERGY
-    for (_, _, avg, z, spike), (want_avg, want_z, want_spike) in zip(energy, expected_trend(ENERGY)):
+    for (_, _, avg, share, z, spike), want in zip(energy, expected_trend(ENERGY, TOTALS), strict=True):
+        want_avg, want_share, want_z, want_spike = want
         assert abs(avg - want_avg) < 1e-9
+        assert (share is None) == (want_share is None)
+        assert share is None or abs(share - want_share) < 1e-9
         assert (z is None) == (want_z is None) and (z is None or abs(z - want_z) < 1e-9)
         assert spike == want_spike
     assert [s for *_, s in energy].count(True) == 1 and energy[-1][-1] is True
-    assert [n for (n,) in defense] == [1] + [0] * (len(ENERGY) - 1)
+    assert [n for _, n, *_ in defense_rows] == defense
+
+
+def test_a_source_added_is_no_spike_but_a_tripled_share_is(db_path):
+    # three weeks of 20 articles a day, energy ~20% and defense ~10% of them; then a source
+    # is added (volume doubles, same mix); then energy's share triples at the old volume
+    energy = [4, 3, 5, 4, 4, 3, 5] * 3 + [8, 12]
+    defense = [2, 1, 3, 2, 2, 1, 3] * 3 + [4, 2]
+    totals = [20] * 21 + [40, 20]
+    with open_warehouse(db_path) as con:
+        load_series(con, {"energy": energy, "defense": defense}, totals)
+        flags = {theme: [r[-1] for r in trend(con, theme)] for theme in ("energy", "defense")}
+    assert flags["energy"] == [s for *_, s in expected_trend(energy, totals)]
+    assert flags["defense"] == [s for *_, s in expected_trend(defense, totals)]
+    assert flags["energy"][21] is False and flags["defense"][21] is False  # a source added
+    assert flags["energy"][22] is True  # share 0.2 -> 0.6
+    # the raw-count rule this replaces flagged the added source: 8 against a mean of 4
+    base = energy[:21]
+    assert (energy[21] - statistics.mean(base)) / statistics.stdev(base) >= 2
 
 
 def test_flat_baseline_then_a_rise_is_a_spike_but_a_small_one_is_not(db_path):
     series = {"defense": [1] * 8 + [2], "energy": [1] * 8 + [4]}  # flat baselines: stddev 0
+    totals = [10] * 9
     with open_warehouse(db_path) as con:
-        rows, tags = [], []
-        for theme, counts in series.items():
-            for i, n in enumerate(counts):
-                for j in range(n):
-                    aid = f"{theme}{i}-{j}"
-                    rows.append(Row(aid, aid, aid, aid, published_at=datetime(2024, 7, 1) + timedelta(days=i)))
-                    tags.append(Tag(aid, theme))
-        load_batch(con, rows, tags, [], datetime(2024, 8, 1))
-        flags = {theme: [r[0] for r in con.execute(
-            "select is_spike from theme_trend where theme = ? order by day", [theme]).fetchall()]
-            for theme in series}
-        z = con.execute("select zscore_28d from theme_trend where theme = 'energy' "
-                        "order by day desc limit 1").fetchone()[0]
+        load_series(con, series, totals)
+        flags = {theme: [r[-1] for r in trend(con, theme)] for theme in series}
+        z = trend(con, "energy")[-1][4]
     # 2 articles is below the 3-article floor; 4 after a flat week of 1s is a spike (z undefined)
-    assert flags["defense"] == [s for _, _, s in expected_trend(series["defense"])] == [False] * 9
+    assert flags["defense"] == [s for *_, s in expected_trend(series["defense"], totals)] == [False] * 9
     assert flags["energy"] == [False] * 8 + [True] and z is None
+
+
+def test_undated_articles_are_left_out_of_trends_and_counted(db_path):
+    with open_warehouse(db_path) as con:
+        load_series(con, {"energy": ENERGY}, TOTALS)
+        # an undated batch first seen a week later: all energy, it would "spike" that day
+        undated = [Row(f"u{i}", f"u{i}", f"undated {i}", f"hu{i}") for i in range(30)]
+        load_batch(con, undated, [Tag(r.article_id, "energy") for r in undated], [],
+                   datetime(2024, 7, 20, 8))
+        days = {d for (d,) in con.execute("select distinct day from theme_trend").fetchall()}
+        daily = con.execute("select count(*) from theme_daily where day = date '2024-07-20'").fetchone()
+        window = con.execute("select first_day, last_day, dated_articles, undated_articles, "
+                             "before_window from monitored_window").fetchone()
+    assert date(2024, 7, 20) not in days and max(days) == DAY0 + timedelta(days=len(TOTALS) - 1)
+    assert daily == (0,)
+    assert window == (DAY0, max(days), sum(TOTALS), 30, 0)
+
+
+def test_calendar_starts_after_a_long_gap_not_at_the_oldest_page(db_path):
+    with open_warehouse(db_path) as con:
+        load_series(con, {"energy": ENERGY}, TOTALS)
+        old = Row("old", "old", "an archive page", "h-old", published_at=datetime(2006, 3, 1, 9))
+        load_batch(con, [old], [Tag("old", "energy")], [], datetime(2024, 7, 20))
+        first, rows = con.execute("select min(day), count(*) from theme_trend").fetchone()
+        window = con.execute("select first_day, dated_articles, before_window from monitored_window").fetchone()
+    assert first == DAY0 and rows == len(TOTALS)
+    assert window == (DAY0, sum(TOTALS), 1)
 
 
 def test_source_daily_counts_articles_copies_and_failures(db_path):
@@ -90,16 +147,16 @@ def test_source_daily_counts_articles_copies_and_failures(db_path):
 
 def test_latest_articles_are_the_newest_week_of_distinct_articles(db_path):
     with open_warehouse(db_path) as con:
-        load_energy_series(con)
-        load_batch(con, [Row("copy", "kcopy", "text e9-0", "h-e9-0",
-                             published_at=datetime(2024, 7, 10, 12))], [], [], datetime(2024, 7, 12))
+        load_series(con, {"energy": ENERGY}, TOTALS)
+        load_batch(con, [Row("copy", "kcopy", "text d9-0", "h-d9-0",
+                             published_at=datetime(2024, 7, 10, 12))], [], [], datetime(2024, 7, 14))
         rows = con.execute("select day, themes, copies, article_id from latest_articles").fetchall()
         newest_week = con.execute(
-            "select count(*) from articles where duplicate_of is null and day > date '2024-07-03'"
+            "select count(*) from articles where duplicate_of is null and day > date '2024-07-06'"
         ).fetchone()[0]
     assert len(rows) == newest_week
     assert [r[0] for r in rows] == sorted((r[0] for r in rows), reverse=True)
-    assert min(r[0] for r in rows) == date(2024, 7, 4)
+    assert min(r[0] for r in rows) == date(2024, 7, 7)
     assert "copy" not in {r[3] for r in rows}
-    assert dict((r[3], r[2]) for r in rows)["e9-0"] == 1
-    assert dict((r[3], r[1]) for r in rows)["e9-0"] == ["energy"]
+    assert dict((r[3], r[2]) for r in rows)["d9-0"] == 1
+    assert dict((r[3], r[1]) for r in rows)["d9-0"] == ["energy"]

@@ -3,6 +3,12 @@
 -- as decided before the load (`near_of`, from SimHash bands: see extractors/dedupe.py and
 -- near_candidates.sql). Unchanged articles are left alone; changed ones (same key, new
 -- text) are updated in place and keep their first-seen time.
+--
+-- Dates: a stated publication time outside [$earliest, $latest] (1900, and 2 days after the
+-- load: warehouse/dates.py) is not used; it is kept in date_note with the reason, and the
+-- article is dated by when it was first seen (date_source 'ingested'). `day` is the local
+-- day (local_day) of the publication time, else of the first-seen time, in the warehouse's
+-- day timezone (warehouse_settings.day_timezone).
 insert into articles by name (
     with known as (
         -- only the stored articles a batch's copies can point at: the work and memory of a
@@ -21,18 +27,42 @@ insert into articles by name (
         select content_hash, arg_min(article_id, (batch_pos, ingested_at, article_id)) as first_id
         from candidates
         group by content_hash
+    ),
+    dated as (
+        select
+            i.*,
+            i.published_at not between $earliest and $latest as out_of_range,
+            -- an updated article keeps its first-seen time, and so its undated day
+            coalesce(stored.ingested_at, i.ingested_at) as first_seen
+        from incoming i
+        left join articles stored using (article_id)
+    ),
+    checked as (
+        select
+            * replace (case when out_of_range then null else published_at end as published_at),
+            case when out_of_range then
+                'stated publication time ' || strftime(published_at, '%Y-%m-%dT%H:%M:%S')
+                || case when published_at < $earliest then ' is before 1900'
+                        else ' is more than 2 days after the article was first seen' end
+                || ': not used, the day is when it was first seen'
+            end as date_note
+        from dated
     )
     select
         i.article_id, i.key, i.url, i.source, i.title, i.author, i.published_at,
         i.ingested_at,
-        coalesce(cast(i.published_at as date), cast(i.ingested_at as date)) as day,
+        local_day(coalesce(i.published_at, i.first_seen),
+                  (select value from warehouse_settings where name = 'day_timezone')) as day,
+        case when i.published_at is null then 'ingested'
+             else coalesce(i.date_source, 'published') end as date_source,
+        i.date_note,
         i.language, i.text, i.word_count, i.tone,
         -- an exact copy of a near copy points at the near copy's first
         coalesce(nullif(coalesce(first.near_of, f.first_id), i.article_id),
                  nullif(i.near_of, i.article_id)) as duplicate_of,
         i.content_hash, i.simhash, i.origin, i.feed, i.guid, i.site_name,
         i.ingested_at as updated_at
-    from incoming i
+    from checked i
     left join firsts f using (content_hash)
     left join incoming first on first.article_id = f.first_id
 )
@@ -42,7 +72,9 @@ on conflict (article_id) do update set
     title = excluded.title,
     author = excluded.author,
     published_at = excluded.published_at,
-    day = coalesce(cast(excluded.published_at as date), cast(articles.ingested_at as date)),
+    day = excluded.day,
+    date_source = excluded.date_source,
+    date_note = excluded.date_note,
     language = excluded.language,
     text = excluded.text,
     word_count = excluded.word_count,

@@ -1,16 +1,20 @@
--- theme_daily: per day and theme, how many distinct articles carry the theme and their
--- share of that day's distinct articles. Syndicated copies (duplicate_of set) count once.
+-- theme_daily: per day and theme, how many distinct dated articles carry the theme and their
+-- share of that day's distinct dated articles. Syndicated copies (duplicate_of set) count
+-- once; undated articles (published_at unknown: their day is only when they were first
+-- seen) count nowhere, and monitored_window says how many were left out.
 create or replace view theme_daily as
-with tagged as (
+with dated as (
+    select article_id, day from articles where duplicate_of is null and published_at is not null
+),
+tagged as (
     -- aggregate first: the join with day totals then touches one row per (day, theme)
-    select a.day, t.theme, count(*) as articles
+    select d.day, t.theme, count(*) as articles
     from article_themes t
-    join articles a using (article_id)
-    where a.duplicate_of is null
-    group by a.day, t.theme
+    join dated d using (article_id)
+    group by d.day, t.theme
 ),
 day_totals as (
-    select day, count(*) as total from articles where duplicate_of is null group by day
+    select day, count(*) as total from dated group by day
 ),
 final as (
     select

@@ -1,0 +1,10 @@
+-- The theme half of change_days.sql (see there): distinct dated articles per day and theme.
+insert into daily_theme_counts
+select a.day, t.theme, $sign * count(*) as articles
+from articles a
+semi join trend_changed c using (article_id)
+join article_themes t using (article_id)
+where a.duplicate_of is null and a.published_at is not null
+group by a.day, t.theme
+on conflict (day, theme) do update set
+    articles = daily_theme_counts.articles + excluded.articles

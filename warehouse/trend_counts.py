@@ -1,0 +1,69 @@
+"""Daily counts the trend views read (daily_counts, daily_theme_counts), kept exact by writers.
+
+theme_trend over two years of a million articles must answer in under 100 ms; joining every
+tag with its article to count them took 430-570 ms at 1M tags (benchmarks/warehouse.py).
+So each write that changes articles or tags takes back what the changed articles counted
+before it and adds what they count after, in its own transaction: O(batch), not O(history).
+`rebuild` recomputes everything (a timezone change, rows written by hand).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import duckdb
+import pyarrow as pa
+
+from .db import sql
+
+__all__ = ["add", "counts_match", "rebuild", "retract"]
+
+
+def _change(con: duckdb.DuckDBPyConnection, relation: str, sign: int) -> None:
+    # `relation` is a table name of our own code (incoming, retag_ids), never user input
+    con.execute(f"create or replace temp view trend_changed as select article_id from {relation}")
+    try:
+        for part in ("days", "themes"):
+            con.execute(sql(f"trend_counts/change_{part}"), {"sign": sign})
+    finally:
+        con.execute("drop view trend_changed")
+
+
+def retract(con: duckdb.DuckDBPyConnection, relation: str) -> None:
+    """Take back what the stored articles named in `relation` (a table with article_id) count;
+    call it inside the writer's transaction, before their rows or tags change."""
+    _change(con, relation, -1)
+
+
+def add(con: duckdb.DuckDBPyConnection, relation: str) -> None:
+    """Add what the articles named in `relation` count now; call it after they are written.
+    Days and themes whose count drops to 0 are removed."""
+    _change(con, relation, 1)
+    con.execute("delete from daily_theme_counts where articles = 0")
+    con.execute("delete from daily_counts where dated = 0 and undated = 0")
+
+
+def add_ids(con: duckdb.DuckDBPyConnection, article_ids: Iterable[str]) -> None:
+    """Add what these articles count (articles written by hand: tests, benchmarks)."""
+    con.register("trend_ids", pa.table({"article_id": pa.array(list(article_ids), pa.string())}))
+    try:
+        add(con, "trend_ids")
+    finally:
+        con.unregister("trend_ids")
+
+
+def rebuild(con: duckdb.DuckDBPyConnection) -> None:
+    """Recompute both tables from every article; call it inside the writer's transaction."""
+    con.execute("delete from daily_counts")
+    con.execute("delete from daily_theme_counts")
+    _change(con, "articles", 1)
+
+
+def counts_match(con: duckdb.DuckDBPyConnection) -> bool:
+    """Return True when the tables hold exactly what trend_counts/reference.sql computes."""
+    stored = ("select day, null as theme, dated, undated from daily_counts union all "
+              "select day, theme, articles, 0 from daily_theme_counts")
+    reference = sql("trend_counts/reference")
+    diff = con.execute(f"select count(*) from (({stored}) except all ({reference})"
+                       f" union all (({reference}) except all ({stored})))").fetchone()[0]
+    return diff == 0
