@@ -73,10 +73,10 @@ def alert_key(watch: str, trigger: str, subject: str, day: date) -> str:
     return f"{watch}/{trigger}/{subject}/{day.isoformat()}"
 
 
-def has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
-    """Return whether `table` (in the main schema) has `column`."""
-    return con.execute("select count(*) from duckdb_columns() where schema_name = 'main' "
-                       "and table_name = ? and column_name = ?", [table, column]).fetchone()[0] > 0
+def has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    """Return whether the warehouse has `table` (a feature another migration adds)."""
+    return con.execute("select count(*) from duckdb_tables() where table_name = ?",
+                       [table]).fetchone()[0] > 0
 
 
 def match_watch(con: duckdb.DuckDBPyConnection, watch: Watch, candidates: str) -> list[Match]:
@@ -88,12 +88,12 @@ def match_watch(con: duckdb.DuckDBPyConnection, watch: Watch, candidates: str) -
         "themes": list(watch.themes), "actors": list(watch.actors), "dyad": list(watch.dyad),
         "sources": list(watch.sources), "languages": list(watch.languages)}).fetchall()
     if watch.focus and rows:
-        if not has_column(con, "articles", "focus"):
-            raise ValueError(f"watch {watch.name}: focus = true needs the articles.focus flag, "
-                             "which this warehouse does not have yet")
+        if not has_table(con, "article_focus"):
+            raise ValueError(f"watch {watch.name}: focus = true needs the focus marks "
+                             "(article_focus), which this warehouse does not have yet")
         focus = {r[0] for r in con.execute(
-            "select article_id from articles where focus and article_id in "
-            "(select unnest(?))", [[r[0] for r in rows]]).fetchall()}
+            "select article_id from article_focus where is_focus and list_contains(?, article_id)",
+            [[r[0] for r in rows]]).fetchall()}
         rows = [r for r in rows if r[0] in focus]
     if not watch.query:
         return [Match(watch.name, a, d, None, ()) for a, d in rows]
@@ -273,8 +273,7 @@ def mark_failed(con: duckdb.DuckDBPyConnection, key: str, channel: str, now: dat
 
 def channel_status(con: duckdb.DuckDBPyConnection) -> list[dict] | None:
     """Return delivery per channel (pending, failed, sent, last error); None before any alert."""
-    if not con.execute("select count(*) from duckdb_tables() where table_name = 'alerts'"
-                       ).fetchone()[0]:
+    if not has_table(con, "alerts"):
         return None
     cursor = con.execute(sql("alerts/status"))
     columns = [d[0] for d in cursor.description]

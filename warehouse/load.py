@@ -173,6 +173,7 @@ def load_batch(
                 "insert into article_actors by name "
                 "select x.* from incoming_actors x semi join incoming using (article_id)"
             )
+            # after everything the batch writes: watches read its tags, actors, focus, stories
             record_matches(con, watches, now)
             duplicates = con.execute(
                 "select count(*) from articles semi join incoming using (article_id) "

@@ -256,3 +256,38 @@ def test_the_readme_watch_file_is_valid_and_its_urls_are_apprise_urls(tmp_path):
     schemes = {type(instantiate(expand_env(url, env))).__name__
                for w in watches for url in w.notify}
     assert schemes == {"NotifyEmail", "NotifySlack", "NotifyJSON"}
+
+
+def test_focus_only_reads_the_focus_marks(db_path):
+    watch = Watch("focus", (HOOK,), themes=("energy",), focus=True)
+    rows = [OIL, Row("oil2", "Oil", "Oil prices.")]
+    tags = [Tag("oil", "energy"), Tag("oil2", "energy")]
+    with open_warehouse(db_path) as con:
+        load(con, rows, tags)
+        if not con.execute("select count(*) from duckdb_tables() where table_name = "
+                           "'article_focus'").fetchone()[0]:
+            with pytest.raises(ValueError, match="article_focus"):
+                record_matches(con, watchset(watch), NOW, "articles")
+            # the focus marks' table as the focus issue's migration makes it
+            con.execute("create table article_focus (article_id varchar primary key, "
+                        "focus varchar, score double, is_focus boolean, parties varchar[])")
+        con.execute("delete from article_focus")
+        con.execute("insert into article_focus values ('oil', 'India, Russia', 1, true, "
+                    "['India', 'Russia']), ('oil2', 'India, Russia', 0, false, [])")
+        record_matches(con, watchset(watch), NOW, "articles")
+        assert con.execute("select list(article_id) from watch_matches").fetchone()[0] == ["oil"]
+
+
+def test_an_alert_names_the_story_when_the_warehouse_has_stories(db_path):
+    watch = Watch("india-oil", (HOOK,), query="Russian oil India")
+    with open_warehouse(db_path) as con:
+        if not con.execute("select count(*) from duckdb_columns() where table_name = 'articles' "
+                           "and column_name = 'story_id'").fetchone()[0]:
+            con.execute("alter table articles add column story_id varchar")  # as stories add it
+        load(con, [OIL])
+        con.execute("update articles set story_id = 'story-9'")  # what story clustering sets
+        con.execute("delete from watch_matches")
+        record_matches(con, watchset(watch), NOW, "articles")
+        body, text = con.execute("select body_json, body_text from alerts").fetchone()
+    assert json.loads(body)["articles"][0]["story_id"] == "story-9"
+    assert "Story: story-9" in text
