@@ -291,3 +291,28 @@ def test_an_alert_names_the_story_when_the_warehouse_has_stories(db_path):
         body, text = con.execute("select body_json, body_text from alerts").fetchone()
     assert json.loads(body)["articles"][0]["story_id"] == "story-9"
     assert "Story: story-9" in text
+
+
+def test_dry_run_shows_what_would_fire_and_writes_nothing(db_path):
+    from warehouse.alerts import dry_run
+
+    rows = [Row(f"e{d}", f"Energy {d}", f"Oil story {d}.",
+                published_at=datetime(2026, 3, 1 + d, 8)) for d in range(4)]
+    tags = [Tag(r.article_id, "energy") for r in rows]
+    with open_warehouse(db_path) as con:
+        load(con, rows, tags)  # stored before any watch existed
+    digest = Watch("daily-energy", (HOOK,), themes=("energy",), trigger="digest")
+    new = Watch("each-energy", (HOOK,), themes=("energy",))
+    with open_warehouse(db_path, read_only=True) as con:
+        matched, fired = dry_run(con, watchset(digest, max_age_days=30), date(2026, 3, 2), NOW)
+        matched_new, fired_new = dry_run(con, watchset(new, max_age_days=30), date(2026, 3, 2),
+                                         NOW)
+    with open_warehouse(db_path, read_only=True) as con:  # a new session: no temp tables
+        stored = con.execute("select (select count(*) from watch_matches), "
+                             "(select count(*) from alerts)").fetchone()
+    assert matched == 3  # 2 to 4 March; 1 March is before --since
+    assert [(f["day"], f["trigger"]) for f in fired] == [
+        (date(2026, 3, d), "digest") for d in (2, 3, 4)]
+    assert matched_new == 3 and [f["alert_key"] for f in fired_new] == [
+        f"each-energy/new/article:e{d}/2026-03-0{d + 1}" for d in (1, 2, 3)]
+    assert stored == (0, 0)
