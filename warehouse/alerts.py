@@ -132,13 +132,13 @@ def insert_alerts(con: duckdb.DuckDBPyConnection, alerts: list[dict]) -> int:
     if not alerts:
         return 0
     table = pa.table({c: [a[c] for a in alerts] for c in ALERT_COLUMNS})
-    before = con.execute("select count(*) from alerts").fetchone()[0]
     con.register("new_alerts", table)
     try:
-        con.execute("insert or ignore into alerts by name select * from new_alerts")
+        # an insert answers with the number of rows it wrote (the ignored ones not counted)
+        return con.execute("insert or ignore into alerts by name select * from new_alerts"
+                           ).fetchone()[0]
     finally:
         con.unregister("new_alerts")
-    return con.execute("select count(*) from alerts").fetchone()[0] - before
 
 
 def alert_rows(watch: Watch, trigger: str, subject: str, day: date, now: datetime,
