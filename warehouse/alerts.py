@@ -283,6 +283,8 @@ def channel_status(con: duckdb.DuckDBPyConnection) -> list[dict] | None:
 
 def watch_activity(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
     """Return matches, alerts and the last fire of each watch that has any, by name."""
+    if not has_table(con, "alerts"):  # a warehouse no ingest has migrated to alerts yet
+        return {}
     cursor = con.execute(sql("alerts/watches"))
     columns = [d[0] for d in cursor.description]
     return {row[0]: dict(zip(columns, row)) for row in cursor.fetchall()}
@@ -290,6 +292,8 @@ def watch_activity(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
 
 def list_alerts(con: duckdb.DuckDBPyConnection, status: str | None, limit: int) -> list[dict]:
     """Return the most recent alerts (all, or those with `status`), newest first."""
+    if not has_table(con, "alerts"):
+        return []
     cursor = con.execute(
         "select created_at, watch, trigger, status, attempts, sent_at, channel, title, "
         "last_error, alert_key from alerts where ? is null or status = ? "
