@@ -135,7 +135,7 @@ def deliver_pending(db: str, watches=None, now: Callable[[], datetime] = now_utc
                 result = send(url, alert.title, body, alert.alert_key, retries=retries,
                               backoff_first_s=first_s, allow_private=allow_private,
                               allowed_hosts=allowed_hosts)
-            with open_warehouse(db, wait_s=lock_wait_s) as con:
+            with open_warehouse(db, wait_s=lock_wait_s, bare=True) as con:  # migrated above
                 if result.ok:
                     mark_sent(con, alert.alert_key, alert.channel, now())
                     done.sent += 1
