@@ -53,10 +53,6 @@ SETTINGS = (
     Setting("extract_workers", 0, "Extraction processes; 0 for one per CPU."),
     Setting("ingest_lock_wait_s", 600.0,
             "Seconds an ingest waits for another ingest of the same database before giving up."),
-    Setting("network_retries", 3, "Retries of a network task (feed poll, page fetch) after a "
-            "transient error (timeout, connection error, 408/425/429/5xx)."),
-    Setting("network_retry_delay_s", 2.0, "First retry delay of a network task; each next "
-            "one doubles (with 50% jitter)."),
     Setting("lake_catalog", "data/lake/mediawatch.ducklake", "DuckLake catalog `mediawatch "
             "mirror` writes: a DuckDB file, or postgres:<dsn> for many machines."),
     Setting("lake_data_path", "data/lake/files", "Where the DuckLake's Parquet files go (a "
