@@ -162,10 +162,21 @@ def report(done: Delivery, prefix: str = "alerts") -> None:
                   "(see `mediawatch alerts --pending`)", markup=True)
 
 
-def deliver_after_ingest(db: str) -> dict:
-    """Send the alerts an ingest queued; never raises (a failing channel never fails an ingest)."""
+def deliver_after_ingest(db: str, rematch_since: datetime | None = None) -> dict:
+    """Send the alerts an ingest queued; never raises (a failing channel never fails an ingest).
+
+    `rematch_since`: the ingest had to rebuild a search index that was behind, so its loads
+    could not match query watches: match the articles it stored since then now.
+    """
     try:
-        done = deliver_pending(db, current_watches())
+        watches = current_watches()
+        if rematch_since is not None and watches:
+            from warehouse.alerts import rematch_queries
+            from warehouse.db import open_warehouse
+
+            with open_warehouse(db, wait_s=float(settings.get("lock_wait_s"))) as con:
+                rematch_queries(con, watches, rematch_since, now_utc())
+        done = deliver_pending(db, watches)
     except Exception as exc:  # noqa: BLE001 - delivery is retried by the next pass
         LOGGER.warning("alert delivery did not run: %s", exc)
         ERR.print(f"[yellow]alerts[/] delivery did not run ({exc}); the next pass retries")

@@ -307,7 +307,7 @@ def run_ingest(seeds: str | None, db: str, feeds: str | None, taxonomy: str | No
         ingest_feeds(read_feed_list(feeds), db, tax, batch_size, summary)
         shutdown_pool()  # the extraction processes' memory back before the index build
         with timed(summary.stage_s, "search_index"):
-            refresh_search(db, lock_wait_s)
+            index = refresh_search(db, lock_wait_s)
     except BaseException as exc:
         stop_extraction()  # tasks still running end quietly; nothing more is loaded
         with open_warehouse(db, wait_s=lock_wait_s) as con:
@@ -318,4 +318,4 @@ def run_ingest(seeds: str | None, db: str, feeds: str | None, taxonomy: str | No
     summary.elapsed_s = round(time.perf_counter() - t0, 2)
     with open_warehouse(db, wait_s=lock_wait_s) as con:
         finish_run(con, run_id, now_utc(), "completed", asdict(summary))
-    return {**asdict(summary), "alerts": deliver_after_ingest(db)}
+    return {**asdict(summary), "alerts": deliver_after_ingest(db, started if index.rebuilt else None)}

@@ -21,7 +21,7 @@ import duckdb
 import pyarrow as pa
 
 from .alert_render import render
-from .db import sql
+from .db import sql, transaction
 from .search import index_exists
 from .watches import Watch
 
@@ -187,6 +187,25 @@ def record_matches(con: duckdb.DuckDBPyConnection, watches: WatchSet | None, now
                                       [fact], recent)]
         queued += insert_alerts(con, rows)
     return queued
+
+
+def rematch_queries(con: duckdb.DuckDBPyConnection, watches: WatchSet | None, since: datetime,
+                    now: datetime) -> int:
+    """Match the query watches against the articles stored or changed since `since`, in one
+    transaction; returns the alert rows queued.
+
+    For an ingest whose loads found the search index behind (they leave it to the rebuild
+    at the end of the ingest, so their query watches saw nothing): run it after the rebuild.
+    Matches and alerts already recorded are left as they are (their keys).
+    """
+    queries = tuple(w for w in (watches.watches if watches else ()) if w.query)
+    if not queries:
+        return 0
+    with transaction(con):
+        con.execute("create or replace temp table rematch_articles as select article_id "
+                    "from articles where coalesce(updated_at, ingested_at) >= ?", [since])
+        return record_matches(con, WatchSet(queries, watches.max_age_days), now,
+                              "rematch_articles")
 
 
 def recorded_matches(con: duckdb.DuckDBPyConnection, watch: str, ids: Sequence[str]) -> dict[str, Match]:

@@ -316,3 +316,19 @@ def test_dry_run_shows_what_would_fire_and_writes_nothing(db_path):
     assert matched_new == 3 and [f["alert_key"] for f in fired_new] == [
         f"each-energy/new/article:e{d}/2026-03-0{d + 1}" for d in (1, 2, 3)]
     assert stored == (0, 0)
+
+
+def test_an_index_behind_at_load_time_is_caught_up_after_the_rebuild(db_path):
+    from warehouse.alerts import rematch_queries
+    from warehouse.search import refresh_index
+
+    watch = Watch("india-oil", (HOOK,), query="Russian oil India")
+    with open_warehouse(db_path) as con:
+        load(con, [TEA])
+        con.execute("update articles set title = 'Tea from India'")  # the index is now behind
+        load(con, [OIL], watches=watchset(watch), now=NOW)
+        assert con.execute("select count(*) from watch_matches").fetchone()[0] == 0
+        refresh_index(con, NOW)  # what the end of the ingest does
+        assert rematch_queries(con, watchset(watch), NOW, NOW) == 1
+        assert rematch_queries(con, watchset(watch), NOW, NOW) == 0
+        assert con.execute("select list(article_id) from watch_matches").fetchone()[0] == ["oil"]
