@@ -64,12 +64,18 @@ class Actor:
     mentions: int = 1
 
 
+def marker(i: int) -> str:
+    """Return one of 50 made-up words, by i."""
+    return "zz" + chr(97 + i % 25) + chr(97 + (i % 50) // 25)
+
+
 def batch(start: int, size: int, now: datetime):
     arts, tags, actors = [], [], []
     for i in range(start, start + size):
         words = " ".join(WORDS[(i * 7 + k) % len(WORDS)] for k in range(60))
-        # topicN: a word one article in 50 has, so a watch matches about 2% of them
-        arts.append(Art(f"b{i}", f"k{i}", f"Report {i} on {WORDS[i % len(WORDS)]} topic{i % 50}",
+        # a word one article in 50 has (letters only: the index drops digits), so a watch
+        # with it matches about 2% of the articles
+        arts.append(Art(f"b{i}", f"k{i}", f"Report {i} on {WORDS[i % len(WORDS)]} {marker(i)}",
                         f"India and Russia: {words}.", now, f"h{i}"))
         tags.append(Tag(f"b{i}", THEMES[i % len(THEMES)]))
         actors += [Actor(f"b{i}", "India")] + ([Actor(f"b{i}", "Russia")] if i % 3 else [])
@@ -105,12 +111,12 @@ def main() -> None:
     k = int(sys.argv[3]) if len(sys.argv) > 3 else 5
     hook = "json://hooks.example.org/mw"
     # selective watches, as analysts write them: each matches 0-2% of the articles
-    kinds = [Watch("q-oil", (hook,), query="topic7 crude oil"),
-             Watch("q-sanctions", (hook,), query="topic13 sanctions tariff"),
+    kinds = [Watch("q-oil", (hook,), query=f"{marker(7)} crude oil"),
+             Watch("q-sanctions", (hook,), query=f"{marker(13)} sanctions tariff"),
              Watch("energy-ru", (hook,), themes=("energy",), languages=("ru",)),
              Watch("dyad", (hook,), dyad=("India", "Russia"), themes=("defense",),
-                   query="topic21"),
-             Watch("q-summit", (hook,), query="topic33 summit talks")]
+                   query=f"{marker(21)}"),
+             Watch("q-summit", (hook,), query=f"{marker(33)} summit talks")]
     watches = WatchSet(tuple((kinds * (k // len(kinds) + 1))[:k] if k <= len(kinds) else
                              [Watch(f"w{i}", (hook,), query=WORDS[i % len(WORDS)])
                               for i in range(k)]), max_age_days=3)

@@ -84,9 +84,15 @@ def match_watch(con: duckdb.DuckDBPyConnection, watch: Watch, candidates: str) -
     column) that `watch` matches. Without a search index, a watch with a query matches none."""
     con.execute(f"create or replace temp view watch_candidates as "  # our own relation name
                 f"select article_id from {candidates}")
-    rows = con.execute(sql("alerts/match"), {
-        "themes": list(watch.themes), "actors": list(watch.actors), "dyad": list(watch.dyad),
-        "sources": list(watch.sources), "languages": list(watch.languages)}).fetchall()
+    if watch.themes or watch.actors or watch.dyad or watch.sources or watch.languages:
+        rows = con.execute(sql("alerts/match"), {
+            "themes": list(watch.themes), "actors": list(watch.actors),
+            "dyad": list(watch.dyad), "sources": list(watch.sources),
+            "languages": list(watch.languages)}).fetchall()
+    else:  # a query (or focus) alone: every distinct candidate goes on to it
+        rows = con.execute("select a.article_id, a.day from articles a semi join "
+                           "watch_candidates using (article_id) where a.duplicate_of is null"
+                           ).fetchall()
     if watch.focus and rows:
         if not has_table(con, "article_focus"):
             raise ValueError(f"watch {watch.name}: focus = true needs the focus marks "
@@ -102,10 +108,18 @@ def match_watch(con: duckdb.DuckDBPyConnection, watch: Watch, candidates: str) -
     days = dict(rows)
     con.register("watch_query_ids", pa.table({"article_id": list(days)}))
     try:
-        found = con.execute(sql("alerts/match_query"), {"query": watch.query}).fetchall()
+        found = dict(con.execute(sql("alerts/match_query"), {"query": watch.query}).fetchall())
     finally:
         con.unregister("watch_query_ids")
-    return [Match(watch.name, a, days[a], score, tuple(terms)) for a, score, terms in found]
+    if not found:
+        return []
+    # the score `mediawatch search` ranks by, for the alert to show
+    scores = dict(con.execute(
+        "select article_id, fts_main_articles.match_bm25(article_id, $query) from articles "
+        "where list_contains($ids, article_id)", {"query": watch.query, "ids": list(found)}
+    ).fetchall())
+    return [Match(watch.name, a, days[a], scores.get(a), tuple(terms))
+            for a, terms in found.items()]
 
 
 def article_facts(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) -> dict[str, dict]:
