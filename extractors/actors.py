@@ -8,7 +8,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from .inflect import is_case_sensitive
+from .actor_forms import alias_forms, write_shipped_actor_forms
+from .inflect import is_case_sensitive, language_of
 from .matcher import PhraseMatcher
 from .records import ActorMention
 
@@ -58,11 +59,32 @@ def parse_gazetteer(data: bytes, path: str = "<memory>") -> Gazetteer:
         actors.append(Actor(actor_id, kind, aliases, str(entry.get("country", "")),
                             bool(entry.get("case_sensitive", False))))
     matcher = PhraseMatcher(
-        (alias, a, a.case_sensitive or is_case_sensitive(alias))
+        (surface, a, case_sensitive)
         for a in actors for alias in a.aliases
+        for surface, case_sensitive in alias_surfaces(alias, a)
     )
     version = hashlib.sha256(data).hexdigest()[:12]
     return Gazetteer(tuple(actors), version, path, matcher)
+
+
+def alias_surfaces(alias: str, actor: Actor) -> list[tuple[str, bool]]:
+    """Return the (surface form, case-sensitive) pairs an alias is matched by: every case
+    form of a Russian alias (extractors/actor_forms.py), other aliases as written."""
+    if is_case_sensitive(alias):
+        return [(alias, True)]
+    if language_of(alias) == "ru":
+        return [(form, False) for form in sorted(alias_forms(alias, actor.kind == "leader"))]
+    return [(alias, actor.case_sensitive)]
+
+
+def russian_aliases(gazetteer: Gazetteer) -> tuple[set[str], set[str]]:
+    """Return the Russian aliases of leaders and of every other actor (to precompute)."""
+    names, phrases = set(), set()
+    for actor in gazetteer.actors:
+        for alias in actor.aliases:
+            if language_of(alias) == "ru" and not is_case_sensitive(alias):
+                (names if actor.kind == "leader" else phrases).add(alias)
+    return names, phrases
 
 
 _LOADED: dict[str, Gazetteer] = {}
@@ -90,3 +112,12 @@ def find_actors(article_id: str, title: str, text: str, gazetteer: Gazetteer) ->
             counts[actor] += 1
     return [ActorMention(article_id, a.id, a.kind, n)
             for a, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].id))]
+
+
+if __name__ == "__main__":  # python -m extractors.actors --write-forms
+    import sys
+
+    if sys.argv[1:] != ["--write-forms"]:
+        sys.exit("usage: python -m extractors.actors --write-forms")
+    written = write_shipped_actor_forms(*russian_aliases(load_gazetteer()))
+    print(f"wrote the case forms of {written} Russian aliases to extractors/actor_forms.json")

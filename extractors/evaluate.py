@@ -54,18 +54,24 @@ def read_gold(path: Path | str) -> list[dict]:
 
 
 def evaluate(gold: Mapping[str, Iterable[str]], predicted: Mapping[str, Iterable[str]],
-             themes: Iterable[str] | None = None) -> list[ThemeScore]:
+             themes: Iterable[str] | None = None,
+             unsure: Mapping[str, Iterable[str]] | None = None) -> list[ThemeScore]:
     """Return one ThemeScore per theme, comparing predicted labels with gold ones per id.
 
-    Only ids in `gold` count; `themes` defaults to every label seen in the gold set.
+    Only ids in `gold` count; `themes` defaults to every label seen in the gold set. A
+    theme in a record's `unsure` list (one reader gave it, the other did not) is left out
+    of that record's score: neither a hit nor a miss counts.
     """
     gold_sets = {k: set(v) for k, v in gold.items()}
+    unsure_sets = {k: set(v) for k, v in (unsure or {}).items()}
     if themes is None:
         themes = sorted(set().union(*gold_sets.values())) if gold_sets else []
     scores = []
     for theme in themes:
         tp = fp = fn = 0
         for key, labels in gold_sets.items():
+            if theme in unsure_sets.get(key, ()):
+                continue
             hit = theme in set(predicted.get(key, ()))
             if theme in labels:
                 tp += hit
@@ -76,17 +82,27 @@ def evaluate(gold: Mapping[str, Iterable[str]], predicted: Mapping[str, Iterable
     return scores
 
 
+def tags_per_article(labels: Mapping[str, Iterable[str]], themes: Iterable[str]) -> float:
+    """Return the mean number of `themes` per record in `labels` (gold or predicted)."""
+    wanted = set(themes)
+    return (sum(len(set(v) & wanted) for v in labels.values()) / len(labels)) if labels else 0.0
+
+
 def macro_f1(scores: Iterable[ThemeScore]) -> float:
     """Return the mean F1 over the themes (0 when there are none)."""
     scores = list(scores)
     return sum(s.f1 for s in scores) / len(scores) if scores else 0.0
 
 
-def format_table(scores: list[ThemeScore]) -> str:
-    """Return a plain-text table: theme, gold count, TP, FP, FN, precision, recall, F1."""
-    lines = [f"{'theme':<24}{'gold':>6}{'tp':>6}{'fp':>6}{'fn':>6}{'P':>8}{'R':>8}{'F1':>8}"]
+def format_table(scores: list[ThemeScore], min_gold: int = 0) -> str:
+    """Return a plain-text table: theme, gold count, tags, TP, FP, FN, precision, recall,
+    F1, and macro-F1 (over the themes with at least `min_gold` gold articles, when given)."""
+    lines = [f"{'theme':<20}{'gold':>6}{'tags':>6}{'tp':>6}{'fp':>6}{'fn':>6}"
+             f"{'P':>8}{'R':>8}{'F1':>8}"]
     for s in scores:
-        lines.append(f"{s.theme:<24}{s.tp + s.fn:>6}{s.tp:>6}{s.fp:>6}{s.fn:>6}"
-                     f"{s.precision:>8.3f}{s.recall:>8.3f}{s.f1:>8.3f}")
-    lines.append(f"{'macro-F1':<48}{macro_f1(scores):>32.3f}")
+        lines.append(f"{s.theme:<20}{s.tp + s.fn:>6}{s.tp + s.fp:>6}{s.tp:>6}{s.fp:>6}"
+                     f"{s.fn:>6}{s.precision:>8.3f}{s.recall:>8.3f}{s.f1:>8.3f}")
+    counted = [s for s in scores if s.tp + s.fn >= min_gold]
+    label = f"macro-F1 (themes with >= {min_gold} gold)" if min_gold else "macro-F1"
+    lines.append(f"{label:<58}{macro_f1(counted):>16.3f}")
     return "\n".join(lines)

@@ -6,7 +6,7 @@ import calendar
 import logging
 import tomllib
 import xml.sax
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,6 +16,7 @@ import lxml.html
 
 from .feedxml import strip_dtd
 from .records import FeedEntry, SourceDocument
+from .sources import SourceRegistry
 from .urls import canonical_url
 
 LOGGER = logging.getLogger(__name__)
@@ -31,6 +32,7 @@ class FeedSpec:
     language: str | None = None
     tags: tuple[str, ...] = field(default_factory=tuple)
     enabled: bool = True
+    country: str | None = None  # the outlet's home country, a gazetteer country id
 
 
 def load_feed_list(path: Path | str) -> list[FeedSpec]:
@@ -61,11 +63,21 @@ def load_feed_list(path: Path | str) -> list[FeedSpec]:
         enabled = item.get("enabled", True)
         if not isinstance(enabled, bool):
             raise ValueError(f"{where} ({name}): `enabled` must be true or false")
-        language = item.get("language")
+        language, country = item.get("language"), item.get("country")
+        if country is not None and (not isinstance(country, str) or not country.strip()):
+            raise ValueError(f"{where} ({name}): `country` must be a gazetteer country id "
+                             f"such as \"India\", got {country!r}")
         names.add(name)
         feeds.append(FeedSpec(name.strip(), url.strip(), str(language) if language else None,
-                              tuple(tags), enabled))
+                              tuple(tags), enabled, country.strip() if country else None))
     return feeds
+
+
+def with_countries(feeds: list[FeedSpec], sources: SourceRegistry) -> list[FeedSpec]:
+    """Return the feeds, each without a `country` given one from the registry (by the
+    feed's name, else its URL's domain) when the registry knows the outlet."""
+    return [f if f.country else replace(f, country=sources.country_of(f.name, f.url))
+            for f in feeds]
 
 
 def html_to_text(fragment: str | None) -> str:
@@ -150,6 +162,7 @@ def read_feed(body: bytes, feed: FeedSpec,
             author=(entry.get("author") or "").strip() or None,
             published_at=entry_datetime(entry),
             language=(language or "").split("-")[0].lower() or None,
+            country=feed.country,
         ))
     return entries, warning
 
@@ -179,4 +192,5 @@ def entry_document(entry: FeedEntry, html: str | bytes | None,
         feed=entry.feed,
         guid=entry.guid,
         fallback_text=entry.content if html else None,
+        source_country=entry.country,
     )

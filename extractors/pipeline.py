@@ -15,7 +15,8 @@ from .html import extract_page
 from .normalise import normalise_text, normalise_title
 from .actors import Gazetteer, find_actors, load_gazetteer
 from .records import ActorMention, Article, Failure, SourceDocument, ThemeTag
-from .seeds import parse_datetime
+from .seeds import DEFAULT_SOURCE, parse_datetime
+from .sources import load_sources
 from .taxonomy import Taxonomy
 from .themes import tag_text
 from .tone import article_tone
@@ -121,6 +122,10 @@ def build_article(doc: SourceDocument) -> Article | Failure:
         guid=doc.guid,
         site_name=site_name,
         date_source=date_source,
+        # Seeds and feeds set it when their record or feed list says; the shipped registry
+        # is the last resort (an HTML seed's og:site_name, a retried page's feed).
+        source_country=doc.source_country or load_sources().country_of(
+            doc.source if doc.source != DEFAULT_SOURCE else None, doc.url, site_name),
     )
 
 
@@ -149,8 +154,10 @@ def process_batch(docs: Iterable[SourceDocument], taxonomy: Taxonomy,
             continue
         built = replace(built, tone=article_tone(built.title, built.text, built.language))
         result.articles.append(built)
-        result.tags.extend(tag_text(built.article_id, built.title, built.text, taxonomy))
-        result.actors.extend(find_actors(built.article_id, built.title, built.text, gazetteer))
+        actors = find_actors(built.article_id, built.title, built.text, gazetteer)
+        result.actors.extend(actors)
+        result.tags.extend(tag_text(built.article_id, built.title, built.text, taxonomy,
+                                    built.source_country, actors, gazetteer))
         tag_s += time.process_time() - t1
     result.stage_s = {"extract": extract_s, "tag": tag_s}
     result.documents = documents

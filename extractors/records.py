@@ -28,6 +28,7 @@ class SourceDocument:
     feed: str | None = None
     guid: str | None = None
     fallback_text: str | None = None  # a feed entry's own content, used when the page has none
+    source_country: str | None = None  # the outlet's home country (gazetteer id), when known
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,7 @@ class FeedEntry:
     author: str | None = None
     published_at: datetime | None = None
     language: str | None = None
+    country: str | None = None  # the feed's home country (feed list `country`), if given
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +95,9 @@ class Article:
     # How published_at was known: "published" (the record or the page's metadata), "feed"
     # (the feed entry), "estimated" (a date in the page's URL); None when it is unknown.
     date_source: str | None = None
+    # The outlet's home country, a gazetteer country id ("Russia", "India"): what is domestic
+    # news to it. See extractors/sources.py for where it comes from; None when unknown.
+    source_country: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,3 +132,14 @@ class Failure:
     http_status: int | None = None
     transient: bool = False  # retried on a later run when True
     feed: str | None = None  # the feed whose entry failed, for feed-originated failures
+
+
+@dataclass(frozen=True, slots=True)
+class FocusMark:
+    """How much one article is about the relationship an analyst follows (see focus.py)."""
+
+    article_id: str
+    focus: str  # the focus in force, e.g. "India, Russia"
+    score: float  # share of the focus parties the article names, 0..1
+    is_focus: bool  # every focus party named: a focus article
+    parties: tuple[str, ...] = ()  # the focus parties it names

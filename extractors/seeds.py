@@ -9,12 +9,14 @@ import logging
 import re
 import stat
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from charset_normalizer import from_bytes
 
 from .records import Failure, SourceDocument
+from .sources import SEED_SOURCES_NAME, seed_sources
 
 LOGGER = logging.getLogger(__name__)
 
@@ -149,6 +151,10 @@ def document_from_record(record: object, location: str) -> SourceDocument:
         value = record.get(name)
         if value is not None and not isinstance(value, str | int):
             raise ValueError(f"field '{name}' must be a string")
+    country = record.get("source_country")
+    if country is not None and not isinstance(country, str):
+        raise ValueError("field 'source_country' must be a string: a gazetteer country id "
+                         "such as \"India\"")
     try:
         published_at = parse_datetime(record.get("published_at"))
     except ValueError as exc:
@@ -165,6 +171,7 @@ def document_from_record(record: object, location: str) -> SourceDocument:
         author=record.get("author") if isinstance(record.get("author"), str) else None,
         published_at=published_at,
         language=str(record["language"]) if record.get("language") else None,
+        source_country=(country or "").strip() or None,
     )
 
 
@@ -236,11 +243,27 @@ def iter_seed_documents(
     """Yield every document under `seeds_dir` in a stable order, and a Failure per bad input.
 
     Files are streamed (JSONL line by line), so memory does not grow with the seed size.
+    A document whose record names no `source_country` gets its outlet's from the sources
+    registry (the folder's sources.toml over the shipped one), when it knows the outlet.
     """
     seeds_dir = Path(seeds_dir)
     if not seeds_dir.is_dir():
         yield Failure(str(seeds_dir), DEFAULT_SOURCE, "seed", "seeds folder not found")
         return
+    sources, problem = seed_sources(seeds_dir)
+    if problem:
+        yield Failure(SEED_SOURCES_NAME, DEFAULT_SOURCE, "seed", problem)
+    for item in _iter_seed_items(seeds_dir, max_file_bytes, max_document_bytes):
+        if isinstance(item, SourceDocument) and item.source_country is None:
+            country = sources.country_of(item.source if item.source != DEFAULT_SOURCE else None,
+                                         item.url)
+            if country:
+                item = replace(item, source_country=country)
+        yield item
+
+
+def _iter_seed_items(seeds_dir: Path, max_file_bytes: int,
+                     max_document_bytes: int) -> Iterator[SourceDocument | Failure]:
     for path in sorted(p for p in seeds_dir.rglob("*") if not p.is_dir()):
         suffix = path.suffix.lower()
         if path.name in IGNORED_NAMES or path.name.startswith(".") or suffix not in SEED_SUFFIXES:

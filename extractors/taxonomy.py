@@ -19,6 +19,9 @@ class NearRule:
     partners: tuple[str, ...]
     window: int
     weight: float
+    # When given, a term also needs one of these within the window (e.g. the target of
+    # Western pressure: Russia or India).
+    targets: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,18 @@ class Theme:
     languages: dict[str, dict[str, float]] = field(default_factory=dict, compare=False)
     # phrase -> "@set" for terms given as a set: a set scores as one term (see docs)
     term_sets: dict[str, str] = field(default_factory=dict, compare=False)
+    # Texts longer than Scoring.short_text_words (articles, not headlines) need this score.
+    article_threshold: float = 0.0
+    # The article must name at least this many parties (countries, or international bodies)
+    # from the gazetteer: relations need two sides. 0 = no such rule.
+    parties: int = 0
+    # Names of the article's home country (its capital, leaders...) are not evidence for
+    # this theme: Putin in a Russian outlet is domestic news (see docs/taxonomy.md).
+    home_is_domestic: bool = False
+
+    def threshold_for(self, word_count: int, short_text_words: int) -> float:
+        """Return the score a text of `word_count` words needs for this theme."""
+        return self.threshold if word_count <= short_text_words else self.article_threshold
 
 
 @dataclass(frozen=True)
@@ -47,6 +62,7 @@ class Scoring:
     reference_words: int = 100  # texts up to this long are not length-damped
     short_text_words: int = 60  # texts up to this long are headlines (one theme per group)
     group_dominance: float = 1.0  # on short texts keep themes >= this x the group's best
+    title_weight: float = 1.0  # on articles, a hit in the title weighs this much more
 
 
 @dataclass(frozen=True)
@@ -130,6 +146,7 @@ def parse_taxonomy(data: bytes, path: str = "<memory>") -> Taxonomy:
         reference_words=int(s.get("reference_words", Scoring.reference_words)),
         short_text_words=int(s.get("short_text_words", Scoring.short_text_words)),
         group_dominance=float(s.get("group_dominance", Scoring.group_dominance)),
+        title_weight=float(s.get("title_weight", Scoring.title_weight)),
     )
     themes, seen = [], set()
     for i, entry in enumerate(raw.get("themes", [])):
@@ -147,6 +164,7 @@ def parse_taxonomy(data: bytes, path: str = "<memory>") -> Taxonomy:
                 partners=_expand(rule.get("with", []), sets, where),
                 window=int(rule.get("window", 10)),
                 weight=float(rule.get("weight", 1.0)),
+                targets=_expand(rule.get("targets", []), sets, where),
             )
             for rule in entry.get("near", [])
         )
@@ -156,8 +174,10 @@ def parse_taxonomy(data: bytes, path: str = "<memory>") -> Taxonomy:
             raise ValueError(f"{where} has no terms")
         unless = entry.get("unless_near", {})
         threshold = float(entry.get("threshold", default_threshold))
-        if threshold <= 0:
-            raise ValueError(f"{where}: threshold must be positive, got {threshold:g}")
+        article_threshold = float(entry.get("article_threshold", threshold))
+        if threshold <= 0 or article_threshold <= 0:
+            raise ValueError(f"{where}: threshold must be positive, got "
+                             f"{min(threshold, article_threshold):g}")
         themes.append(
             Theme(
                 id=theme_id,
@@ -172,6 +192,9 @@ def parse_taxonomy(data: bytes, path: str = "<memory>") -> Taxonomy:
                 unless_window=int(unless.get("window", 0)),
                 languages=languages,
                 term_sets=term_sets,
+                article_threshold=article_threshold,
+                parties=int(entry.get("parties", 0)),
+                home_is_domestic=bool(entry.get("home_is_domestic", False)),
             )
         )
     if not themes:

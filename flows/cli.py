@@ -55,7 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = verbs.add_parser("eval", help="measure tagging quality against gold labels")
     p.add_argument("what", choices=["themes"], help="what to evaluate")
     p.add_argument("--gold", required=True,
-                   help='JSONL of {"id", "title", "text", "labels": [...]} records')
+                   help='JSONL of {"id", "title", "text", "labels": [...], "unsure": [...]} '
+                   'records (themes in "unsure" are not scored for that record)')
     p.add_argument("--taxonomy", help="theme taxonomy TOML (default: the shipped one)")
     p.add_argument("--themes", help="comma-separated themes to score (default: gold labels)")
     p.add_argument("--db", help="score the tags stored in this warehouse (gold ingested as "
@@ -77,6 +78,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def check_focus() -> None:
+    """Refuse a `focus` setting the gazetteer does not know, before any work (ValueError)."""
+    from extractors.actors import load_gazetteer
+    from extractors.focus import parse_focus
+
+    parse_focus(str(settings.get("focus")), load_gazetteer(settings.get("gazetteer") or None))
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     from .prefect_api import flow_run_settings, launch_local_api
 
@@ -84,6 +93,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         fail(f"--seeds {args.seeds}: no such folder")
     if args.feeds and not Path(args.feeds).is_file():
         fail(f"feed list {args.feeds} not found (--feeds): pass a TOML feed list")
+    check_focus()
     if args.watches:  # the flow's tasks read it from the settings, like serve's runs
         os.environ[settings.BY_NAME["watches"].env] = args.watches
     alerts.current_watches()  # a bad watch file stops here, before any work
@@ -167,7 +177,10 @@ def cmd_themes(args: argparse.Namespace) -> int:
     for theme in tax.themes:
         group = f", group {theme.group}" if theme.group else ""
         langs = ", ".join(f"{lang} {len(t)}" for lang, t in theme.languages.items())
-        OUT.print(f"\n{theme.id} — {theme.label} (threshold {theme.threshold:g}{group}; "
+        extra = (f", articles {theme.article_threshold:g}"
+                 if theme.article_threshold != theme.threshold else "")
+        extra += f", needs {theme.parties} parties" if theme.parties else ""
+        OUT.print(f"\n{theme.id} — {theme.label} (threshold {theme.threshold:g}{extra}{group}; "
                   f"terms: {langs}; proximity rules: {len(theme.near)})", markup=False)
         OUT.print(f"  {theme.description}", markup=False)
         if args.terms:
@@ -194,6 +207,7 @@ def cmd_retag(args: argparse.Namespace) -> int:
     db = args.db or settings.get("db")
     if not Path(db).exists():
         fail(f"no warehouse at {db}: run `mediawatch ingest` first, or pass --db")
+    check_focus()
     start_local_api()
     with flow_run_settings():
         summary = retag_flow(db=args.db, taxonomy=args.taxonomy, gazetteer=args.gazetteer,
@@ -205,14 +219,17 @@ def cmd_retag(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from extractors.evaluate import evaluate, format_table, macro_f1, read_gold
+    from extractors.evaluate import (evaluate, format_table, macro_f1, read_gold,
+                                     tags_per_article)
     from extractors.identity import article_id
     from extractors.seeds import record_key
+    from extractors.sources import load_sources
     from extractors.taxonomy import load_taxonomy
     from extractors.themes import tag_text
 
     gold_records = read_gold(args.gold)
     gold = {str(r["id"]): r.get("labels", []) for r in gold_records}
+    unsure = {str(r["id"]): r.get("unsure") or [] for r in gold_records}
     themes = args.themes.split(",") if args.themes else None
     if args.db:
         from warehouse.db import open_warehouse
@@ -229,13 +246,19 @@ def cmd_eval(args: argparse.Namespace) -> int:
         source = f"article_themes in {args.db}"
     else:
         tax = load_taxonomy(args.taxonomy or settings.get("taxonomy") or None)
+        # The home country as an ingest finds it: the record's own, else the outlet's.
+        sources = load_sources()
         predicted = {str(r["id"]): {t.theme for t in tag_text(
-            str(r["id"]), str(r.get("title") or ""), str(r.get("text") or ""), tax)}
+            str(r["id"]), str(r.get("title") or ""), str(r.get("text") or ""), tax,
+            r.get("source_country") or sources.country_of(r.get("source"), r.get("url")))}
             for r in gold_records}
         source = f"taxonomy {tax.path} (version {tax.version})"
-    scores = evaluate(gold, predicted, themes)
+    scores = evaluate(gold, predicted, themes, unsure)
+    scored = [s.theme for s in scores]
     OUT.print(f"{len(gold)} gold records, tags from {source}", markup=False)
     OUT.print(format_table(scores), markup=False)
+    OUT.print(f"tags per article {tags_per_article(predicted, scored):.2f} "
+              f"(readers: {tags_per_article(gold, scored):.2f})", markup=False)
     ERR.print(f"[bold]macro-F1[/] {macro_f1(scores):.3f} over {len(scores)} themes")
     return 0
 

@@ -22,9 +22,12 @@ from prefect.utilities.annotations import quote
 
 from extractors import dedupe
 from extractors.actors import load_gazetteer
+from extractors.focus import focus_marks, parse_focus
 from extractors.pipeline import BatchResult
+from extractors.feeds import with_countries
 from extractors.records import Failure, SourceDocument
 from extractors.seeds import iter_seed_documents
+from extractors.sources import seed_sources
 from extractors.taxonomy import Taxonomy, load_taxonomy
 from warehouse.days import set_day_timezone
 from warehouse.db import WarehouseBusy, open_warehouse
@@ -130,6 +133,13 @@ def extract_and_tag(docs: list[SourceDocument], failures: list[Failure],
     return result
 
 
+def batch_focus(articles: list, actors: list) -> list:
+    """Return the focus marks of a batch under the `focus` setting (see extractors/focus.py)."""
+    gazetteer = load_gazetteer(settings.get("gazetteer") or None)
+    return focus_marks(articles, actors, parse_focus(str(settings.get("focus")), gazetteer),
+                       gazetteer)
+
+
 @task(name="load", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 10])
 def load(db: str, result: BatchResult, lock_wait_s: float) -> tuple[LoadCounts, dict]:
     """Load a batch into the warehouse in one transaction; the write lock is held only here.
@@ -144,7 +154,9 @@ def load(db: str, result: BatchResult, lock_wait_s: float) -> tuple[LoadCounts, 
             links = dedupe.near_duplicate_links(result.articles, known)
         with timed(stage_s, "load"):
             counts = load_batch(con, result.articles, result.tags, result.failures, now_utc(),
-                                near_links=links, actors=result.actors, watches=current_watches())
+                                near_links=links, actors=result.actors,
+                                focus=batch_focus(result.articles, result.actors),
+                                watches=current_watches())
     return counts, stage_s
 
 
@@ -304,7 +316,8 @@ def run_ingest(seeds: str | None, db: str, feeds: str | None, taxonomy: str | No
                 pipeline.submit(docs, upstream)
                 advance(len(batch))
             pipeline.drain()
-        ingest_feeds(read_feed_list(feeds), db, tax, batch_size, summary)
+        feed_list = with_countries(read_feed_list(feeds), seed_sources(Path(seeds))[0])
+        ingest_feeds(feed_list, db, tax, batch_size, summary)
         shutdown_pool()  # the extraction processes' memory back before the index build
         with timed(summary.stage_s, "search_index"):
             index = refresh_search(db, lock_wait_s)

@@ -10,6 +10,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
 from extractors.actors import Gazetteer, find_actors, load_gazetteer
+from extractors.focus import focus_marks, parse_focus
 from extractors.records import ActorMention, ThemeTag
 from extractors.taxonomy import Taxonomy, load_taxonomy
 from extractors.themes import tag_text
@@ -29,18 +30,22 @@ def now_utc() -> datetime:
 @task(name="retag-batch", cache_policy=NO_CACHE)
 def retag_batch(rows: list[tuple], taxonomy: Taxonomy,
                 gazetteer: Gazetteer) -> tuple[list[ThemeTag], list[ActorMention]]:
-    """Return the tags and actors of a batch of stored (article_id, title, text, language)."""
+    """Return the tags and actors of a batch of stored (article_id, title, text, language,
+    source_country)."""
     tags, actors = [], []
-    for article_id, title, text, _ in rows:
-        tags.extend(tag_text(article_id, title or "", text or "", taxonomy))
-        actors.extend(find_actors(article_id, title or "", text or "", gazetteer))
+    for article_id, title, text, _, source_country, *_ in rows:
+        found = find_actors(article_id, title or "", text or "", gazetteer)
+        actors.extend(found)
+        tags.extend(tag_text(article_id, title or "", text or "", taxonomy, source_country,
+                             found, gazetteer))
     return tags, actors
 
 
 @flow(name="retag", log_prints=True)
 def retag_flow(db: str | None = None, taxonomy: str | None = None,
                gazetteer: str | None = None, batch_size: int | None = None) -> dict:
-    """Re-tag every stored article with the current taxonomy; nothing is fetched.
+    """Re-tag every stored article with the current taxonomy (and re-mark its focus under
+    the `focus` setting); nothing is fetched.
 
     Idempotent: a second run with the same taxonomy writes the same rows and reports
     0 changed. Returns the counts (articles, changed, tags, elapsed_s, taxonomy_version).
@@ -50,6 +55,7 @@ def retag_flow(db: str | None = None, taxonomy: str | None = None,
     lock_wait_s = float(settings.get("lock_wait_s"))
     tax = load_taxonomy(taxonomy or settings.get("taxonomy") or None)
     gaz = load_gazetteer(gazetteer or settings.get("gazetteer") or None)
+    focus = parse_focus(str(settings.get("focus")), gaz)
     run_id = str(flow_run.id or f"local-{time.time_ns()}")
     t0 = time.perf_counter()
     summary = {"articles": 0, "changed": 0, "tags": 0, "taxonomy_version": tax.version}
@@ -67,8 +73,9 @@ def retag_flow(db: str | None = None, taxonomy: str | None = None,
                     if not rows:
                         break
                     tags, actors = retag_batch(rows, tax, gaz)
+                    ids = [r[0] for r in rows]
                     summary["changed"] += replace_enrichment(
-                        con, [r[0] for r in rows], tags, actors)
+                        con, ids, tags, actors, focus_marks(ids, actors, focus, gaz))
                 after = rows[-1][0]
                 summary["articles"] += len(rows)
                 summary["tags"] += len(tags)

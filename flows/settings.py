@@ -27,6 +27,8 @@ SETTINGS = (
     Setting("taxonomy", "", "Theme taxonomy TOML file; empty for the default one."),
     Setting("gazetteer", "", "Actor gazetteer TOML file; empty for the default one."),
     Setting("timezone", "UTC", "Timezone of digest days and schedules (IANA name)."),
+    Setting("focus", "India, Russia", "The relationship followed: gazetteer countries, "
+            "comma-separated; an article naming all of them is a focus article."),
     Setting("batch_size", 500, "Articles per extraction/loading batch (one task run each)."),
     Setting("max_seed_file_bytes", 100_000_000, "Seed files larger than this are refused."),
     Setting("max_document_bytes", 5_000_000,

@@ -10,8 +10,9 @@ import sys
 MODULES = ["prefect", "feedparser", "trafilatura", "duckdb", "duckdb_extension_fts", "duckdb_cli",
            "duckdb_extension_ducklake",
            "pyarrow",
-           "simplemma", "ahocorasick", "vaderSentiment.vaderSentiment", "jinja2",
-           "httpx", "courlan", "ftfy", "numpy", "charset_normalizer", "lxml.html.clean", "htmldate", "pytest", "apprise", "aiosmtpd",
+           "simplemma", "pymorphy3", "ahocorasick", "vaderSentiment.vaderSentiment", "jinja2",
+           "httpx", "courlan", "ftfy", "numpy", "charset_normalizer", "lxml.html.clean", "htmldate", "pytest",
+           "apprise", "aiosmtpd",
            "extractors", "warehouse", "flows.cli"]
 
 broken = []

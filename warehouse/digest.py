@@ -20,6 +20,7 @@ TOP_PER_THEME = 3
 TOP_ACTORS = 10
 TOP_DYADS = 10
 TOP_CLUSTERS = 10
+TOP_FOCUS = 10
 TREND_DAYS = 30
 CSV_COLUMNS = ("article_id", "day", "published_at", "source", "title", "url", "themes",
                "duplicate_of", "word_count", "language")
@@ -136,6 +137,30 @@ def actor_section(con: duckdb.DuckDBPyConnection, day: date) -> dict:
     }
 
 
+def focus_section(con: duckdb.DuckDBPyConnection, day: date,
+                  labels: dict[str, str] | None = None) -> dict:
+    """Return the day's focus articles (they name every party of the `focus` setting) and
+    their themes: the digest leads with them. Empty when article_focus does not exist."""
+    if not has_table(con, "article_focus"):
+        return {"available": False, "focus": None, "articles": [], "themes": []}
+    articles = rows(con, "focus_articles", {"day": day, "limit": TOP_FOCUS})
+    themes = rows(con, "focus_themes", {"day": day})
+    focus = con.execute("select focus from article_focus limit 1").fetchone()
+    return {
+        "available": True,
+        "focus": articles[0]["focus"] if articles else (focus[0] if focus else None),
+        "themes": [{"theme": r["theme"], "label": theme_label(r["theme"], labels),
+                    "articles": int(r["articles"]), "share": round(float(r["share"]), 4)}
+                   for r in themes],
+        "articles": [{
+            "article_id": r["article_id"], "title": r["title"] or "", "source": r["source"],
+            "published_at": iso_utc(r["published_at"]), "url": r["url"],
+            "themes": [theme_label(t, labels) for t in r["themes"]],
+            "evidence": r["evidence"],
+        } for r in articles],
+    }
+
+
 def health_section(con: duckdb.DuckDBPyConnection, day: date) -> dict:
     """Return failing feeds (when the feeds table exists) and the day's failures per source."""
     feeds_available = has_table(con, "feeds")
@@ -175,6 +200,7 @@ def digest_data(con: duckdb.DuckDBPyConnection, day: date, timezone: str = "UTC"
                    ("articles", "distinct_articles", "duplicates", "sources", "failures")},
         "trend_days": [(day - timedelta(days=TREND_DAYS - 1 - i)).isoformat()
                        for i in range(TREND_DAYS)],
+        "focus": focus_section(con, day, labels),
         "themes": theme_section(con, day, labels),
         "actors": actor_section(con, day),
         "syndication": [{

@@ -36,6 +36,7 @@ ARTICLE_SCHEMA = pa.schema(
         ("guid", pa.string()),
         ("site_name", pa.string()),
         ("date_source", pa.string()),  # how published_at was known (see upsert_articles.sql)
+        ("source_country", pa.string()),
         ("near_of", pa.string()),  # near-copy link decided before the load, if any
     ]
 )
@@ -54,6 +55,15 @@ ACTOR_SCHEMA = pa.schema(
         ("actor", pa.string()),
         ("kind", pa.string()),
         ("mentions", pa.int32()),
+    ]
+)
+FOCUS_SCHEMA = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("focus", pa.string()),
+        ("score", pa.float64()),
+        ("is_focus", pa.bool_()),
+        ("parties", pa.list_(pa.string())),
     ]
 )
 FAILURE_SCHEMA = pa.schema(
@@ -108,6 +118,7 @@ def load_batch(
     now: datetime,
     near_links: dict[str, str] | None = None,
     actors: Sequence[object] = (),
+    focus: Sequence[object] = (),
     watches: WatchSet | None = None,
 ) -> LoadCounts:
     """Load one batch in a single transaction and return what changed.
@@ -133,6 +144,7 @@ def load_batch(
     incoming = incoming.append_column("batch_pos", pa.array(range(1, len(incoming) + 1), pa.int64()))
     tag_table = to_arrow(tags, TAG_SCHEMA)
     actor_table = to_arrow(actors, ACTOR_SCHEMA)
+    focus_table = to_arrow(focus, FOCUS_SCHEMA)
     failure_table = to_arrow(failures, FAILURE_SCHEMA, renames={"url": "location"})
     failure_table = failure_table.append_column(
         "seen_at", pa.array([now] * len(failure_table), pa.timestamp("us"))
@@ -142,6 +154,7 @@ def load_batch(
         con.register("incoming_tags", tag_table)
         con.register("incoming_failures", failure_table)
         con.register("incoming_actors", actor_table)
+        con.register("incoming_focus", focus_table)
         try:
             # Only new articles and those whose text changed go further.
             con.execute(
@@ -173,6 +186,7 @@ def load_batch(
                 "insert into article_actors by name "
                 "select x.* from incoming_actors x semi join incoming using (article_id)"
             )
+            replace_focus(con, "incoming", "incoming_focus")
             # after everything the batch writes: watches read its tags, actors, focus, stories
             record_matches(con, watches, now)
             duplicates = con.execute(
@@ -190,7 +204,8 @@ def load_batch(
             )
             con.execute("drop table incoming")
         finally:
-            for name in ("incoming_all", "incoming_tags", "incoming_failures", "incoming_actors"):
+            for name in ("incoming_all", "incoming_tags", "incoming_failures", "incoming_actors",
+                         "incoming_focus"):
                 con.unregister(name)
     return LoadCounts(
         inserted=changed - existing,
@@ -199,6 +214,15 @@ def load_batch(
         duplicates=duplicates,
         failures=len(failure_table),
     )
+
+
+def replace_focus(con: duckdb.DuckDBPyConnection, ids_table: str, focus_table: str) -> None:
+    """Replace the article_focus rows of the articles in `ids_table` with `focus_table`'s
+    (both registered relations; inside the caller's transaction)."""
+    con.execute(f"delete from article_focus where article_id in "
+                f"(select article_id from {ids_table})")
+    con.execute(f"insert into article_focus by name select f.* from {focus_table} f "
+                f"semi join {ids_table} using (article_id)")
 
 
 def near_candidates(con: duckdb.DuckDBPyConnection, band_keys: Sequence[tuple[int, int]],

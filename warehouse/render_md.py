@@ -43,6 +43,17 @@ def render_markdown(data: dict) -> str:
         f"**{t['failures']}** ingest failures",
         "",
     ]
+    focus = data.get("focus") or {}
+    if focus.get("articles"):
+        lines += [f"## Focus: {md_text(focus['focus'])}", ""]
+        if focus["themes"]:
+            lines += [" · ".join(f"{md_text(t['label'])} {t['articles']}"
+                                 for t in focus["themes"]), ""]
+        for a in focus["articles"]:
+            themes = ", ".join(md_text(t) for t in a["themes"]) or "no theme"
+            lines.append(f"- {md_link(a['title'], a['url'])} — {md_text(a['source'])} "
+                         f"({themes})")
+        lines.append("")
     if data["themes"]:
         lines += ["## Themes", "", "| theme | today | 7-day avg | change | spike |",
                   "| --- | ---: | ---: | ---: | --- |"]

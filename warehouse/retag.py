@@ -9,11 +9,11 @@ import pyarrow as pa
 
 from . import trend_counts
 from .db import transaction
-from .load import ACTOR_SCHEMA, TAG_SCHEMA, to_arrow
+from .load import ACTOR_SCHEMA, FOCUS_SCHEMA, TAG_SCHEMA, replace_focus, to_arrow
 
 # Keyset pagination (article_id > last) keeps every page query cheap on a large table.
 PAGE_SQL = (
-    "select article_id, title, text, language from articles "
+    "select article_id, title, text, language, source_country from articles "
     "where article_id > ? order by article_id limit ?"
 )
 
@@ -24,8 +24,9 @@ def count_articles(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def article_pages(con: duckdb.DuckDBPyConnection, size: int,
-                  after: str = "") -> Iterator[list[tuple[str, str, str, str | None]]]:
-    """Yield lists of up to `size` (article_id, title, text, language), in article_id order."""
+                  after: str = "") -> Iterator[list[tuple[str, str, str, str | None, str | None]]]:
+    """Yield lists of up to `size` (article_id, title, text, language, source_country), in
+    article_id order."""
     while True:
         rows = con.execute(PAGE_SQL, [after, size]).fetchall()
         if not rows:
@@ -35,8 +36,9 @@ def article_pages(con: duckdb.DuckDBPyConnection, size: int,
 
 
 def replace_enrichment(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str],
-                       tags: Sequence[object], actors: Sequence[object]) -> int:
-    """Replace the tags and actors of `article_ids` in one transaction.
+                       tags: Sequence[object], actors: Sequence[object],
+                       focus: Sequence[object] = ()) -> int:
+    """Replace the tags, actors and focus marks of `article_ids` in one transaction.
 
     Returns how many of these articles had tags from another taxonomy version, or tags that
     differ from the new ones (the articles whose themes changed).
@@ -44,10 +46,12 @@ def replace_enrichment(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str
     ids = pa.table({"article_id": pa.array(list(article_ids), pa.string())})
     tag_table = to_arrow(tags, TAG_SCHEMA)
     actor_table = to_arrow(actors, ACTOR_SCHEMA)
+    focus_table = to_arrow(focus, FOCUS_SCHEMA)
     with transaction(con):
         con.register("retag_ids", ids)
         con.register("retag_tags", tag_table)
         con.register("retag_actors", actor_table)
+        con.register("retag_focus", focus_table)
         try:
             changed = con.execute(
                 "with old as (select article_id, theme, taxonomy_version from article_themes "
@@ -65,7 +69,9 @@ def replace_enrichment(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str
             con.execute("delete from article_actors where article_id in "
                         "(select article_id from retag_ids)")
             con.execute("insert into article_actors by name select * from retag_actors")
+            if focus:
+                replace_focus(con, "retag_ids", "retag_focus")
         finally:
-            for name in ("retag_ids", "retag_tags", "retag_actors"):
+            for name in ("retag_ids", "retag_tags", "retag_actors", "retag_focus"):
                 con.unregister(name)
     return changed

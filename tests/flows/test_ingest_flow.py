@@ -44,6 +44,10 @@ def test_ingest_twice_stores_once_and_views_answer(tmp_path, db_path, prefect_ha
         "select theme from article_themes join articles using (article_id) "
         "where key = 'seed:000_cad0c3fdfa389879.txt'").fetchall()}
     assert {"defense", "energy", "western_pressure", "diplomacy"} <= themes
+    # the seed and the S-400 wire (India and Russia both named) are focus articles
+    focus = dict(con.execute("select a.key, f.is_focus from article_focus f "
+                             "join articles a using (article_id)").fetchall())
+    assert focus["seed:000_cad0c3fdfa389879.txt"] is True and sum(focus.values()) == 3
     # the reprint is linked to the first copy and not double counted
     assert con.execute("select count(*) from articles where duplicate_of is not null").fetchone()[0] == 1
     assert con.execute("select articles from theme_daily where day = '2024-07-09' "
@@ -60,3 +64,5 @@ def test_ingest_twice_stores_once_and_views_answer(tmp_path, db_path, prefect_ha
     assert result["totals"]["articles"] == 2
     # the theme shows under the shipped taxonomy's label for `defense`
     assert "| Defence |" in md and "S-400" in md
+    # the digest leads with the focus articles
+    assert md.index("## Focus: India, Russia") < md.index("## Themes")

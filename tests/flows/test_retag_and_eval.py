@@ -48,7 +48,8 @@ def test_eval_scores_the_warehouse_like_in_memory(tmp_path, db_path, prefect_har
     assert "macro-F1" in from_db and "4 gold records" in from_db
     # the same taxonomy gives the same table whichever way the tags were produced
     assert from_db.splitlines()[1:] == in_memory.splitlines()[1:]
-    assert "energy                       1     1     0     0" in from_db
+    # theme, gold, tags, tp, fp, fn
+    assert "energy                   1     1     1     0     0" in from_db
 
 
 def test_retag_applies_a_new_taxonomy_idempotently(tmp_path, db_path, prefect_harness):

@@ -75,3 +75,17 @@ def test_loaded_article_resolves_its_earlier_failure(db_path):
         load_batch(con, [], [], [Fail("https://e.org/a", stage="fetch", transient=True)], T0)
         load_batch(con, [Row("a", "https://e.org/a", "text", "h", url="https://e.org/a")], [], [], T1)
         assert con.execute("select resolved_at from ingest_failures").fetchone()[0] == T1
+
+
+@dataclass
+class CountryRow(Row):
+    source_country: str | None = None
+
+
+def test_source_country_is_stored_and_follows_a_changed_text(db_path):
+    with open_warehouse(db_path) as con:
+        load_batch(con, [CountryRow("a", "k", "old", "h1", source_country="Russia"),
+                         CountryRow("b", "k2", "other", "h2")], [], [], T0)
+        load_batch(con, [CountryRow("a", "k", "new", "h3", source_country="India")], [], [], T1)
+        rows = con.execute("select article_id, source_country from articles order by 1").fetchall()
+    assert rows == [("a", "India"), ("b", None)]

@@ -60,7 +60,7 @@ insert into articles by name (
         -- an exact copy of a near copy points at the near copy's first
         coalesce(nullif(coalesce(first.near_of, f.first_id), i.article_id),
                  nullif(i.near_of, i.article_id)) as duplicate_of,
-        i.content_hash, i.simhash, i.origin, i.feed, i.guid, i.site_name,
+        i.content_hash, i.simhash, i.origin, i.feed, i.guid, i.site_name, i.source_country,
         i.ingested_at as updated_at
     from checked i
     left join firsts f using (content_hash)
@@ -82,5 +82,6 @@ on conflict (article_id) do update set
     content_hash = excluded.content_hash,
     simhash = excluded.simhash,
     site_name = excluded.site_name,
+    source_country = excluded.source_country,
     updated_at = excluded.updated_at
 where articles.content_hash is distinct from excluded.content_hash
