@@ -233,12 +233,12 @@ def realmix_report(lang: str, path: Path, taxonomy: Taxonomy,
 def ingest_and_score(dev_path: Path, gold: dict | None, taxonomy: Taxonomy,
                      realmix_lang: str | None = None) -> None:
     """Ingest a gold file as a .jsonl seed through the ingest flow; score article_themes."""
+    import os
     import shutil
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:
-        from extractors.identity import article_id
-        from extractors.seeds import record_key
+        from extractors.keys import article_id, jsonl_key, seed_location
         from flows import prefect_api
         from flows.ingest import ingest_flow
         from warehouse.db import open_warehouse
@@ -255,7 +255,8 @@ def ingest_and_score(dev_path: Path, gold: dict | None, taxonomy: Taxonomy,
         with prefect_api.flow_run_settings():
             summary = ingest_flow(seeds=str(seeds), db=db, taxonomy=taxonomy.path)
         records = [json.loads(line) for line in dev_path.open() if line.strip()]
-        ids = {r["id"]: article_id(record_key(r, str(dev_path))) for r in records}
+        dev_file = seed_location(seeds / "dev.jsonl", Path(os.environ.get("MEDIAWATCH_SEEDS") or "seeds"))
+        ids = {r["id"]: article_id(jsonl_key(r, dev_file)) for r in records}
         with open_warehouse(db, read_only=True) as con:
             stored_themes, stored = theme_sets(con, list(ids.values()))
         predicted = {k: stored_themes.get(a, set()) for k, a in ids.items()}

@@ -14,7 +14,10 @@ import feedparser
 import lxml.etree
 import lxml.html
 
+from .charset import CharsetUnknown, bom_codec, decode_text, http_charset, xml_encoding
 from .feedxml import strip_dtd
+from .keys import entry_key, url_key
+from .normalise import one_line
 from .records import FeedEntry, SourceDocument
 from .sources import SourceRegistry
 from .urls import canonical_url
@@ -41,7 +44,13 @@ def load_feed_list(path: Path | str) -> list[FeedSpec]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise ValueError(f"{path}: not valid TOML: {exc}") from exc
+        raise ValueError(f"feed list {path}: not valid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"feed list {path}: not a text file (byte 0x{exc.object[exc.start]:02x} "
+                         f"at offset {exc.start} is not UTF-8); a feed list is TOML text with "
+                         "[[feeds]] tables") from None
+    except OSError as exc:
+        raise ValueError(f"feed list {path}: cannot read it ({exc.strerror})") from None
     items = data.get("feeds", [])
     if not isinstance(items, list):
         raise ValueError(f"{path}: `feeds` must be an array of tables ([[feeds]])")
@@ -51,10 +60,14 @@ def load_feed_list(path: Path | str) -> list[FeedSpec]:
         if not isinstance(item, dict):
             raise ValueError(f"{where} is not a table")
         name, url = item.get("name"), item.get("url")
-        if not isinstance(name, str) or not name.strip():
+        if not isinstance(name, str) or not one_line(name):
             raise ValueError(f"{where}: `name` is required")
+        # the name as stored: "A" and "A " (or "A\t") would otherwise pass as two feeds
+        # and merge into one
+        name = one_line(name)
         if name in names:
-            raise ValueError(f"{where}: the name {name!r} is used twice; names must be unique")
+            raise ValueError(f"{where}: the name {name!r} is used twice (spaces at the ends "
+                             "do not count); names must be unique")
         if not isinstance(url, str) or canonical_url(url) is None:
             raise ValueError(f"{where} ({name}): `url` must be an http(s) URL, got {url!r}")
         tags = item.get("tags", [])
@@ -68,7 +81,7 @@ def load_feed_list(path: Path | str) -> list[FeedSpec]:
             raise ValueError(f"{where} ({name}): `country` must be a gazetteer country id "
                              f"such as \"India\", got {country!r}")
         names.add(name)
-        feeds.append(FeedSpec(name.strip(), url.strip(), str(language) if language else None,
+        feeds.append(FeedSpec(name, url.strip(), str(language) if language else None,
                               tuple(tags), enabled, country.strip() if country else None))
     return feeds
 
@@ -123,15 +136,34 @@ def parse_feed(body: bytes, feed: FeedSpec, base_url: str | None = None) -> list
     return read_feed(body, feed, base_url)[0]
 
 
-def read_feed(body: bytes, feed: FeedSpec,
-              base_url: str | None = None) -> tuple[list[FeedEntry], str | None]:
+def feed_as_utf8(body: bytes, content_type: str | None = None) -> bytes:
+    """Return a feed document feedparser can read: as it is when it is UTF-8 or says what
+    it is itself (a BOM, an XML encoding); else decoded by extractors/charset.py (the HTTP
+    charset, else a guess) and re-encoded as UTF-8, as feedparser would read it as
+    windows-1252: mojibake. ValueError saying what to do when the charset cannot be told."""
+    if bom_codec(body) or xml_encoding(body):
+        return body
+    try:
+        body.decode("utf-8")
+        return body
+    except UnicodeDecodeError:
+        pass
+    try:
+        return decode_text(body, [http_charset(content_type)]).encode("utf-8")
+    except CharsetUnknown as exc:
+        raise ValueError(f"the feed is {exc}, and declares no encoding: ask its publisher to "
+                         "declare it (<?xml version=\"1.0\" encoding=\"…\"?>)") from None
+
+
+def read_feed(body: bytes, feed: FeedSpec, base_url: str | None = None,
+              content_type: str | None = None) -> tuple[list[FeedEntry], str | None]:
     """Return the entries of a feed document and a warning when it was not clean XML.
 
     A DTD is removed unread (see feedxml); malformed XML is read by feedparser's lenient
     parser, so the entries before (and often after) the error still come back, with a
     warning naming the error. ValueError when the document is not a feed at all.
     """
-    body, had_entities = strip_dtd(body)
+    body, had_entities = strip_dtd(feed_as_utf8(body, content_type))
     parsed = feedparser.parse(body, response_headers={"content-location": base_url or feed.url})
     if not parsed.entries and parsed.get("bozo") and not parsed.get("version"):
         if b"<html" in body[:4096].lower():
@@ -174,9 +206,8 @@ def entry_document(entry: FeedEntry, html: str | bytes | None,
     The article's identity is the canonical URL of the page (after redirects), else of the
     entry link, else the feed's GUID.
     """
-    url = canonical_url(final_url) if final_url else None
-    url = url or entry.url
-    key = url or f"guid:{entry.feed}:{entry.guid}"
+    key = entry_key(entry.feed, entry.guid, entry.url, final_url)
+    url = url_key(final_url) or entry.url
     return SourceDocument(
         key=key,
         origin="feed",

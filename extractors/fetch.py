@@ -10,12 +10,11 @@ and no requests to private, loopback or link-local addresses unless explicitly a
 
 from __future__ import annotations
 
-import codecs
 import logging
 import random
-import re
 import threading
 import time
+import weakref
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -26,8 +25,8 @@ from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
 import httpx
-from charset_normalizer import from_bytes
 
+from .charset import CharsetUnknown, bom_codec, decode_text, http_charset, meta_charset
 from .records import FetchedPage
 from .transport import BoundedDecoder, Oversize, Refused, check_url, deadline, guarded_transport
 
@@ -44,8 +43,6 @@ BINARY_MAGIC = {b"%PDF-": "PDF", b"\x89PNG": "PNG image", b"GIF8": "GIF image",
                 b"\xff\xd8\xff": "JPEG image", b"PK\x03\x04": "ZIP archive",
                 b"\x1f\x8b": "gzip file", b"RIFF": "RIFF (WebP/AVI) file",
                 b"\x00\x00\x01\x00": "icon"}
-# <meta charset="x"> and <meta http-equiv="Content-Type" content="text/html; charset=x">
-META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 
 
 @dataclass(frozen=True)
@@ -93,51 +90,18 @@ def retry_after_s(value: str | None) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
-def charset_of(content_type: str | None) -> str | None:
-    """Return the charset parameter of a Content-Type header, if any."""
-    match = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", content_type or "", re.I)
-    return match.group(1) if match else None
-
-
-def known_codec(name: str | None) -> str | None:
-    """Return the Python codec name for a declared charset, None when unknown."""
-    if not name:
-        return None
-    try:
-        return codecs.lookup(name.strip().lower()).name
-    except LookupError:
-        return None
-
-
 def html_as_utf8(body: bytes, content_type: str | None = None) -> bytes:
-    """Return an HTML body as UTF-8 bytes, decoded by BOM, then HTTP charset, then <meta
-    charset>, then sniffing. A body that is UTF-8 already is returned as it is: pages go to
-    the extraction processes as bytes, and re-encoding 180 KB costs half a millisecond."""
-    if body.startswith(codecs.BOM_UTF8):
-        body = body[len(codecs.BOM_UTF8):]
-    elif body.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return body.decode("utf-16", errors="replace").encode("utf-8")
-    meta = META_CHARSET.search(body[:4096])
-    for declared in (charset_of(content_type), meta.group(1).decode("ascii") if meta else None):
-        codec = known_codec(declared)
-        if codec:
-            try:
-                text = body.decode(codec)
-            except UnicodeDecodeError:
-                continue  # a wrong declaration is common; try the next clue
-            return body if codecs.lookup(codec).name == "utf-8" else text.encode("utf-8")
-    try:
-        body.decode("utf-8")
-        return body
-    except UnicodeDecodeError:
-        pass
-    text = body.decode("utf-8", errors="replace")
-    # UTF-8 with a few broken bytes (a bad paste, a cut multibyte character) is still UTF-8:
-    # guessing another codec for it would garble every other non-ASCII character
-    if text.count("\ufffd") <= max(3, len(body) // 1000):
-        return text.encode("utf-8")
-    best = from_bytes(body[:200_000]).best()
-    return body.decode(best.encoding if best else "utf-8", errors="replace").encode("utf-8")
+    """Return an HTML body as UTF-8 bytes, decoded by extractors/charset.py (BOM, UTF-8, the
+    HTTP charset, <meta charset>, then a guess; CharsetUnknown when the guess is weak). A
+    body that is UTF-8 already is returned as it is: pages go to the extraction processes
+    as bytes, and re-encoding 180 KB costs half a millisecond."""
+    if bom_codec(body) is None:
+        try:
+            body.decode("utf-8")
+            return body
+        except UnicodeDecodeError:
+            pass
+    return decode_text(body, [http_charset(content_type), meta_charset(body)]).encode("utf-8")
 
 
 def decode_html(body: bytes, content_type: str | None = None) -> str:
@@ -181,17 +145,30 @@ class HostGate:
         with self.lock:
             self.next_start[host] = max(self.next_start.get(host, 0.0), time.monotonic() + seconds)
 
-    def wait_turn(self, host: str) -> None:
-        """Block until a request to `host` may start, and book the next start time."""
+    def wait_turn(self, host: str, stop: threading.Event | None = None) -> None:
+        """Block until a request to `host` may start (or `stop` is set), and book the next
+        start time."""
         with self.lock:
             now = time.monotonic()
             start = max(now, self.next_start.get(host, 0.0))
             self.next_start[host] = start + self.delays.get(host, self.delay_s)
         if start > now:
-            time.sleep(start - now)
+            (stop or threading.Event()).wait(start - now)
 
 
 LOOKAHEAD = 4  # pages fetched ahead of a caller, per concurrent request
+_LIVE: weakref.WeakSet[Fetcher] = weakref.WeakSet()  # open fetchers, for interrupt_all()
+
+
+class Interrupted(Exception):
+    """The run is stopping: no more requests, and the ones in flight are cut off."""
+
+
+def interrupt_all() -> None:
+    """Stop every open Fetcher of this process now (Ctrl-C, SIGTERM): queued requests are
+    dropped, waits end, and connections in flight are shut down. Returns at once."""
+    for fetcher in list(_LIVE):
+        fetcher.interrupt()
 
 
 class Fetcher:
@@ -211,11 +188,19 @@ class Fetcher:
         self.gate = HostGate(p.per_host, p.delay_s)
         self.robots: dict[str, RobotFileParser | None] = {}
         self.robots_lock = threading.Lock()
+        self.stop = threading.Event()
+
+    def interrupt(self) -> None:
+        """Stop this fetcher: see interrupt_all()."""
+        self.stop.set()
+        self.client._transport._pool._network_backend.abort()  # noqa: SLF001 - ours
 
     def __enter__(self) -> Fetcher:
+        _LIVE.add(self)
         return self
 
     def __exit__(self, *exc: object) -> None:
+        _LIVE.discard(self)
         self.client.close()
 
     # -- robots.txt -------------------------------------------------------------------
@@ -266,7 +251,9 @@ class Fetcher:
         """
         host = urlsplit(url).netloc.lower()
         with self.gate.slot(host):
-            self.gate.wait_turn(host)
+            self.gate.wait_turn(host, self.stop)
+            if self.stop.is_set():
+                raise Interrupted("interrupted: the run is stopping")
             with deadline(self.policy.total_timeout_s), \
                     self.client.stream("GET", url, headers=headers) as response:
                 chunks: list[bytes] = []
@@ -309,6 +296,8 @@ class Fetcher:
                 if html and self.policy.respect_robots and not self.allowed(current):
                     return failed("robots.txt disallows fetching this page", False)
                 response, body = self._request(current, headers, html)
+            except Interrupted as exc:
+                return failed(str(exc), True)
             except Refused as exc:
                 hop = f" (redirected to {current[:200]})" if hops else ""
                 return failed(f"refused{hop}: {exc}", False)
@@ -319,6 +308,8 @@ class Fetcher:
             except httpx.DecodingError as exc:
                 return failed(f"undecodable body: {exc}", False)
             except (httpx.TimeoutException, httpx.TransportError) as exc:
+                if self.stop.is_set():
+                    return failed("interrupted: the run is stopping", True)
                 detail = str(exc)
                 if detail == "timed out":  # the socket's own words; say which limit it was
                     detail = (f"no answer within {self.policy.connect_timeout_s:g} s"
@@ -327,7 +318,7 @@ class Fetcher:
                 reason = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
                 if attempt > self.policy.retries:
                     return failed(f"{reason} (after {attempt} attempts)", True)
-                time.sleep(backoff_s(self.policy, attempt))
+                self.stop.wait(backoff_s(self.policy, attempt))
                 continue
             status = response.status_code
             host = urlsplit(current).netloc.lower()
@@ -345,7 +336,7 @@ class Fetcher:
                 if attempt > self.policy.retries or (wait or 0) > self.policy.max_retry_after_s:
                     return failed(f"HTTP {status} (after {attempt} attempts)", True)
                 if wait is None:
-                    time.sleep(backoff_s(self.policy, attempt))
+                    self.stop.wait(backoff_s(self.policy, attempt))
                 continue
             if status == 304 and not html:
                 return FetchedPage(url, current, status, etag=etag, last_modified=last_modified,
@@ -365,8 +356,13 @@ class Fetcher:
             if kind:
                 return failed(f"not an HTML page (a {kind}, served as "
                               f"{content_type.split(';')[0] or 'no Content-Type'})", False)
-            return FetchedPage(url, current, status, body=html_as_utf8(body, content_type),
-                               content_type=content_type, attempts=attempt, **validators)
+            try:
+                utf8 = html_as_utf8(body, content_type)
+            except CharsetUnknown as exc:
+                return failed(f"{exc}, and the page declares none that fits (Content-Type "
+                              "or <meta charset>): ask the publisher to declare it", False)
+            return FetchedPage(url, current, status, body=utf8, content_type=content_type,
+                               attempts=attempt, **validators)
 
     def fetch_many(self, urls: Iterable[str], *, html: bool = True
                    ) -> Iterator[tuple[int, FetchedPage]]:
@@ -383,14 +379,20 @@ class Fetcher:
             by_host.setdefault(urlsplit(url).netloc.lower(), []).append(i)
         order = [i for round_ in zip_longest(*by_host.values()) for i in round_ if i is not None]
         window = self.policy.concurrency * LOOKAHEAD
-        with ThreadPoolExecutor(max_workers=self.policy.concurrency,
-                                thread_name_prefix="fetch") as pool:
+        pool = ThreadPoolExecutor(max_workers=self.policy.concurrency, thread_name_prefix="fetch")
+        try:
             ahead: deque = deque()
             for i in order:
+                if self.stop.is_set():
+                    return
                 ahead.append((i, pool.submit(self.fetch, urls[i], html=html)))
                 if len(ahead) >= window:
                     index, future = ahead.popleft()
                     yield index, future.result()
-            while ahead:
+            while ahead and not self.stop.is_set():
                 index, future = ahead.popleft()
                 yield index, future.result()
+        finally:
+            # A caller that stops early (an interrupt) drops the queued requests instead of
+            # waiting for them: with a slow site that wait was minutes.
+            pool.shutdown(wait=not self.stop.is_set(), cancel_futures=True)

@@ -43,6 +43,9 @@ FTFY_IDENTITY_LINE = re.compile(
     f"[{SAFE_ASCII}{SAFE_TYPOGRAPHY}]*|[{SAFE_ASCII}{SAFE_CYRILLIC}]*"
 )
 FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, normalization="NFC", explain=False)
+# Whole terminal escape sequences (CSI "ESC [ ... m", OSC "ESC ] ... BEL"), so that removing
+# the control characters does not leave "[31m" behind in a title or a source name.
+TERMINAL_ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
 SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 BLANK_LINES = re.compile(r"\n\s*\n\s*(\n\s*)+")
 
@@ -92,6 +95,8 @@ def normalise_text(text: str) -> str:
     """
     if not text:
         return ""
+    if "\x1b" in text:  # before ftfy, which takes the ESC of some sequences only
+        text = TERMINAL_ESCAPE.sub("", text)
     text = fix_unicode(text)
     text = repair_apostrophes(text)
     text = CONTROL_CHARS.sub("", text)
@@ -102,3 +107,17 @@ def normalise_text(text: str) -> str:
 def normalise_title(title: str | None) -> str:
     """Return a one-line, repaired title ('' for None)."""
     return " ".join(normalise_text(title or "").split())
+
+
+def one_line(value: str | None) -> str | None:
+    """Return a name, URL or message as one line of printable text (terminal escapes and
+    other control characters removed, whitespace runs made one space); None stays None.
+
+    Remote and user strings (a feed's source name, an author, a server's error) are data:
+    they must never move a terminal's cursor nor break a log line in two.
+    """
+    if value is None:
+        return None
+    if "\x1b" in value:
+        value = TERMINAL_ESCAPE.sub("", value)
+    return " ".join(CONTROL_CHARS.sub("", value).split())

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from . import identity
 from .html import extract_page
-from .normalise import normalise_text, normalise_title
+from .normalise import normalise_text, normalise_title, one_line
 from .actors import Gazetteer, find_actors, load_gazetteer
 from .records import ActorMention, Article, Failure, SourceDocument, ThemeTag
 from .seeds import DEFAULT_SOURCE, parse_datetime
@@ -47,6 +47,7 @@ class BatchResult:
     # CPU seconds spent per stage ("extract", "tag"), for the run's timings.
     stage_s: dict[str, float] = field(default_factory=dict)
     documents: int = 0  # documents that reached extraction
+    repeats: int = 0  # documents left out as their key was taken earlier in the run
 
     def merge(self, other: BatchResult) -> None:
         """Append another batch's results to this one (e.g. from a worker process)."""
@@ -55,6 +56,7 @@ class BatchResult:
         self.failures += other.failures
         self.actors += other.actors
         self.documents += other.documents
+        self.repeats += other.repeats
         for stage, seconds in other.stage_s.items():
             self.stage_s[stage] = self.stage_s.get(stage, 0.0) + seconds
 
@@ -108,24 +110,25 @@ def build_article(doc: SourceDocument) -> Article | Failure:
         article_id=identity.article_id(doc.key),
         key=doc.key,
         origin=doc.origin,
-        source=doc.source,
-        url=doc.url,
+        source=one_line(doc.source) or doc.source,
+        url=one_line(doc.url) or None,
         title=title,
         text=text,
         author=normalise_title(author) or None,
         published_at=published_at,
-        language=language,
+        language=one_line(language) or None,
         word_count=word_count,
         content_hash=identity.content_hash(f"{title}\n{text}"),
         simhash=identity.simhash(text),
         feed=doc.feed,
         guid=doc.guid,
-        site_name=site_name,
-        date_source=date_source,
+        site_name=one_line(site_name) or None,
+        location=doc.location,
         # Seeds and feeds set it when their record or feed list says; the shipped registry
         # is the last resort (an HTML seed's og:site_name, a retried page's feed).
         source_country=doc.source_country or load_sources().country_of(
             doc.source if doc.source != DEFAULT_SOURCE else None, doc.url, site_name),
+        date_source=date_source,
     )
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from .keys import entry_location
+from .normalise import one_line
+
 
 @dataclass(frozen=True, slots=True)
 class SourceDocument:
@@ -44,6 +47,11 @@ class FeedEntry:
     published_at: datetime | None = None
     language: str | None = None
     country: str | None = None  # the feed's home country (feed list `country`), if given
+
+    @property
+    def location(self) -> str:
+        """The entry's key before its page is fetched; its failures are recorded under it."""
+        return entry_location(self.feed, self.guid, self.url)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,12 +100,13 @@ class Article:
     feed: str | None = None
     guid: str | None = None
     site_name: str | None = None  # the publisher's name as the page states it
-    # How published_at was known: "published" (the record or the page's metadata), "feed"
-    # (the feed entry), "estimated" (a date in the page's URL); None when it is unknown.
-    date_source: str | None = None
+    location: str | None = None  # where it came from (its document's location)
     # The outlet's home country, a gazetteer country id ("Russia", "India"): what is domestic
     # news to it. See extractors/sources.py for where it comes from; None when unknown.
     source_country: str | None = None
+    # How published_at was known: "published" (the record or the page's metadata), "feed"
+    # (the feed entry), "estimated" (a date in the page's URL); None when it is unknown.
+    date_source: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +141,12 @@ class Failure:
     http_status: int | None = None
     transient: bool = False  # retried on a later run when True
     feed: str | None = None  # the feed whose entry failed, for feed-originated failures
+
+    def __post_init__(self) -> None:
+        # Reasons quote servers (a redirect's Location, a Content-Type) and file names: one
+        # printable line each, whoever built the Failure.
+        for name in ("location", "source", "reason"):
+            object.__setattr__(self, name, one_line(getattr(self, name)))
 
 
 @dataclass(frozen=True, slots=True)

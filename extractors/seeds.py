@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import codecs
-import hashlib
 import json
 import logging
 import re
@@ -15,6 +13,8 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
+from .charset import CharsetUnknown, bom_codec, decode_text, meta_charset
+from .keys import jsonl_key, seed_file_key, seed_location
 from .records import Failure, SourceDocument
 from .sources import SEED_SOURCES_NAME, seed_sources
 
@@ -41,48 +41,8 @@ def parse_datetime(value: object) -> datetime | None:
     return parsed
 
 
-# <meta charset="..."> or <meta http-equiv="Content-Type" content="text/html; charset=...">
-META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
 SURROGATE = re.compile("[\ud800-\udfff]")
 JSON_MAX_DEPTH_HINT = "JSON nested too deeply to be an article record"
-
-
-def declared_charset(data: bytes) -> str | None:
-    """Return the charset an HTML document declares in its first 4 KB, if Python knows it."""
-    match = META_CHARSET.search(data[:4096])
-    if not match:
-        return None
-    name = match.group(1).decode("ascii", "replace")
-    try:
-        return codecs.lookup(name).name
-    except LookupError:
-        return None
-
-
-def decode_bytes(data: bytes, declared: str | None = None) -> str:
-    """Return `data` as text: UTF-8 (with or without BOM), the declared charset, else a guess.
-
-    Text that is UTF-8 but for a few bad bytes (a truncated file, one stray Latin-1 byte
-    among many UTF-8 characters) keeps its UTF-8 reading with U+FFFD for the bad bytes:
-    re-reading all of it in a guessed charset would garble every good character.
-    """
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    if declared and declared not in ("utf-8", "utf-8-sig"):
-        try:
-            return data.decode(declared)
-        except UnicodeDecodeError:
-            pass  # the declaration is wrong: fall through to the guess
-    text = data.decode("utf-8-sig", errors="replace")
-    non_ascii = sum(1 for byte in data if byte >= 0x80)
-    if text.count("\ufffd") * 20 <= non_ascii:
-        return text
-    best = from_bytes(data).best()
-    if best is None:
-        raise ValueError("neither UTF-8 nor any known charset; save it as UTF-8 text")
-    return str(best)
 
 
 def jsonl_line_text(raw: bytes) -> str:
@@ -102,8 +62,9 @@ def jsonl_line_text(raw: bytes) -> str:
 
 
 def looks_binary(data: bytes) -> bool:
-    """Return True when the bytes are not a text document (NUL bytes in the first 8 KB)."""
-    return b"\x00" in data[:8192]
+    """Return True when the bytes are not a text document (NUL bytes in the first 8 KB, and
+    no byte-order mark: UTF-16 text is half NUL bytes)."""
+    return b"\x00" in data[:8192] and bom_codec(data) is None
 
 
 def split_title(text: str) -> tuple[str, str]:
@@ -113,16 +74,6 @@ def split_title(text: str) -> tuple[str, str]:
         if line.strip():
             return line.strip().lstrip("#").strip(), "\n".join(lines[i + 1 :]).strip()
     return "", ""
-
-
-def record_key(record: dict, location: str) -> str:
-    """Return the identity key of a JSONL record: its url, else its id, else its content."""
-    if record.get("url"):
-        return str(record["url"]).strip()
-    if record.get("id") not in (None, ""):
-        return f"id:{record['id']}"
-    body = f"{record.get('title', '')}\n{record.get('text') or record.get('html') or ''}"
-    return f"seed-content:{hashlib.sha256(body.encode()).hexdigest()[:24]}"
 
 
 def scrub_surrogates(value: object) -> object:
@@ -136,8 +87,9 @@ def scrub_surrogates(value: object) -> object:
     return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
-def document_from_record(record: object, location: str) -> SourceDocument:
-    """Return the SourceDocument of one JSONL record; ValueError with the reason if invalid."""
+def document_from_record(record: object, location: str, file_location: str) -> SourceDocument:
+    """Return the SourceDocument of one JSONL record (line `location` of the file named
+    `file_location`); ValueError with the reason if invalid."""
     if not isinstance(record, dict):
         raise ValueError(f"expected a JSON object, got {type(record).__name__}")
     record = {key: scrub_surrogates(value) for key, value in record.items()}
@@ -160,7 +112,7 @@ def document_from_record(record: object, location: str) -> SourceDocument:
     except ValueError as exc:
         raise ValueError(f"published_at is not ISO 8601: {record.get('published_at')!r}") from exc
     return SourceDocument(
-        key=record_key(record, location),
+        key=jsonl_key(record, file_location),
         origin="seed",
         source=str(record.get("source") or DEFAULT_SOURCE),
         location=location,
@@ -210,7 +162,7 @@ def read_jsonl(path: Path, location: str,
                 continue
             try:
                 record = json.loads(jsonl_line_text(raw))
-                yield document_from_record(record, where)
+                yield document_from_record(record, where, location)
             except (ValueError, RecursionError) as exc:
                 reason = str(exc).splitlines()[0][:300]
                 if isinstance(exc, json.JSONDecodeError):
@@ -225,10 +177,14 @@ def read_document_file(path: Path, location: str, suffix: str) -> SourceDocument
     data = path.read_bytes()
     if looks_binary(data):
         raise ValueError("binary file, not a text document (NUL bytes found)")
-    content = decode_bytes(data, declared_charset(data) if suffix in HTML_SUFFIXES else None)
+    try:
+        content = decode_text(data, [meta_charset(data)] if suffix in HTML_SUFFIXES else [])
+    except CharsetUnknown as exc:
+        raise ValueError(f"{exc}: save it as UTF-8, e.g. `iconv -f CHARSET -t utf-8 FILE`, "
+                         "naming the charset it was written in") from None
     if not content.strip():
         raise ValueError("empty file")
-    key = f"seed:{location}"
+    key = seed_file_key(location)
     if suffix in HTML_SUFFIXES:
         return SourceDocument(key=key, origin="seed", source=DEFAULT_SOURCE, location=location,
                               html=content)
@@ -238,13 +194,16 @@ def read_document_file(path: Path, location: str, suffix: str) -> SourceDocument
 
 
 def iter_seed_documents(
-    seeds_dir: Path, max_file_bytes: int = 100_000_000, max_document_bytes: int = 5_000_000
+    seeds_dir: Path, max_file_bytes: int = 100_000_000, max_document_bytes: int = 5_000_000,
+    root: Path | None = None,
 ) -> Iterator[SourceDocument | Failure]:
     """Yield every document under `seeds_dir` in a stable order, and a Failure per bad input.
 
-    Files are streamed (JSONL line by line), so memory does not grow with the seed size.
-    A document whose record names no `source_country` gets its outlet's from the sources
-    registry (the folder's sources.toml over the shipped one), when it knows the outlet.
+    Files are named (in keys and failures) relative to the seeds `root` (default `seeds_dir`
+    itself; see extractors/keys.py). Files are streamed (JSONL line by line), so memory does
+    not grow with the seed size. A document whose record names no `source_country` gets its
+    outlet's from the sources registry (the folder's sources.toml over the shipped one),
+    when it knows the outlet.
     """
     seeds_dir = Path(seeds_dir)
     if not seeds_dir.is_dir():
@@ -253,7 +212,7 @@ def iter_seed_documents(
     sources, problem = seed_sources(seeds_dir)
     if problem:
         yield Failure(SEED_SOURCES_NAME, DEFAULT_SOURCE, "seed", problem)
-    for item in _iter_seed_items(seeds_dir, max_file_bytes, max_document_bytes):
+    for item in _iter_seed_items(seeds_dir, max_file_bytes, max_document_bytes, root):
         if isinstance(item, SourceDocument) and item.source_country is None:
             country = sources.country_of(item.source if item.source != DEFAULT_SOURCE else None,
                                          item.url)
@@ -262,13 +221,13 @@ def iter_seed_documents(
         yield item
 
 
-def _iter_seed_items(seeds_dir: Path, max_file_bytes: int,
-                     max_document_bytes: int) -> Iterator[SourceDocument | Failure]:
+def _iter_seed_items(seeds_dir: Path, max_file_bytes: int, max_document_bytes: int,
+                     root: Path | None = None) -> Iterator[SourceDocument | Failure]:
     for path in sorted(p for p in seeds_dir.rglob("*") if not p.is_dir()):
         suffix = path.suffix.lower()
         if path.name in IGNORED_NAMES or path.name.startswith(".") or suffix not in SEED_SUFFIXES:
             continue
-        location = path.relative_to(seeds_dir).as_posix()
+        location = seed_location(path, seeds_dir if root is None else root)
         try:
             if not path.is_file():
                 yield Failure(location, DEFAULT_SOURCE, "seed", not_a_file_reason(path))

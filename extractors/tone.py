@@ -4,7 +4,10 @@ What it measures: the mean VADER `compound` score of the title and the lead sent
 in [-1, 1] (-1 hostile/alarmed wording, +1 warm/approving wording, 0 neutral or mixed).
 VADER is a lexicon of words rated by people (with rules for negation, intensifiers and
 "but"); it scores the wording, not who is right, and not the stance towards a given actor.
-It is an English lexicon: other languages get no tone (null).
+It is an English lexicon: other languages get no tone (null). No maintained Russian lexicon
+or model runs offline from a package (dostoevsky downloads its model at first use), so
+Russian articles stay null rather than get a guessed score; the digest shows the share of
+stories with a tone.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+import weakref
 import zlib
 from collections.abc import Iterable
 from urllib.parse import urlsplit
@@ -149,9 +150,24 @@ class GuardedBackend(httpcore.SyncBackend):
 
     def __init__(self, allow_private: bool, allowed_hosts: Iterable[str]) -> None:
         self.allow_private, self.allowed_hosts = allow_private, tuple(allowed_hosts)
+        self.streams: weakref.WeakSet[DeadlineStream] = weakref.WeakSet()
+        self.aborted = False
+
+    def abort(self) -> None:
+        """End every connection now, reads in flight included (an interrupted run): a
+        shutdown wakes a thread blocked in recv, where closing the socket would not."""
+        self.aborted = True
+        for stream in list(self.streams):
+            sock = stream.get_extra_info("socket")
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except (AttributeError, OSError):
+                pass  # already closed
 
     def connect_tcp(self, host, port, timeout=None, local_address=None,  # noqa: ANN001
                     socket_options=None):  # noqa: ANN001, ANN201
+        if self.aborted:
+            raise httpcore.ConnectError("interrupted: the run is stopping")
         addresses = resolve_checked(host, port, self.allow_private, self.allowed_hosts)
         error: Exception | None = None
         for address in addresses:
@@ -159,7 +175,9 @@ class GuardedBackend(httpcore.SyncBackend):
                 stream = super().connect_tcp(address, port,
                                              time_left(timeout, httpcore.ConnectTimeout),
                                              local_address, socket_options)
-                return DeadlineStream(stream)
+                stream = DeadlineStream(stream)
+                self.streams.add(stream)
+                return stream
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
                 error = exc
         raise error or httpcore.ConnectError(f"no address for {host}")

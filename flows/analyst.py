@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from . import settings
-from .console import ERR, OUT, fail
+from .console import ERR, OUT, fail, say
 
 EXPORT_SUFFIXES = {".parquet": "parquet", ".csv": "csv", ".json": "json", ".jsonl": "json",
                    ".ndjson": "json"}
@@ -86,6 +86,16 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def read_only_query(con, query: str, read_files: bool = False) -> None:
+    """Refuse a `sql` query that is not read-only; unless `read_files`, also cut the
+    connection off from files and the network (see warehouse/adhoc.py)."""
+    from warehouse.adhoc import check_query, seal
+
+    check_query(con, query)
+    if not read_files:
+        seal(con)
+
+
 def cmd_shell(args: argparse.Namespace) -> int:
     """Open the DuckDB CLI, read-only, with FTS loaded, on a snapshot of the warehouse.
 
@@ -100,24 +110,35 @@ def cmd_shell(args: argparse.Namespace) -> int:
     fts = fts_extension_path().as_posix().replace("'", "''")
     with tempfile.TemporaryDirectory(prefix="mediawatch-sql-") as tmp:
         copy = snapshot(db, tmp, wait_s=lock_wait_s())
-        ERR.print(f"[bold]sql[/] read-only shell on a snapshot of {db} (ingests keep running; "
-                  "reopen to see their rows). FTS loaded: fts_main_articles.match_bm25. "
-                  ".help for help, .quit to leave.")
+        say(("sql", "bold"), f" read-only shell on a snapshot of {db} (ingests keep running; "
+                  "reopen to see their rows). FTS loaded: fts_main_articles.match_bm25. Safe "
+                  "mode: no files, shell commands or other databases. .help for help, .quit to "
+                  "leave.")
+        # Safe mode last (the duckdb_cli wrapper sets its extension folder first, which
+        # `-safe` would refuse): no .shell/.system/.open/.output/.read, no file or
+        # network access, no INSTALL, and the settings locked.
         command = [sys.executable, "-m", "duckdb_cli", "-readonly", str(copy),
-                   "-cmd", "set autoinstall_known_extensions = false", "-cmd", f"load '{fts}'"]
+                   "-cmd", "set autoinstall_known_extensions = false", "-cmd", f"load '{fts}'",
+                   "-cmd", "set enable_external_access = false", "-cmd", ".safe_mode"]
         return subprocess.call(command)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from warehouse.adhoc import check_query, export_target, held_databases, seal
     from warehouse.db import open_warehouse
     from warehouse.export import export, table_relation
 
     out = Path(args.out)
     fmt = args.format or EXPORT_SUFFIXES.get(out.suffix.lower(), "parquet")
     with open_warehouse(db_of(args), read_only=True, wait_s=lock_wait_s()) as con:
+        # never onto the warehouse, another open database, a device or a folder
+        target = export_target(out, held_databases(con) | {Path(db_of(args))})
+        if args.query:
+            check_query(con, args.query)
         relation = table_relation(con, args.table) if args.table else con.sql(args.query)
         if relation is None:
             fail("--query returned no rows to export (was it a statement rather than a query?)")
-        rows = export(relation, fmt, out)
-    ERR.print(f"[bold]export[/] {rows} rows ({fmt}) -> {out}")
+        # the query reads the warehouse only, and DuckDB may write its temporary file only
+        rows = export(relation, fmt, target, seal=lambda partial: seal(con, [partial]))
+    say(("export", "bold"), f" {rows} rows ({fmt}) -> {out}")
     return 0

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from datetime import date
 from pathlib import Path
 
 from . import alerts, mirror, serve, settings, status
-from .analyst import add_export_parser, add_search_parser, cmd_export, cmd_search, cmd_shell
-from .console import ERR, OUT, configure_logging, fail
+from .analyst import (
+    add_export_parser,
+    add_search_parser,
+    cmd_export,
+    cmd_search,
+    cmd_shell,
+    read_only_query,
+)
+from .console import ERR, OUT, configure_logging, fail, say
 
 
 def add_db(parser: argparse.ArgumentParser) -> None:
@@ -66,6 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
                          "(no query: an interactive DuckDB shell)")
     p.add_argument("query", nargs="?", help="the SQL query (omit it for the shell)")
     p.add_argument("--format", choices=["table", "csv", "json", "markdown"], default="table")
+    p.add_argument("--read-files", action="store_true", help="let the query read local files "
+                   "(read_csv, read_parquet, 'file.parquet'); by default it reads the "
+                   "warehouse only. Writing is never allowed")
     add_db(p)
 
     add_search_parser(verbs, add_db)
@@ -115,8 +126,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     finally:
         shutdown_pool()
     db = args.db or settings.get("db")
-    ERR.print(
-        f"[bold]ingest[/] {summary['seen']} documents read: {summary['stored']} stored, "
+    say(
+        ("ingest", "bold"), f" {summary['seen']} documents read: {summary['stored']} stored, "
         f"{summary['unchanged']} unchanged, {summary['duplicates']} duplicates, "
         f"{summary['failures']} failures in {summary['elapsed_s']:.1f} s -> {db}"
     )
@@ -159,7 +170,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
                              timezone=args.timezone)
     totals = result["totals"]
     note = " (no articles that day)" if result["empty"] else ""
-    ERR.print(f"[bold]digest[/] {result['date']}: {totals['articles']} articles, "
+    say(("digest", "bold"), f" {result['date']}: {totals['articles']} articles, "
               f"{totals['sources']} sources, {totals['failures']} failures{note}")
     for path in result["files"]:
         OUT.print(path)
@@ -212,7 +223,7 @@ def cmd_retag(args: argparse.Namespace) -> int:
     with flow_run_settings():
         summary = retag_flow(db=args.db, taxonomy=args.taxonomy, gazetteer=args.gazetteer,
                              batch_size=args.batch_size)
-    ERR.print(f"[bold]retag[/] {summary['articles']} articles, {summary['changed']} changed, "
+    say(("retag", "bold"), f" {summary['articles']} articles, {summary['changed']} changed, "
               f"{summary['tags']} tags (taxonomy {summary['taxonomy_version']}) in "
               f"{summary['elapsed_s']:.1f} s")
     return 0
@@ -221,8 +232,7 @@ def cmd_retag(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from extractors.evaluate import (evaluate, format_table, macro_f1, read_gold,
                                      tags_per_article)
-    from extractors.identity import article_id
-    from extractors.seeds import record_key
+    from extractors.keys import article_id, jsonl_key, seed_location
     from extractors.sources import load_sources
     from extractors.taxonomy import load_taxonomy
     from extractors.themes import tag_text
@@ -235,12 +245,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
         from warehouse.db import open_warehouse
         from warehouse.themes import theme_sets
 
-        ids = {str(r["id"]): article_id(record_key(r, args.gold)) for r in gold_records}
+        gold_file = seed_location(Path(args.gold), Path(settings.get("seeds")))
+        ids = {str(r["id"]): article_id(jsonl_key(r, gold_file)) for r in gold_records}
         with open_warehouse(args.db, read_only=True) as con:
             stored_themes, stored = theme_sets(con, list(ids.values()))
         missing = sum(1 for a in ids.values() if a not in stored)
         if missing:
-            ERR.print(f"[yellow]{missing} of {len(ids)} gold records are not in {args.db} "
+            say((f"{missing} of {len(ids)}", "yellow"), " gold records are not in {args.db} "
                       f"(counted as untagged); ingest the gold file as a .jsonl seed first")
         predicted = {k: stored_themes.get(a, set()) for k, a in ids.items()}
         source = f"article_themes in {args.db}"
@@ -259,11 +270,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
     OUT.print(format_table(scores), markup=False)
     OUT.print(f"tags per article {tags_per_article(predicted, scored):.2f} "
               f"(readers: {tags_per_article(gold, scored):.2f})", markup=False)
-    ERR.print(f"[bold]macro-F1[/] {macro_f1(scores):.3f} over {len(scores)} themes")
+    say(("macro-F1", "bold"), f" {macro_f1(scores):.3f} over {len(scores)} themes")
     return 0
 
 
 def cmd_sql(args: argparse.Namespace) -> int:
+    import duckdb
+
     from warehouse.db import open_warehouse
     from warehouse.query import format_result
 
@@ -271,7 +284,12 @@ def cmd_sql(args: argparse.Namespace) -> int:
         return cmd_shell(args)
     with open_warehouse(args.db or settings.get("db"), read_only=True,
                         wait_s=float(settings.get("lock_wait_s"))) as con:
-        cursor = con.execute(args.query)
+        read_only_query(con, args.query, args.read_files)
+        try:
+            cursor = con.execute(args.query)
+        except duckdb.PermissionException as exc:  # a file or URL, with access sealed off
+            fail(f"{str(exc).splitlines()[0]}: `sql` reads only the warehouse; add --read-files "
+                 "to let a query read local files")
         OUT.print(format_result(cursor, args.format), markup=False, end="")
     return 0
 
@@ -292,16 +310,29 @@ def main(argv: list[str] | None = None) -> int:
 
     from .prefect_api import LocalAPIError
 
+    from prefect.exceptions import FailedRun, TerminationSignal
+
+    if args.verb != "serve":  # serve has its own; a flow run has Prefect's meanwhile
+        signal.signal(signal.SIGTERM, terminated)
     try:
         settings.check_all()  # a bad MEDIAWATCH_* value stops here, before any work
         return COMMANDS[args.verb](args)
-    except (WarehouseBusy, LocalAPIError, FileNotFoundError, ValueError, duckdb.Error) as exc:
+    except (WarehouseBusy, LocalAPIError, FileNotFoundError, ValueError, duckdb.Error,
+            FailedRun) as exc:  # FailedRun: the flow said why and what to do
         fail(str(exc).strip())
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, TerminationSignal) as exc:
         ERR.print("interrupted: work already committed is kept (an ingest loads whole batches);"
                   " run the same command again to finish")
-        return 130
+        return 130 if type(exc) is KeyboardInterrupt else 128 + signal.SIGTERM
     return 1
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a service manager, `docker stop`): stop as for Ctrl-C."""
+
+
+def terminated(signum: int, frame: object) -> None:
+    raise Terminated
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from rich.console import Console
+from rich.text import Text
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -19,8 +20,25 @@ from rich.progress import (
 )
 
 # Status and progress go to stderr; stdout is kept for results (SQL output, paths).
-ERR = Console(stderr=True, highlight=False, soft_wrap=True)
-OUT = Console(highlight=False, soft_wrap=True)
+# Markup and emoji are off: what we print is mostly data (paths, URLs, titles, server
+# errors), and Rich would read "[/]" in a redirect's Location as a closing tag (MarkupError:
+# every ingest stopped) and ":x:" in a title as an emoji. Our own styling goes through say().
+ERR = Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
+OUT = Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
+# C0 and C1 control characters but newline and tab: a terminal escape in a feed's error or a
+# file name must not clear the screen or retitle the window.
+TERMINAL_CONTROLS = dict.fromkeys([*range(0x00, 0x09), *range(0x0b, 0x20), *range(0x7f, 0xa0)])
+
+
+def plain(value: object) -> str:
+    """Return `value` as text a terminal shows as it is: no control characters."""
+    return str(value).translate(TERMINAL_CONTROLS)
+
+
+def say(*parts: object, console: Console = ERR) -> None:
+    """Print one line: ("word", "style") pairs are our own styled words; anything else is
+    data, shown as it is (never markup, never an emoji code, no control characters)."""
+    console.print(Text.assemble(*(p if isinstance(p, tuple) else plain(p) for p in parts)))
 
 
 def configure_logging(verbose: bool = False) -> None:
@@ -61,5 +79,5 @@ def progress(description: str, total: int | None = None) -> Iterator[callable]:
 
 def fail(message: str) -> None:
     """Print an actionable error message (no traceback) and exit with status 1."""
-    ERR.print(f"[bold red]error:[/] {message}")
+    say(("error:", "bold red"), f" {message}")
     sys.exit(1)

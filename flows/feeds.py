@@ -22,7 +22,8 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from extractors.feeds import FeedSpec, entry_document, load_feed_list, read_feed
-from extractors.fetch import Fetcher, FetchPolicy
+from extractors.fetch import Fetcher, FetchPolicy, interrupt_all
+from extractors.keys import FirstSeen
 from extractors.pipeline import MIN_WORDS, BatchResult, process_batch, start_worker
 from extractors.records import FeedEntry, Failure, SourceDocument
 from extractors.actors import Gazetteer
@@ -73,18 +74,28 @@ def fetch_policy() -> FetchPolicy:
     )
 
 
+class FeedListInvalid(ValueError):
+    """The feed list cannot be used; the message names the file and what is wrong."""
+
+
 def read_feed_list(path: str | None) -> list[FeedSpec]:
     """Return the enabled feeds of `path` (default: the `feeds` setting).
 
-    A missing default list means no feeds; a missing list that was asked for is an error.
+    A missing default list means no feeds; a missing list that was asked for, or one that
+    is not a valid feed list, is FeedListInvalid.
     """
     explicit = path is not None
     path = Path(path or settings.get("feeds"))
-    if not path.is_file():
+    if not path.exists():
         if explicit:
-            raise FileNotFoundError(f"feed list {path} not found (--feeds / MEDIAWATCH_FEEDS)")
+            raise FeedListInvalid(f"feed list {path} not found (--feeds / MEDIAWATCH_FEEDS)")
         return []
-    return [f for f in load_feed_list(path) if f.enabled]
+    if not path.is_file():
+        raise FeedListInvalid(f"feed list {path} is not a file (--feeds / MEDIAWATCH_FEEDS)")
+    try:
+        return [f for f in load_feed_list(path) if f.enabled]
+    except ValueError as exc:
+        raise FeedListInvalid(str(exc)) from None
 
 
 def poll_one(fetcher: Fetcher, feed: FeedSpec, validators: tuple | None) -> FeedPoll:
@@ -98,7 +109,7 @@ def poll_one(fetcher: Fetcher, feed: FeedSpec, validators: tuple | None) -> Feed
     if page.status == 304:
         return FeedPoll(feed.name, feed.url, True, status, etag, modified)
     try:
-        entries, warning = read_feed(page.body, feed, page.final_url)
+        entries, warning = read_feed(page.body, feed, page.final_url, page.content_type)
     except ValueError as exc:
         return FeedPoll(feed.name, feed.url, False, "invalid", error=str(exc),
                         http_status=page.status)
@@ -110,18 +121,22 @@ def poll_one(fetcher: Fetcher, feed: FeedSpec, validators: tuple | None) -> Feed
 def poll_feeds(feeds: list[FeedSpec], validators: dict[str, tuple],
                policy: FetchPolicy) -> list[FeedPoll]:
     """Poll every feed concurrently (conditional GETs); one result per feed, in order."""
-    with Fetcher(policy) as fetcher, ThreadPoolExecutor(policy.concurrency) as pool:
-        return list(pool.map(lambda f: poll_one(fetcher, f, validators.get(f.name)), feeds))
+    with Fetcher(policy) as fetcher:
+        pool = ThreadPoolExecutor(policy.concurrency)
+        try:
+            return list(pool.map(lambda f: poll_one(fetcher, f, validators.get(f.name)), feeds))
+        except BaseException:  # an interrupt: do not wait for the other feeds
+            fetcher.interrupt()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        finally:
+            pool.shutdown()
 
 
-def retry_entry(feed: str, url: str) -> FeedEntry:
-    """Return an entry to fetch again from what its failure recorded (feed and URL)."""
-    return FeedEntry(feed=feed, guid=url, url=url)
-
-
-def entry_location(entry: FeedEntry) -> str:
-    """Return where an entry's failures are recorded (its canonical URL, else its GUID)."""
-    return entry.url or f"guid:{entry.feed}:{entry.guid}"
+def retry_entry(feed: str, url: str, country: str | None = None) -> FeedEntry:
+    """Return an entry to fetch again from what its failure recorded (feed and URL), with
+    the feed's home country."""
+    return FeedEntry(feed=feed, guid=url, url=url, country=country)
 
 
 PAGES_PER_CHUNK = 25  # pages handed to an extraction process at a time
@@ -149,14 +164,15 @@ def iter_entry_documents(entries: list[FeedEntry], policy: FetchPolicy
             elif len((entry.content or "").split()) >= MIN_WORDS:
                 yield entry_document(entry, None, None)
             else:
-                yield Failure(entry_location(entry), entry.feed, "fetch", page.error,
+                yield Failure(entry.location, entry.feed, "fetch", page.error,
                               http_status=page.status, transient=page.transient,
                               feed=entry.feed)
 
 
 @task(name="fetch-extract-tag", cache_policy=NO_CACHE)
 def fetch_and_extract(entries: list[FeedEntry], policy: FetchPolicy, taxonomy: Taxonomy,
-                      gazetteer: Gazetteer | None, upstream: list[Failure]) -> BatchResult:
+                      gazetteer: Gazetteer | None, upstream: list[Failure],
+                      first_seen: FirstSeen | None = None) -> BatchResult:
     """Fetch a batch of entries and extract and tag each page as soon as it arrives.
 
     Pages stream to the extraction processes in small chunks while later ones download, so
@@ -179,8 +195,13 @@ def fetch_and_extract(entries: list[FeedEntry], policy: FetchPolicy, taxonomy: T
 
     try:
         for item in iter_entry_documents(entries, policy):
+            if extraction_stopping():
+                raise ExtractionStopped
             if isinstance(item, Failure):
                 result.failures.append(item)
+                continue
+            if first_seen is not None and not first_seen.claim(item.key):
+                result.repeats += 1  # two entries, one page (an aggregator's redirects)
                 continue
             chunk.append(item)
             if len(chunk) >= PAGES_PER_CHUNK:
@@ -286,6 +307,7 @@ def stop_extraction() -> None:
     tasks still running end quietly (ExtractionStopped) instead of failing with tracebacks."""
     global _POOL
     _STOPPING.set()
+    interrupt_all()  # page fetches too: queued ones dropped, those in flight cut off
     with _POOL_LOCK:
         pool, _POOL = _POOL, None
     if pool is not None:

@@ -23,24 +23,27 @@ from prefect.utilities.annotations import quote
 from extractors import dedupe
 from extractors.actors import load_gazetteer
 from extractors.focus import focus_marks, parse_focus
+from extractors.keys import FirstSeen
 from extractors.pipeline import BatchResult
 from extractors.feeds import with_countries
 from extractors.records import Failure, SourceDocument
 from extractors.seeds import iter_seed_documents
 from extractors.sources import seed_sources
 from extractors.taxonomy import Taxonomy, load_taxonomy
-from warehouse.days import set_day_timezone
+from warehouse.days import UnknownTimezone, set_day_timezone
 from warehouse.db import WarehouseBusy, open_warehouse
 from warehouse.feeds import entries_to_fetch, feed_validators, pending_retries, record_polls
 from warehouse.load import LoadCounts, load_batch, near_candidates
 from warehouse.runs import close_abandoned_runs, finish_run, start_run
 from warehouse.search import IndexState, refresh_search_index
+from warehouse.trend_counts import rebuild_if_drifted
 
 from . import settings
 from .alerts import current_watches, deliver_after_ingest
-from .console import ERR, progress
+from .console import ERR, progress, say
 from .feeds import (
     STOPPED_ERRORS,
+    FeedListInvalid,
     FeedPoll,
     allow_extraction,
     extraction_stopping,
@@ -78,10 +81,10 @@ class IngestSummary:
     stage_s: dict[str, float] = field(default_factory=dict)
 
     def add(self, counts: LoadCounts, result: BatchResult, stage_s: dict[str, float]) -> None:
-        self.seen += result.documents
+        self.seen += result.documents + result.repeats
         self.stored += counts.inserted + counts.updated
         self.unchanged += counts.unchanged
-        self.duplicates += counts.duplicates
+        self.duplicates += counts.duplicates + result.repeats
         self.failures += counts.failures
         for f in result.failures:
             reason = f"{f.stage}: {f.reason.split(':')[0]}"
@@ -119,8 +122,9 @@ def batched(items: Iterable, size: int) -> Iterator[list]:
 
 @task(name="extract-and-tag", cache_policy=NO_CACHE)
 def extract_and_tag(docs: list[SourceDocument], failures: list[Failure],
-                    taxonomy: Taxonomy) -> BatchResult:
-    """Extract, normalise and tag a batch; failures found upstream ride along to the load."""
+                    taxonomy: Taxonomy, repeats: int = 0) -> BatchResult:
+    """Extract, normalise and tag a batch; failures found upstream (and the count of
+    repeated keys left out) ride along to the load."""
     try:
         result = process_parallel(docs, taxonomy,
                                   load_gazetteer(settings.get("gazetteer") or None))
@@ -130,6 +134,7 @@ def extract_and_tag(docs: list[SourceDocument], failures: list[Failure],
         # interrupted: nothing more is loaded, and the next run reads these files again
         return BatchResult(failures=list(failures))
     result.failures[:0] = failures
+    result.repeats += repeats
     return result
 
 
@@ -167,13 +172,18 @@ class BatchPipeline:
     fetch the next batch and to load the previous one meanwhile.
     """
 
-    def __init__(self, db: str, tax: Taxonomy, summary: IngestSummary, lock_wait_s: float):
+    def __init__(self, db: str, tax: Taxonomy, summary: IngestSummary, lock_wait_s: float,
+                 first_seen: FirstSeen | None = None):
         self.db, self.tax, self.summary, self.lock_wait_s = db, tax, summary, lock_wait_s
+        self.first_seen = first_seen or FirstSeen()
         self.pending = None
 
     def submit(self, docs: list[SourceDocument], failures: list[Failure]) -> None:
-        """Start extracting a batch, then load the one before it."""
-        self.submit_future(extract_and_tag.submit(quote(docs), quote(failures), quote(self.tax)))
+        """Start extracting a batch (less the keys taken earlier in the run), then load the
+        one before it."""
+        docs, repeats = self.first_seen.keep_first(docs)
+        self.submit_future(extract_and_tag.submit(quote(docs), quote(failures), quote(self.tax),
+                                                  repeats))
 
     def submit_future(self, future) -> None:
         """Take a batch already started (a task future giving a BatchResult), then load the
@@ -200,13 +210,13 @@ def refresh_search(db: str, lock_wait_s: float) -> IndexState:
 
 def record_run(db: str, run_id: str, started: datetime, parameters: dict) -> None:
     with open_warehouse(db, wait_s=float(settings.get("lock_wait_s"))) as con:
+        set_day_timezone(con, str(settings.get("timezone")))  # days in the analyst's timezone
         close_abandoned_runs(con, "ingest", started)  # we hold the ingest lock: they are dead
         start_run(con, run_id, "ingest", started, parameters)
-        set_day_timezone(con, str(settings.get("timezone")))  # days in the analyst's timezone
 
 
 def ingest_feeds(feed_list: list, db: str, tax: Taxonomy, batch_size: int,
-                 summary: IngestSummary) -> None:
+                 summary: IngestSummary, first_seen: FirstSeen | None = None) -> None:
     """Poll the feeds, then fetch, extract and load their new entries in batches."""
     if not feed_list:
         return
@@ -225,7 +235,8 @@ def ingest_feeds(feed_list: list, db: str, tax: Taxonomy, batch_size: int,
     with open_warehouse(db, wait_s=lock_wait_s) as con:
         wanted = entries_to_fetch(con, entries, max_attempts)
         listed = {e.url for e in entries}
-        retries = [retry_entry(feed, url) for feed, url in
+        countries = {f.name: f.country for f in feed_list}
+        retries = [retry_entry(feed, url, countries.get(feed)) for feed, url in
                    pending_retries(con, [f.name for f in feed_list], max_attempts)
                    if url not in listed]
         for poll in polls:
@@ -240,16 +251,17 @@ def ingest_feeds(feed_list: list, db: str, tax: Taxonomy, batch_size: int,
         wanted |= {(e.feed, e.guid) for e in retries}
     for poll in polls:
         state = poll.error or f"{poll.status}, {poll.new_entries} new of {len(poll.entries)}"
-        ERR.print(f"  feed {poll.name}: {state}")
+        say(f"  feed {poll.name}: {state}")
     poll_failures = [Failure(p.url, p.name, "feed", p.error or p.warning,
                              http_status=p.http_status, transient=p.transient, feed=p.name)
                      for p in polls if not p.ok or p.warning]
     gazetteer = load_gazetteer(settings.get("gazetteer") or None)
-    pipeline = BatchPipeline(db, tax, summary, lock_wait_s)
+    pipeline = BatchPipeline(db, tax, summary, lock_wait_s, first_seen)
     with progress("fetching feed entries", total=len(wanted)) as advance:
         for entries_batch in new_entry_batches(polls, wanted, batch_size):
             pipeline.submit_future(fetch_and_extract.submit(
-                quote(entries_batch), policy, quote(tax), quote(gazetteer), quote(poll_failures)))
+                quote(entries_batch), policy, quote(tax), quote(gazetteer), quote(poll_failures),
+                quote(pipeline.first_seen)))
             poll_failures = []
             advance(len(entries_batch))
         pipeline.drain()
@@ -278,9 +290,9 @@ def ingest_flow(
     db = db or str(settings.get("db"))
     try:
         with ingest_lock(db, float(settings.get("ingest_lock_wait_s")),
-                         on_wait=lambda message: ERR.print(f"[yellow]waiting:[/] {message}")):
+                         on_wait=lambda message: say(("waiting:", "yellow"), f" {message}")):
             return run_ingest(seeds, db, feeds, taxonomy, batch_size)
-    except (IngestLocked, WarehouseBusy) as exc:
+    except (IngestLocked, WarehouseBusy, UnknownTimezone, FeedListInvalid) as exc:
         return Failed(message=str(exc))
     except duckdb.IOException as exc:  # not a DuckDB file, disk full, I/O error
         return Failed(message=f"cannot use the warehouse {db}: {str(exc).removeprefix('IO Error: ')} "
@@ -306,9 +318,14 @@ def run_ingest(seeds: str | None, db: str, feeds: str | None, taxonomy: str | No
     summary = IngestSummary()
     try:
         tax = load_taxonomy(taxonomy or settings.get("taxonomy") or None)
+        # checked before any seed is read: a broken list fails the run at once, not after
+        # an hour of seeds
+        feed_list = read_feed_list(feeds)
         items = iter_seed_documents(Path(seeds), int(settings.get("max_seed_file_bytes")),
-                                    int(settings.get("max_document_bytes")))
-        pipeline = BatchPipeline(db, tax, summary, lock_wait_s)
+                                    int(settings.get("max_document_bytes")),
+                                    root=Path(settings.get("seeds")))
+        first_seen = FirstSeen()  # one article per key in this run, seeds and feeds alike
+        pipeline = BatchPipeline(db, tax, summary, lock_wait_s, first_seen)
         with progress("ingesting seeds") as advance:
             for batch in batched(items, batch_size):
                 docs = [d for d in batch if isinstance(d, SourceDocument)]
@@ -316,19 +333,24 @@ def run_ingest(seeds: str | None, db: str, feeds: str | None, taxonomy: str | No
                 pipeline.submit(docs, upstream)
                 advance(len(batch))
             pipeline.drain()
-        feed_list = with_countries(read_feed_list(feeds), seed_sources(Path(seeds))[0])
-        ingest_feeds(feed_list, db, tax, batch_size, summary)
+        ingest_feeds(with_countries(feed_list, seed_sources(Path(seeds))[0]), db, tax,
+                     batch_size, summary, first_seen)
         shutdown_pool()  # the extraction processes' memory back before the index build
         with timed(summary.stage_s, "search_index"):
             index = refresh_search(db, lock_wait_s)
     except BaseException as exc:
         stop_extraction()  # tasks still running end quietly; nothing more is loaded
-        with open_warehouse(db, wait_s=lock_wait_s) as con:
-            finish_run(con, run_id, now_utc(), "failed", asdict(summary), f"{type(exc).__name__}: {exc}")
+        try:
+            with open_warehouse(db, wait_s=lock_wait_s) as con:
+                finish_run(con, run_id, now_utc(), "failed", asdict(summary),
+                           f"{type(exc).__name__}: {exc}")
+        except duckdb.Error:
+            pass  # a full disk takes no more rows: the next run marks this one crashed
         raise
     finally:
         shutdown_pool()
     summary.elapsed_s = round(time.perf_counter() - t0, 2)
     with open_warehouse(db, wait_s=lock_wait_s) as con:
+        rebuild_if_drifted(con)  # articles written outside a load are counted in the trends
         finish_run(con, run_id, now_utc(), "completed", asdict(summary))
     return {**asdict(summary), "alerts": deliver_after_ingest(db, started if index.rebuilt else None)}

@@ -10,7 +10,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import duckdb
 from prefect.runtime import flow_run
+from prefect.states import Failed
 
 from warehouse.db import open_warehouse
 from warehouse.runs import finish_run, start_run
@@ -21,6 +23,14 @@ from . import settings
 def now_utc() -> datetime:
     """Return the current UTC time as a naive timestamp (the warehouse stores UTC)."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def unusable_warehouse(db: str, exc: BaseException) -> str:
+    """Return the one-line message for a warehouse DuckDB cannot open or write."""
+    detail = str(exc).splitlines()[0].removeprefix("IO Error: ")
+    return (f"cannot use the warehouse {db}: {detail}. If the disk is full, free space and "
+            "run again; if the file is damaged (truncated, not DuckDB), restore it from a "
+            "backup or pass --db (or set MEDIAWATCH_DB) to another file.")
 
 
 def recorded_run(flow: str, counts: Callable[[Any], dict] = lambda result: {}) -> Callable:
@@ -45,14 +55,22 @@ def recorded_run(flow: str, counts: Callable[[Any], dict] = lambda result: {}) -
                 return fn(*args, **kwargs)
             wait_s = float(settings.get("lock_wait_s"))
             run_id = str(flow_run.id or f"local-{time.time_ns()}")
-            with open_warehouse(db, wait_s=wait_s) as con:
-                start_run(con, run_id, flow, now_utc(), parameters)
+            try:
+                with open_warehouse(db, wait_s=wait_s) as con:
+                    start_run(con, run_id, flow, now_utc(), parameters)
+            except duckdb.Error as exc:  # truncated, not DuckDB, disk full: say so, no traceback
+                return Failed(message=unusable_warehouse(db, exc))
             try:
                 result = fn(*args, **kwargs)
             except BaseException as exc:
-                with open_warehouse(db, wait_s=wait_s) as con:
-                    finish_run(con, run_id, now_utc(), "failed", {},
-                               f"{type(exc).__name__}: {exc}".rstrip(": "))
+                try:
+                    with open_warehouse(db, wait_s=wait_s) as con:
+                        finish_run(con, run_id, now_utc(), "failed", {},
+                                   f"{type(exc).__name__}: {exc}".rstrip(": "))
+                except duckdb.Error:
+                    pass  # the warehouse cannot take it now; the next run closes this one
+                if isinstance(exc, duckdb.Error):
+                    return Failed(message=unusable_warehouse(db, exc))
                 raise
             with open_warehouse(db, wait_s=wait_s) as con:
                 finish_run(con, run_id, now_utc(), "completed", counts(result))

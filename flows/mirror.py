@@ -6,7 +6,7 @@ import argparse
 
 
 from . import settings
-from .console import ERR, OUT
+from .console import ERR, OUT, say
 
 
 def add_parser(verbs: argparse._SubParsersAction) -> None:
@@ -34,7 +34,7 @@ def cmd_mirror(args: argparse.Namespace) -> int:
     for table in counts.inserted:
         OUT.print(f"{table}: +{counts.inserted[table]} -{counts.deleted[table]}")
     for view, error in counts.view_errors.items():
-        ERR.print(f"[yellow]view {view} not created in the lake:[/] {error}")
-    ERR.print(f"[bold]mirror[/] {db} -> {catalog} (snapshot {counts.snapshot}, "
+        say((f"view {view} not created in the lake:", "yellow"), f" {error}")
+    say(("mirror", "bold"), f" {db} -> {catalog} (snapshot {counts.snapshot}, "
               f"data in {data_path})")
     return 0

@@ -60,8 +60,8 @@ def retag_flow(db: str | None = None, taxonomy: str | None = None,
     t0 = time.perf_counter()
     summary = {"articles": 0, "changed": 0, "tags": 0, "taxonomy_version": tax.version}
     with open_warehouse(db, wait_s=lock_wait_s) as con:
+        set_day_timezone(con, str(settings.get("timezone")))  # before the run is recorded
         start_run(con, run_id, "retag", now_utc(), {"db": db, "taxonomy": tax.path})
-        set_day_timezone(con, str(settings.get("timezone")))
         total = count_articles(con)
     after = ""
     try:

@@ -17,7 +17,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import settings
-from .console import ERR, fail
+from .console import ERR, fail, say
 
 DEPLOYMENT_NAME = "mediawatch-serve"
 DEFAULT_INGEST_CRON = "*/30 * * * *"
@@ -141,7 +141,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         pass  # Ctrl-C or SIGTERM before the runner started; the server is already stopped
     record_cut_short_runs()
-    ERR.print("[bold]serve[/] stopped")
+    say(("serve", "bold"), " stopped")
     return 0
 
 
@@ -176,8 +176,8 @@ def serve_until_stopped(args: argparse.Namespace, timezone: str, api_url: str,
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     where = "a Prefect server started for this session" if started_server else "Prefect"
-    ERR.print(
-        f"[bold]serve[/] ingest {args.ingest_cron!r} and digest {args.digest_cron!r} "
+    say(
+        ("serve", "bold"), f" ingest {args.ingest_cron!r} and digest {args.digest_cron!r} "
         f"({timezone}) -> {os.environ['MEDIAWATCH_DB']}\n"
         f"  runs are scheduled by {where} at {api_url.removesuffix('/api')}; "
         "Ctrl-C stops (add -v to log each run)"

@@ -26,7 +26,8 @@ SETTINGS = (
     Setting("exports", "exports", "Folder the daily digests are written to."),
     Setting("taxonomy", "", "Theme taxonomy TOML file; empty for the default one."),
     Setting("gazetteer", "", "Actor gazetteer TOML file; empty for the default one."),
-    Setting("timezone", "UTC", "Timezone of digest days and schedules (IANA name)."),
+    Setting("timezone", "UTC", "Timezone of day buckets (articles.day, the trend views, the "
+            "digest) and of schedules (IANA name); timestamps stay UTC."),
     Setting("focus", "India, Russia", "The relationship followed: gazetteer countries, "
             "comma-separated; an article naming all of them is a focus article."),
     Setting("batch_size", 500, "Articles per extraction/loading batch (one task run each)."),

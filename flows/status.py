@@ -11,7 +11,7 @@ from rich.table import Table
 
 
 from . import settings
-from .console import ERR, OUT
+from .console import ERR, OUT, say
 
 
 # Free text may wrap; every other column (times, statuses, counts) stays on one line.
@@ -130,5 +130,5 @@ def cmd_status(args: argparse.Namespace) -> int:
         OUT.print(json.dumps(status, default=iso, indent=2), markup=False)
     else:
         render(status, args.hours, now)
-    ERR.print(f"[dim]{db}[/]")
+    say((str(db), "dim"))
     return 0

@@ -17,7 +17,11 @@ import duckdb
 from . import trend_counts
 from .db import open_warehouse, transaction
 
-__all__ = ["align_day_timezone", "day_timezone", "set_day_timezone"]
+__all__ = ["UnknownTimezone", "align_day_timezone", "day_timezone", "set_day_timezone"]
+
+
+class UnknownTimezone(ValueError):
+    """The timezone setting names no IANA timezone."""
 
 
 def day_timezone(con: duckdb.DuckDBPyConnection) -> str:
@@ -37,7 +41,7 @@ def set_day_timezone(con: duckdb.DuckDBPyConnection, timezone: str) -> int:
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown timezone {timezone!r} (the timezone setting, "
+        raise UnknownTimezone(f"unknown timezone {timezone!r} (the timezone setting, "
                          "MEDIAWATCH_TIMEZONE): use an IANA name like UTC or Asia/Kolkata") from None
     if day_timezone(con) == timezone:
         return 0

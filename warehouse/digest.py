@@ -27,11 +27,13 @@ CSV_COLUMNS = ("article_id", "day", "published_at", "source", "title", "url", "t
 
 
 def latest_day(con: duckdb.DuckDBPyConnection) -> date | None:
-    """Return the most recent day with dated articles, or None when no article is dated.
+    """Return the most recent day with dated articles (when no article has a date at all, the
+    most recent day with any), or None for an empty warehouse.
 
     An undated article sits on the day it was first seen: a first ingest of undated pages
     must not make that day the "latest" (and every theme spike on it)."""
-    return con.execute("select max(day) from articles where published_at is not null").fetchone()[0]
+    return con.execute("select coalesce(max(day) filter (where published_at is not null), "
+                       "max(day)) from articles").fetchone()[0]
 
 
 def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
@@ -181,11 +183,25 @@ def health_section(con: duckdb.DuckDBPyConnection, day: date) -> dict:
             "failures_by_source": by_source}
 
 
+def trend_window(con: duckdb.DuckDBPyConnection) -> dict:
+    """Return what the trends cover and leave out (the monitored_window view), as plain data."""
+    if not has_table(con, "monitored_window"):  # a warehouse from before migration 012
+        return {"first_day": None, "last_day": None, "undated_articles": 0, "before_window": 0}
+    first, last, undated, before = con.execute(
+        "select first_day, last_day, undated_articles, before_window from monitored_window"
+    ).fetchone()
+    return {"first_day": first.isoformat() if first else None,
+            "last_day": last.isoformat() if last else None,
+            "undated_articles": int(undated or 0), "before_window": int(before or 0)}
+
+
 def digest_data(con: duckdb.DuckDBPyConnection, day: date, timezone: str = "UTC",
                 labels: dict[str, str] | None = None) -> dict:
     """Return the digest of `day` as plain data with stable keys and a deterministic order.
 
-    `timezone` only says how renderers show times; days are the warehouse's (UTC) `day`.
+    `timezone` says how renderers show times; days are the warehouse's `day`, which is in
+    the timezone the warehouse was last aligned to (warehouse/days.py: the digest flow aligns
+    it to this one first).
     `labels` maps theme ids to what readers see (the taxonomy's labels).
     """
     ZoneInfo(timezone)  # fail early on an unknown timezone name
@@ -197,7 +213,9 @@ def digest_data(con: duckdb.DuckDBPyConnection, day: date, timezone: str = "UTC"
         "timezone": timezone,
         "empty": not totals["articles"],
         "totals": {k: int(totals[k] or 0) for k in
-                   ("articles", "distinct_articles", "duplicates", "sources", "failures")},
+                   ("articles", "distinct_articles", "duplicates", "sources", "failures",
+                    "undated", "with_tone")},
+        "trend_window": trend_window(con),
         "trend_days": [(day - timedelta(days=TREND_DAYS - 1 - i)).isoformat()
                        for i in range(TREND_DAYS)],
         "focus": focus_section(con, day, labels),

@@ -21,7 +21,8 @@ POLL_SCHEMA = pa.schema([
     ("error", pa.string()),
     ("new_entries", pa.int32()),
 ])
-ENTRY_SCHEMA = pa.schema([("feed", pa.string()), ("guid", pa.string()), ("url", pa.string())])
+ENTRY_SCHEMA = pa.schema([("feed", pa.string()), ("guid", pa.string()), ("url", pa.string()),
+                          ("location", pa.string())])
 
 
 def feed_validators(con: duckdb.DuckDBPyConnection, names: Iterable[str]) -> dict[str, tuple]:
@@ -57,7 +58,11 @@ def record_polls(con: duckdb.DuckDBPyConnection, polls: Sequence[object], now: d
 
 def entries_to_fetch(con: duckdb.DuckDBPyConnection, entries: Sequence[object],
                      max_attempts: int) -> set[tuple[str, str]]:
-    """Return the (feed, guid) of the entries that were never stored nor given up on."""
+    """Return the (feed, guid) of the entries that were never stored nor given up on.
+
+    Entries carry ENTRY_SCHEMA's names; `location` is the name their failures are recorded
+    under (extractors' FeedEntry.location).
+    """
     if not entries:
         return set()
     con.register("incoming_entries", to_arrow(entries, ENTRY_SCHEMA))

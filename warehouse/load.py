@@ -35,9 +35,10 @@ ARTICLE_SCHEMA = pa.schema(
         ("feed", pa.string()),
         ("guid", pa.string()),
         ("site_name", pa.string()),
-        ("date_source", pa.string()),  # how published_at was known (see upsert_articles.sql)
         ("source_country", pa.string()),
+        ("date_source", pa.string()),  # how published_at was known (see upsert_articles.sql)
         ("near_of", pa.string()),  # near-copy link decided before the load, if any
+        ("location", pa.string()),  # the name its failures were recorded under; not stored
     ]
 )
 TAG_SCHEMA = pa.schema(
@@ -133,10 +134,15 @@ def load_batch(
     (see warehouse/search.py), and the `watches` match them in it too: their matches and
     alerts commit with the articles (see warehouse/alerts.py).
     """
-    # The last record wins when a batch names one article twice.
-    by_id = {getattr(a, "article_id"): a for a in articles}
-    # ... and so do its tags (two feeds can link one page)
-    tags = list({(getattr(t, "article_id"), getattr(t, "theme")): t for t in tags}.values())
+    # The first record wins when a batch names one article twice (extractors/keys.py keeps
+    # repeats out of a run; this keeps a direct caller's repeats from breaking the keys).
+    by_id: dict[str, object] = {}
+    for a in articles:
+        by_id.setdefault(getattr(a, "article_id"), a)  # records, as before
+    repeats = len(articles) - len(by_id)
+    tags = first_per(tags, "article_id", "theme")
+    actors = first_per(actors, "article_id", "actor")
+    focus = first_per(focus, "article_id")
     near_links = near_links or {}
     incoming = to_arrow([{**{f.name: getattr(a, f.name, None) for f in ARTICLE_SCHEMA},
                           "near_of": near_links.get(i)} for i, a in by_id.items()], ARTICLE_SCHEMA)
@@ -159,7 +165,8 @@ def load_batch(
             # Only new articles and those whose text changed go further.
             con.execute(
                 "create or replace temp table incoming as "
-                "select i.* from incoming_all i left join articles a using (article_id) "
+                "select i.*, a.ingested_at as first_seen "  # an update keeps its first-seen time
+                "from incoming_all i left join articles a using (article_id) "
                 "where a.article_id is null or a.content_hash is distinct from i.content_hash"
             )
             existing = con.execute(
@@ -167,7 +174,8 @@ def load_batch(
             ).fetchone()[0]
             changed = con.execute("select count(*) from incoming").fetchone()[0]
             index_was_current = changed > 0 and index_is_current(con)
-            trend_counts.retract(con, "incoming")
+            # only articles already stored counted before (first_seen is theirs)
+            trend_counts.retract(con, "(select article_id from incoming where first_seen is not null)")
             con.execute(sql("upsert_articles"), date_bounds(now))
             if changed:
                 update_index(con, now, index_was_current)
@@ -178,7 +186,8 @@ def load_batch(
                 "insert into article_themes by name "
                 "select t.* from incoming_tags t semi join incoming using (article_id)"
             )
-            trend_counts.add(con, "incoming")
+            # the tags just inserted are incoming_tags' rows of these articles
+            trend_counts.add(con, "incoming", tags="incoming_tags")
             con.execute(
                 "delete from article_actors where article_id in (select article_id from incoming)"
             )
@@ -195,11 +204,12 @@ def load_batch(
             ).fetchone()[0]
             if len(failure_table):
                 con.execute(sql("failures_upsert"))
-            # Anything that loaded now is no longer an open failure.
+            # Anything that loaded now is no longer an open failure: failures are recorded
+            # under a document's location (path[:line], entry link) or its page's URL.
             con.execute(
                 "update ingest_failures set resolved_at = ? where resolved_at is null "
-                "and url in (select coalesce(url, key) from incoming_all "
-                "union all select regexp_replace(key, '^seed:', '') from incoming_all)",
+                "and url in (select location from incoming_all "
+                "union all select coalesce(url, key) from incoming_all)",
                 [now],
             )
             con.execute("drop table incoming")
@@ -211,9 +221,19 @@ def load_batch(
         inserted=changed - existing,
         updated=existing,
         unchanged=len(incoming) - changed,
-        duplicates=duplicates,
+        duplicates=duplicates + repeats,
         failures=len(failure_table),
     )
+
+
+def first_per(records: Sequence[object], *names: str) -> list[object]:
+    """Return the records (or dicts) in order, keeping only the first of those equal on
+    `names`."""
+    firsts: dict[tuple, object] = {}
+    for record in records:
+        get = record.get if isinstance(record, dict) else lambda n, r=record: getattr(r, n)
+        firsts.setdefault(tuple(get(n) for n in names), record)
+    return list(firsts.values())
 
 
 def replace_focus(con: duckdb.DuckDBPyConnection, ids_table: str, focus_table: str) -> None:

@@ -20,6 +20,15 @@ def _json_default(value: object) -> object:
 
 
 MAX_CELL = 60  # characters of a table cell; use --format csv or json for whole values
+# A table is read on a terminal: a control character in a value (a terminal escape stored
+# before ingest stripped them) is shown as U+FFFD, never sent to the terminal (newline
+# and tab stay: the markdown format flattens them).
+CONTROL_CHARS = dict.fromkeys([*range(0x00, 0x09), *range(0x0b, 0x20), *range(0x7f, 0xa0)], "\ufffd")
+
+
+def cell_text(value: object) -> str:
+    """Return a value as a table cell shows it ('' for NULL, no control characters)."""
+    return "" if value is None else str(value).translate(CONTROL_CHARS)
 
 
 def clip(cell: str) -> str:
@@ -42,7 +51,7 @@ def format_result(cursor: duckdb.DuckDBPyConnection, fmt: str) -> str:
         return json.dumps(records, default=_json_default, ensure_ascii=False, indent=2) + "\n"
     if fmt == "markdown":
         return markdown_table(columns, rows)
-    cells = [columns] + [["" if v is None else str(v) for v in row] for row in rows]
+    cells = [columns] + [[cell_text(v) for v in row] for row in rows]
     widths = [min(MAX_CELL, max(len(r[i]) for r in cells)) for i in range(len(columns))]
     lines = [" | ".join(clip(c).ljust(w) for c, w in zip(r, widths)) for r in cells]
     lines.insert(1, "-+-".join("-" * w for w in widths))
@@ -51,8 +60,7 @@ def format_result(cursor: duckdb.DuckDBPyConnection, fmt: str) -> str:
 
 def _markdown_cell(value: object) -> str:
     # A pipe would end the cell and a newline the row: escape one, flatten the other.
-    text = "" if value is None else str(value)
-    return " ".join(text.split()).replace("|", "\\|")
+    return " ".join(cell_text(value).split()).replace("|", "\\|")
 
 
 def markdown_table(columns: list[str], rows: list[tuple]) -> str:

@@ -35,3 +35,13 @@ def signed(value: float) -> str:
 def plural(count: int, noun: str) -> str:
     """Return '1 article', '2 articles'."""
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def tone_share(totals: dict) -> str:
+    """Return the line saying how many of the day's distinct articles have a tone, and why
+    the others have none."""
+    with_tone, distinct = totals["with_tone"], totals["distinct_articles"]
+    share = round(100 * with_tone / distinct) if distinct else 0
+    return (f"Tone measured for {with_tone} of {distinct} distinct stories ({share}%): "
+            "tone is an English lexicon (VADER), and no maintained Russian one runs offline, "
+            "so Russian and other articles have none.")

@@ -13,7 +13,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from . import charts
 from .digest import link_url
-from .render_common import ARROWS, clip, local_time, plural, signed
+from .render_common import ARROWS, clip, local_time, plural, signed, tone_share
 
 TEMPLATES = Path(__file__).with_name("templates")
 # Small enough that its 13px labels stay legible when a phone scales the chart down.
@@ -27,7 +27,7 @@ def environment() -> Environment:
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True)
     env.globals.update(link_url=link_url, local_time=local_time, clip=clip, signed=signed,
-                       plural=plural, arrows=ARROWS)
+                       plural=plural, arrows=ARROWS, tone_share=tone_share)
     return env
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .digest import link_url
-from .render_common import ARROWS, clip, local_time, plural, signed
+from .render_common import ARROWS, clip, local_time, plural, signed, tone_share
 
 # CommonMark treats these as markup (emphasis, links, images, code, raw HTML, tables,
 # entities); a backslash before any ASCII punctuation makes it a literal character.
@@ -43,6 +43,11 @@ def render_markdown(data: dict) -> str:
         f"**{t['failures']}** ingest failures",
         "",
     ]
+    if t.get("undated"):
+        lines += [f"{plural(t['undated'], 'article')} first seen this day without a publication "
+                  "date: left out of the themes and trends.", ""]
+    if t["distinct_articles"]:
+        lines += [tone_share(t), ""]
     focus = data.get("focus") or {}
     if focus.get("articles"):
         lines += [f"## Focus: {md_text(focus['focus'])}", ""]

@@ -1,9 +1,12 @@
-"""Full-text search: a BM25 index (DuckDB FTS) over article titles and texts.
+"""Full-text search: a BM25 index (DuckDB FTS layout) over article titles and texts.
 
-DuckDB's FTS extension builds its index tables in one pass (`create_fts_index`) and has no
+The index has the tables and the BM25 macro of DuckDB's FTS extension, but mediawatch
+builds it with its own SQL (sql/search/): the extension takes one stemmer per index, and
+each word here is stemmed in its own language (Cyrillic: Snowball Russian; else Porter),
+with digits and hyphenated tokens kept (S-400, Su-57, 2026). The extension also has no
 way to add a row. Rebuilding after every ingest costs time in the size of the warehouse
-(20–25 s at 100,000 articles, every few minutes for a few new ones), so each batch load keeps
-the index up to date instead, in its own transaction (`update_index`, SQL in
+(20–25 s at 100,000 articles, every few minutes for a few new ones), so each batch load
+keeps the index up to date instead, in its own transaction (`update_index`, SQL in
 sql/search/update_index.sql): only the new and changed articles are tokenised. A fingerprint
 of ids, titles and text hashes in `search_index` says what the index covers. When it does
 not match the articles (an index from an older mediawatch, articles changed by hand), the
@@ -20,6 +23,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -29,6 +33,7 @@ from .db import WRITER_CONFIG, connect, load_fts, open_warehouse, sql, transacti
 INDEX_SCHEMA = "fts_main_articles"
 # Words of the query, for the snippet: letters, digits and inner hyphens (S-400, Su-57).
 WORD = re.compile(r"\w+(?:-\w+)*")
+CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 SNIPPET_CHARS = 200
 
 
@@ -81,12 +86,26 @@ def one_thread(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
         con.execute(f"set threads = {int(threads)}")
 
 
+def create_index_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re-)create the index's tokenizer, stemmer and BM25 macros (sql/search/macros.sql)."""
+    con.execute(sql("search/macros"))
+
+
 def create_fts_index(con: duckdb.DuckDBPyConnection) -> None:
-    """Build the FTS index of the `articles` table of `con` (replacing any)."""
+    """Build the FTS index of the `articles` table of `con` (replacing any).
+
+    The tables have the layout of DuckDB's FTS extension, but mediawatch fills them itself
+    with the statements that keep it up to date (update_index.sql), over every article:
+    the extension's own build takes one stemmer for all, and each word here is stemmed in
+    its own language (English and Russian; sql/search/macros.sql).
+    """
     with one_thread(con):
-        # Porter stemming, English stop words, case and accents folded: the FTS defaults.
-        con.execute(
-            "pragma create_fts_index('articles', 'article_id', 'title', 'text', overwrite = 1)")
+        con.execute(sql("search/create_index"))
+        con.execute(sql("search/stopwords"))
+        create_index_macros(con)
+        con.execute("create or replace temp table fts_incoming as select article_id from articles")
+        con.execute(sql("search/update_index"))
+        con.execute("drop table fts_incoming")
 
 
 def index_is_current(con: duckdb.DuckDBPyConnection) -> bool:
@@ -111,7 +130,10 @@ def update_index(con: duckdb.DuckDBPyConnection, now: datetime, was_current: boo
         create_fts_index(con)
     elif was_current:
         with one_thread(con):
+            con.execute("create or replace temp table fts_incoming as "
+                        "select article_id from incoming")
             con.execute(sql("search/update_index"))
+            con.execute("drop table fts_incoming")
     else:
         return
     articles, fingerprint = con.execute(sql("search/fingerprint")).fetchone()
@@ -213,6 +235,8 @@ def refresh_search_index(db: Path | str, now: datetime, wait_s: float = 30.0) ->
                         # Table names come from the FTS extension's own catalog.
                         con.execute(f"create or replace table {INDEX_SCHEMA}.{table} as"
                                     f" select * from fts_side.{INDEX_SCHEMA}.{table}")
+                    # an index from an older mediawatch had other rules: take these
+                    create_index_macros(con)
                     build_s = round(time.perf_counter() - t0, 3)
                     con.execute(
                         "insert or replace into search_index values ('articles', ?, ?, ?, ?)",
@@ -246,6 +270,34 @@ def snippet(text: str, query: str, width: int = SNIPPET_CHARS) -> str:
     return "…" + cut + ("…" if begin + width < len(text) else "")
 
 
+@cache
+def _morphology():
+    import pymorphy3  # ~0.2 s to load: only when a query has a Russian word
+
+    return pymorphy3.MorphAnalyzer()
+
+
+def russian_word_forms(word: str) -> set[str]:
+    """Return every form of the Russian word's most likely lemma (Индии -> индия, индии,
+    индию, индией…), from pymorphy3's dictionaries."""
+    parses = _morphology().parse(word.lower())
+    return {form.word for form in parses[0].lexeme} if parses else {word.lower()}
+
+
+def expand_query(query: str) -> str:
+    """Return `query` with the other case forms of each Russian word added.
+
+    The index stems Russian words with Snowball, which maps most forms of a noun to one stem
+    (Индия, Индии, Индию -> инд) but not all (Китай -> кита, Китая -> кит). Searching for
+    every form of the word's lemma makes any form of a noun find the same articles.
+    """
+    extra: list[str] = []
+    for word in WORD.findall(query):
+        if CYRILLIC.search(word) and "-" not in word and not any(c.isdigit() for c in word):
+            extra.extend(sorted(russian_word_forms(word) - {word.lower()}))
+    return " ".join([query, *extra]) if extra else query
+
+
 def search(
     con: duckdb.DuckDBPyConnection,
     query: str,
@@ -264,7 +316,7 @@ def search(
         raise LookupError("this warehouse has no search index yet: run `mediawatch ingest`")
     rows = con.execute(
         sql("search/search"),
-        {"query": query, "theme": theme, "since": since, "source": source, "limit": limit},
+        {"query": expand_query(query), "theme": theme, "since": since, "source": source, "limit": limit},
     ).fetchall()
     return [
         Hit(score, article_id, title, day, source_, url, list(themes), copies,

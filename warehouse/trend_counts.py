@@ -14,19 +14,24 @@ from collections.abc import Iterable
 import duckdb
 import pyarrow as pa
 
-from .db import sql
+from .db import sql, transaction
 
-__all__ = ["add", "counts_match", "rebuild", "retract"]
+__all__ = ["add", "counts_match", "rebuild", "rebuild_if_drifted", "retract"]
 
 
-def _change(con: duckdb.DuckDBPyConnection, relation: str, sign: int) -> None:
-    # `relation` is a table name of our own code (incoming, retag_ids), never user input
+def _change(con: duckdb.DuckDBPyConnection, relation: str, sign: int,
+            tags: str = "article_themes") -> None:
+    # `relation` and `tags` are table names (or a subquery) of our own code (incoming,
+    # retag_ids, incoming_tags), never user input
     con.execute(f"create or replace temp view trend_changed as select article_id from {relation}")
+    con.execute(f"create or replace temp view trend_changed_tags as "
+                f"select article_id, theme from {tags}")
     try:
         for part in ("days", "themes"):
             con.execute(sql(f"trend_counts/change_{part}"), {"sign": sign})
     finally:
         con.execute("drop view trend_changed")
+        con.execute("drop view trend_changed_tags")
 
 
 def retract(con: duckdb.DuckDBPyConnection, relation: str) -> None:
@@ -35,10 +40,11 @@ def retract(con: duckdb.DuckDBPyConnection, relation: str) -> None:
     _change(con, relation, -1)
 
 
-def add(con: duckdb.DuckDBPyConnection, relation: str) -> None:
+def add(con: duckdb.DuckDBPyConnection, relation: str, tags: str = "article_themes") -> None:
     """Add what the articles named in `relation` count now; call it after they are written.
+    `tags` may name a table holding exactly their stored tags (cheaper than article_themes).
     Days and themes whose count drops to 0 are removed."""
-    _change(con, relation, 1)
+    _change(con, relation, 1, tags)
     con.execute("delete from daily_theme_counts where articles = 0")
     con.execute("delete from daily_counts where dated = 0 and undated = 0")
 
@@ -67,3 +73,16 @@ def counts_match(con: duckdb.DuckDBPyConnection) -> bool:
     diff = con.execute(f"select count(*) from (({stored}) except all ({reference})"
                        f" union all (({reference}) except all ({stored})))").fetchone()[0]
     return diff == 0
+
+
+def rebuild_if_drifted(con: duckdb.DuckDBPyConnection) -> bool:
+    """Rebuild the counts when their totals disagree with the articles (rows added or removed
+    by hand, by an older mediawatch); return True when it did. Costs two counts, not a join."""
+    stored, actual = con.execute(
+        "select (select coalesce(sum(dated + undated), 0) from daily_counts),"
+        " (select count(*) from articles where duplicate_of is null)").fetchone()
+    if stored == actual:
+        return False
+    with transaction(con):
+        rebuild(con)
+    return True

@@ -72,3 +72,21 @@ def test_feed_list_validation(tmp_path):
 def test_shipped_feed_list_is_valid_and_disabled():
     feeds = load_feed_list(ROOT / "seeds" / "feeds.toml")
     assert len(feeds) >= 5 and not any(f.enabled for f in feeds)
+
+
+def test_shipped_feed_list_covers_the_russian_and_indian_press_with_language_and_country():
+    from extractors.actors import load_gazetteer
+
+    feeds = {f.name: f for f in load_feed_list(ROOT / "seeds" / "feeds.toml")}
+    countries = {a.id for a in load_gazetteer().actors if a.kind == "country"}
+    for name in ["TASS", "RIA Novosti", "Interfax", "Kommersant", "RBC", "Izvestia",
+                 "Vedomosti", "BBC News Russian", "DW Russian"]:
+        assert feeds[name].language == "ru", name
+    for name in ["The Hindu — National", "Indian Express — India", "ThePrint",
+                 "Economic Times — Defence", "Hindustan Times — World", "NDTV — Top Stories"]:
+        assert feeds[name].country == "India", name
+    assert all(f.language for f in feeds.values())
+    with_country = [f for f in feeds.values() if f.country]
+    assert len(with_country) >= len(feeds) - 2
+    assert {f.country for f in with_country} <= countries
+    assert len({f.url for f in feeds.values()}) == len(feeds)

@@ -1,6 +1,8 @@
 import json
 from datetime import datetime
 
+import pytest
+
 from extractors.records import Failure, SourceDocument
 from extractors.seeds import iter_seed_documents, split_title
 
@@ -32,7 +34,7 @@ def test_jsonl_records_and_bad_lines(tmp_path):
     out = list(iter_seed_documents(tmp_path))
     docs = [o for o in out if isinstance(o, SourceDocument)]
     fails = [o for o in out if isinstance(o, Failure)]
-    assert [d.key for d in docs] == ["id:x1", "https://e.org/a"]
+    assert [d.key for d in docs] == ["jsonl:batch.jsonl#x1", "https://e.org/a"]
     assert docs[0].published_at == datetime(2024, 7, 8, 8, 0)  # stored as UTC
     assert docs[0].source == "Wire"
     assert docs[1].html == "<p>hi</p>" and docs[1].text is None
@@ -65,22 +67,25 @@ def test_split_title_empty():
 
 
 def test_decode_keeps_utf8_around_a_few_bad_bytes_and_guesses_legacy_charsets():
-    from extractors.seeds import decode_bytes
+    from extractors.charset import CharsetUnknown, decode_text
 
-    assert decode_bytes("Modi’s “visit” to Москва".encode() + b"\xff") == "Modi’s “visit” to Москва\ufffd"
-    latin1 = "Café society in Delhi débats".encode("latin-1")  # few non-ASCII bytes, all invalid
-    assert decode_bytes(latin1) == "Café society in Delhi débats"
+    assert decode_text("Modi’s “visit” to Москва".encode() + b"\xff") == "Modi’s “visit” to Москва\ufffd"
+    latin1 = "Café society in Delhi débats".encode("latin-1")  # cp1250 reads it as well: refused
+    with pytest.raises(CharsetUnknown, match="cannot be told for sure"):
+        decode_text(latin1)
+    assert decode_text(latin1, ["latin-1"]) == "Café society in Delhi débats"  # declared
     cyrillic = "Россия и Индия укрепляют сотрудничество в области энергетики.".encode("cp1251")
-    assert decode_bytes(cyrillic, declared="cp1251").startswith("Россия")
+    assert decode_text(cyrillic, ["cp1251"]).startswith("Россия")
 
 
 def test_declared_html_charset():
-    from extractors.seeds import declared_charset
+    from extractors.charset import known_codec, meta_charset
 
-    assert declared_charset(b'<meta charset="windows-1251">') == "cp1251"
-    assert declared_charset(b'<meta http-equiv="Content-Type" content="text/html; charset=Shift_JIS">') == "shift_jis"
-    assert declared_charset(b'<meta charset="no-such-charset">') is None
-    assert declared_charset(b"<p>no meta</p>") is None
+    assert known_codec(meta_charset(b'<meta charset="windows-1251">')) == "cp1251"
+    assert known_codec(meta_charset(
+        b'<meta http-equiv="Content-Type" content="text/html; charset=Shift_JIS">')) == "shift_jis"
+    assert known_codec(meta_charset(b'<meta charset="no-such-charset">')) is None
+    assert meta_charset(b"<p>no meta</p>") is None
 
 
 def test_surrogate_escapes_are_scrubbed_and_pairs_joined():
@@ -106,6 +111,6 @@ def test_over_long_jsonl_line_is_refused_and_the_next_line_still_reads(tmp_path)
     write(tmp_path / "long.txt", "Title\n" + "word " * 50_000)
     out = list(iter_seed_documents(tmp_path, max_document_bytes=10_000))
     by_loc = {o.location: o for o in out}
-    assert [d.key for d in out if isinstance(d, SourceDocument)] == ["id:a", "id:c"]
+    assert [d.key for d in out if isinstance(d, SourceDocument)] == ["jsonl:x.jsonl#a", "jsonl:x.jsonl#c"]
     assert "0.3 MB, over the 0.01 MB limit" in by_loc["x.jsonl:2"].reason
     assert "MEDIAWATCH_MAX_DOCUMENT_BYTES" in by_loc["long.txt"].reason

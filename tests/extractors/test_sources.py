@@ -65,9 +65,10 @@ def test_seed_country_from_the_line_then_the_seeds_file_then_the_registry(tmp_pa
         '[[sources]]\nname = "TASS"\ndomains = ["tass.ru"]\ncountry = "Belarus"\n')
     out = list(iter_seed_documents(tmp_path))
     docs = {d.key: d.source_country for d in out if isinstance(d, SourceDocument)}
-    assert docs == {"id:1": "India", "id:2": "Russia", "https://tass.ru/politika/1": "Belarus",
-                    "id:4": "Nepal",
-                    "id:5": None}
+    # ids are scoped to their file (extractors/keys.py)
+    assert docs == {"jsonl:a.jsonl#1": "India", "jsonl:a.jsonl#2": "Russia",
+                    "https://tass.ru/politika/1": "Belarus", "jsonl:a.jsonl#4": "Nepal",
+                    "jsonl:a.jsonl#5": None}
     [bad] = [f for f in out if isinstance(f, Failure)]
     assert bad.location == "a.jsonl:6" and "source_country" in bad.reason
 

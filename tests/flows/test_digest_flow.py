@@ -129,6 +129,8 @@ def test_cli_digest_latest(ingested, tmp_path, capsys):
     (["--date", "09/07/2024"], "is not a date"),
     (["--timezone", "Mars/Olympus"], "unknown timezone"),
     (["--date", DAY, "--latest"], "not both"),
+    (["--date", "0001-01-01"], "0001-01-01 is out of range: a digest day runs from 1900-01-01"),
+    (["--date", "9999-12-31"], "9999-12-31 is out of range"),
     (["--db", "/nonexistent/mediawatch.duckdb"], "no warehouse at /nonexistent"),
 ])
 def test_cli_digest_rejects_bad_options(ingested, tmp_path, capsys, argv, message):
@@ -137,3 +139,44 @@ def test_cli_digest_rejects_bad_options(ingested, tmp_path, capsys, argv, messag
     assert exit_info.value.code == 1
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+
+
+def test_days_are_the_analyst_s_timezone_and_latest_ignores_undated(tmp_path, prefect_harness):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    records = [
+        # 00:30 in Moscow on 10 July is 21:30 UTC on 9 July
+        {"id": "m1", "title": "Moscow night deal on S-400 missiles", "source": "RIA",
+         "published_at": "2024-07-10T00:30:00+03:00",
+         "text": "The defence ministry confirmed the S-400 missile deliveries to India."},
+        {"id": "u1", "title": "Undated frigate order", "source": "Wire",
+         "text": "The navy ordered two frigates in a defence deal with Russia."},
+    ]
+    (seeds / "news.jsonl").write_text("\n".join(json.dumps(r) for r in records) + "\n")
+    db = tmp_path / "mediawatch.duckdb"
+    assert ingest_flow(seeds=str(seeds), db=str(db))["stored"] == 2
+    moscow = digest_flow(latest=True, out=str(tmp_path / "out"), db=str(db), timezone="Europe/Moscow")
+    # the undated article sits on today's date (when it was first seen): --latest skips it
+    assert moscow["date"] == "2024-07-10" and moscow["totals"]["articles"] == 1
+    rows = list(csv.DictReader((tmp_path / "out" / "2024-07-10" / "articles.csv").open()))
+    assert [r["article_id"] for r in rows] == [r["article_id"] for r in rows if r["title"].startswith("Moscow")]
+    utc = digest_flow(latest=True, out=str(tmp_path / "utc"), db=str(db), timezone="UTC")
+    assert utc["date"] == "2024-07-09"
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("select published_at from articles where title like 'Moscow%'"
+                           ).fetchone()[0] == datetime(2024, 7, 9, 21, 30)  # stored UTC
+
+
+def test_an_unknown_timezone_setting_fails_the_ingest_with_one_line(tmp_path, prefect_harness, monkeypatch):
+    from prefect.exceptions import FailedRun
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "a.jsonl").write_text(json.dumps({"id": "a", "title": "Oil deal", "text": "Oil."}) + "\n")
+    monkeypatch.setenv("MEDIAWATCH_TIMEZONE", "Mars/Olympus")
+    with pytest.raises(FailedRun) as info:
+        ingest_flow(seeds=str(seeds), db=str(tmp_path / "mw.duckdb"))
+    assert str(info.value).startswith("unknown timezone 'Mars/Olympus' (the timezone setting, "
+                                      "MEDIAWATCH_TIMEZONE)")
+    with duckdb.connect(str(tmp_path / "mw.duckdb"), read_only=True) as con:
+        assert con.execute("select count(*) from runs").fetchone()[0] == 0  # none left running

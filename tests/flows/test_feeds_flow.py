@@ -139,5 +139,5 @@ def test_missing_feed_lists(tmp_path, monkeypatch):
 
     monkeypatch.setenv("MEDIAWATCH_FEEDS", str(tmp_path / "absent.toml"))
     assert read_feed_list(None) == []  # the default list may be absent
-    with pytest.raises(FileNotFoundError, match="absent.toml"):
+    with pytest.raises(ValueError, match="absent.toml"):
         read_feed_list(str(tmp_path / "absent.toml"))

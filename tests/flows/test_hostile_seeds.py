@@ -61,8 +61,10 @@ def make_hostile_seeds(root):
     return seeds
 
 
-def test_hostile_seed_files_are_recorded_and_the_rest_loads(tmp_path, db_path, prefect_harness):
+def test_hostile_seed_files_are_recorded_and_the_rest_loads(tmp_path, db_path, prefect_harness,
+                                                           monkeypatch):
     seeds = make_hostile_seeds(tmp_path)
+    monkeypatch.setenv("MEDIAWATCH_SEEDS", str(seeds))  # names relative to the seeds root
     summary = ingest_flow(seeds=str(seeds), db=str(db_path))
 
     con = duckdb.connect(str(db_path), read_only=True)
@@ -89,7 +91,8 @@ def test_hostile_seed_files_are_recorded_and_the_rest_loads(tmp_path, db_path, p
     assert "iconv -f cp1251 -t utf-8" in failures["wire.jsonl:4"]  # says how to fix it
     assert summary["failures"] == len(failures) == len(expected_failures)
 
-    for key in ("id:g1", "id:g3", "id:g4", "id:g5", "seed:good.txt"):
+    for key in ("jsonl:wire.jsonl#g1", "jsonl:wire.jsonl#g3", "jsonl:wire.jsonl#g4",
+                "jsonl:long_line.jsonl#g5", "seed:good.txt"):
         assert key in articles, key
     assert articles["seed:cyrillic.txt"][0] == "Визит в Москву"
     assert JAPANESE in articles["seed:japanese.txt"][1]
@@ -100,13 +103,14 @@ def test_hostile_seed_files_are_recorded_and_the_rest_loads(tmp_path, db_path, p
 
 
 @pytest.mark.skipif(IS_ROOT, reason="root reads chmod 000 files, so nothing is unreadable")
-def test_unreadable_seed_file_is_recorded(tmp_path, db_path, prefect_harness):
+def test_unreadable_seed_file_is_recorded(tmp_path, db_path, prefect_harness, monkeypatch):
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     (seeds / "ok.txt").write_text("Oil deal\nIndia and Russia signed an oil deal.")
     secret = seeds / "secret.txt"
     secret.write_text("Secret\nIndia and Russia signed an arms deal.")
     secret.chmod(0)
+    monkeypatch.setenv("MEDIAWATCH_SEEDS", str(seeds))  # names relative to the seeds root
     summary = ingest_flow(seeds=str(seeds), db=str(db_path))
     con = duckdb.connect(str(db_path), read_only=True)
     [(url, reason)] = con.execute("select url, reason from ingest_failures").fetchall()
@@ -115,13 +119,15 @@ def test_unreadable_seed_file_is_recorded(tmp_path, db_path, prefect_harness):
     assert "Permission denied" in reason and "read access" in reason
 
 
-def test_a_seed_that_fails_to_read_is_recorded_even_as_root(tmp_path, db_path, prefect_harness):
+def test_a_seed_that_fails_to_read_is_recorded_even_as_root(tmp_path, db_path, prefect_harness,
+                                                           monkeypatch):
     # Root reads chmod 000 files, so the test above cannot fail for root; a read that fails
     # in the kernel (/proc/self/mem answers EIO to a plain read) exercises the same path.
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     (seeds / "ok.txt").write_text("Oil deal\nIndia and Russia signed an oil deal.")
     (seeds / "mem.txt").symlink_to("/proc/self/mem")
+    monkeypatch.setenv("MEDIAWATCH_SEEDS", str(seeds))  # names relative to the seeds root
     summary = ingest_flow(seeds=str(seeds), db=str(db_path))
     con = duckdb.connect(str(db_path), read_only=True)
     [(url, stage, reason)] = con.execute("select url, stage, reason from ingest_failures").fetchall()

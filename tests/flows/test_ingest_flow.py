@@ -27,8 +27,10 @@ def make_seeds(tmp_path):
     return seeds
 
 
-def test_ingest_twice_stores_once_and_views_answer(tmp_path, db_path, prefect_harness):
+def test_ingest_twice_stores_once_and_views_answer(tmp_path, db_path, prefect_harness,
+                                                   monkeypatch):
     seeds = make_seeds(tmp_path)
+    monkeypatch.setenv("MEDIAWATCH_SEEDS", str(seeds))  # names relative to the seeds root
     first = ingest_flow(seeds=str(seeds), db=str(db_path))
     second = ingest_flow(seeds=str(seeds), db=str(db_path))
     assert (first["seen"], first["stored"], first["duplicates"], first["failures"]) == (3, 3, 1, 2)

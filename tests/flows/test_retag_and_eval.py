@@ -15,7 +15,7 @@ GOLD = [
     {"id": "g2", "title": "Pentagon orders more troops to the Gulf", "text": "The Navy too.",
      "labels": ["defense"]},
     {"id": "g3", "title": "City council approves new park", "text": "Residents cheered.",
-     "labels": []},
+     "labels": [], "published_at": "2024-07-01T09:00:00Z"},  # dated: trends count it
     {"id": "g4", "title": "Trade deficit widens as imports surge", "text": "Exports fell.",
      "labels": ["trade"]},
 ]
@@ -52,11 +52,13 @@ def test_eval_scores_the_warehouse_like_in_memory(tmp_path, db_path, prefect_har
     assert "energy                   1     1     1     0     0" in from_db
 
 
-def test_retag_applies_a_new_taxonomy_idempotently(tmp_path, db_path, prefect_harness):
+def test_retag_applies_a_new_taxonomy_idempotently(tmp_path, db_path, prefect_harness,
+                                                    monkeypatch):
     seeds, _ = write_gold(tmp_path)
+    monkeypatch.setenv("MEDIAWATCH_SEEDS", str(seeds))  # names relative to the seeds root
     ingest_flow(seeds=str(seeds), db=str(db_path))
     before = stored_themes(db_path)
-    assert ("id:g1", "energy") in [(k, t) for k, t, _ in before]
+    assert ("jsonl:gold.jsonl#g1", "energy") in [(k, t) for k, t, _ in before]
 
     # A user's taxonomy: the default plus a new theme, without touching code.
     own = tmp_path / "own.toml"
@@ -65,7 +67,7 @@ def test_retag_applies_a_new_taxonomy_idempotently(tmp_path, db_path, prefect_ha
     first = retag_flow(db=str(db_path), taxonomy=str(own))
     after = stored_themes(db_path)
     assert first["articles"] == 4 and first["changed"] == 4  # every tag has a new version
-    assert ("id:g3", "parks") in [(k, t) for k, t, _ in after]
+    assert ("jsonl:gold.jsonl#g3", "parks") in [(k, t) for k, t, _ in after]
     assert {v for _, _, v in after} == {first["taxonomy_version"]}
     second = retag_flow(db=str(db_path), taxonomy=str(own))
     assert second["changed"] == 0 and stored_themes(db_path) == after

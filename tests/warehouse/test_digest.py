@@ -16,8 +16,8 @@ def test_totals_count_copies_sources_and_failures(db_path):
                 [seen, seen, seen - timedelta(days=9), seen - timedelta(days=8)])
     data = digest_data(con, DAY)
     assert data["date"] == "2024-07-09" and data["empty"] is False
-    assert data["totals"] == {"articles": 6, "distinct_articles": 4, "duplicates": 2,
-                              "sources": 4, "failures": 1}
+    assert data["totals"] == {"articles": 6, "distinct_articles": 4, "duplicates": 2, "undated": 0,
+                              "sources": 4, "failures": 1, "with_tone": 0}
     assert data["source_health"]["failures_by_source"] == [
         {"source": "Gazette", "stage": "fetch", "failures": 1, "example_reason": "HTTP 503"}]
     assert latest_day(con) == DAY
@@ -130,3 +130,20 @@ def test_articles_csv_rows_hold_every_copy_in_time_order(db_path):
     articles = digest_articles(con, DAY)
     assert [a["article_id"] for a in articles] == ["t1", "t1-copy", "t1-copy2", "t2", "t3", "t4"]
     assert articles[1]["duplicate_of"] == "t1" and articles[0]["themes"] == "defense;diplomacy"
+
+
+def test_the_share_of_stories_with_a_tone_is_shown(db_path):
+    from warehouse.render_html import render_html
+    from warehouse.render_md import render_markdown
+
+    con = build_warehouse(db_path)
+    ids = [r[0] for r in con.execute("select article_id from articles where day = ? and "
+                                     "duplicate_of is null order by article_id", [DAY]).fetchall()]
+    # one English story has a tone; a Russian one (null) and a copy with a tone do not count
+    con.execute("update articles set tone = 0.3 where article_id = ?", [ids[0]])
+    con.execute("update articles set tone = 0.3 where day = ? and duplicate_of is not null", [DAY])
+    data = digest_data(con, DAY)
+    assert data["totals"]["with_tone"] == 1
+    line = f"Tone measured for 1 of {len(ids)} distinct stories ({round(100 / len(ids))}%)"
+    assert line in render_markdown(data) and line in render_html(data)
+    assert "no maintained Russian one runs offline" in render_markdown(data)

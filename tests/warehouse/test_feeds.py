@@ -33,7 +33,8 @@ def test_validators_survive_304s_and_failures(db_path):
 
 
 def test_entries_already_stored_or_given_up_are_not_fetched(db_path):
-    entries = [{"feed": "Wire", "guid": g, "url": u} for g, u in [
+    # location: the name an entry's failures are recorded under (FeedEntry.location)
+    entries = [{"feed": "Wire", "guid": g, "url": u, "location": u} for g, u in [
         ("g1", "https://wire.example/a"),   # stored under its canonical URL
         ("g2", "https://wire.example/b"),   # stored under another key, same guid
         ("g3", "https://wire.example/c"),   # failed permanently

@@ -160,3 +160,40 @@ def test_latest_articles_are_the_newest_week_of_distinct_articles(db_path):
     assert "copy" not in {r[3] for r in rows}
     assert dict((r[3], r[2]) for r in rows)["d9-0"] == 1
     assert dict((r[3], r[1]) for r in rows)["d9-0"] == ["energy"]
+
+
+def test_a_stray_page_after_the_monitored_days_does_not_shrink_the_window(db_path):
+    with open_warehouse(db_path) as con:
+        load_series(con, {"energy": ENERGY}, TOTALS)
+        late = Row("late", "late", "a page months later", "h-late", published_at=datetime(2024, 11, 3, 9))
+        load_batch(con, [late], [Tag("late", "energy")], [], datetime(2024, 11, 4))
+        window = con.execute("select first_day, last_day, before_window from monitored_window").fetchone()
+    assert window == (DAY0, date(2024, 11, 3), 0)
+
+
+def test_a_tiny_warehouse_trends_over_its_newest_stretch(db_path):
+    with open_warehouse(db_path) as con:
+        load_series(con, {"energy": [1, 1]}, [2, 2])
+        old = Row("old", "old", "an archive page", "h-old", published_at=datetime(2006, 3, 1, 9))
+        load_batch(con, [old], [], [], datetime(2024, 7, 5))
+        window = con.execute("select first_day, last_day, before_window from monitored_window").fetchone()
+    assert window == (DAY0, DAY0 + timedelta(days=1), 1)
+
+
+def test_the_spike_macro_takes_any_series_and_needs_no_empty_days(db_path):
+    # what a watch's own daily count looks like: one key, days without articles left out
+    counts = [4, 3, 5, 4, 0, 4, 3, 5, 4, 4, 3, 12]
+    totals = [20, 20, 20, 20, 0, 20, 20, 20, 20, 20, 20, 20]
+    values = ", ".join(f"('india-oil', date '2024-07-01' + {i}, {n}, {t})"
+                       for i, (n, t) in enumerate(zip(counts, totals)) if t)
+    with open_warehouse(db_path) as con:
+        got = con.execute(f"with series(key, day, articles, day_articles) as (values {values}) "
+                          "select day, avg_7d, share, zscore_28d, is_spike from spike_trend('series') "
+                          "order by day").fetchall()
+    want = [w for w, t in zip(expected_trend(counts, totals), totals) if t]
+    assert len(got) == len(want) == 11
+    for (_, avg, share, z, spike), (w_avg, w_share, w_z, w_spike) in zip(got, want):
+        assert abs(avg - w_avg) < 1e-9 and abs(share - w_share) < 1e-9
+        assert (z is None) == (w_z is None) and (z is None or abs(z - w_z) < 1e-9)
+        assert spike == w_spike
+    assert got[-1][-1] is True

@@ -1,4 +1,5 @@
--- Of the feed entries in `incoming_entries` (feed, guid, url), return those not seen before:
+-- Of the feed entries in `incoming_entries` (feed, guid, url, location: the name its
+-- failures are recorded under, see extractors/keys.py), return those not seen before:
 -- no stored article has their canonical URL (as key or url) or their feed GUID, and no open
 -- failure says to leave them alone (a permanent failure, or a transient one that has used
 -- up its $max_attempts attempts). Equality joins only, so the cost grows with the batch, not
@@ -14,7 +15,7 @@ with stored as (
 given_up as (
     select e.feed, e.guid
     from incoming_entries e
-    join ingest_failures f on f.url = coalesce(e.url, 'guid:' || e.feed || ':' || e.guid)
+    join ingest_failures f on f.url = e.location
     where f.resolved_at is null and (not f.transient or f.attempts >= $max_attempts)
 )
 select feed, guid from incoming_entries

@@ -4,6 +4,9 @@
 -- near_candidates.sql). Unchanged articles are left alone; changed ones (same key, new
 -- text) are updated in place and keep their first-seen time.
 --
+-- `incoming.first_seen` is the stored first-seen time of an article being updated (its
+-- undated day stays the day it was first seen).
+--
 -- Dates: a stated publication time outside [$earliest, $latest] (1900, and 2 days after the
 -- load: warehouse/dates.py) is not used; it is kept in date_note with the reason, and the
 -- article is dated by when it was first seen (date_source 'ingested'). `day` is the local
@@ -30,12 +33,9 @@ insert into articles by name (
     ),
     dated as (
         select
-            i.*,
-            i.published_at not between $earliest and $latest as out_of_range,
-            -- an updated article keeps its first-seen time, and so its undated day
-            coalesce(stored.ingested_at, i.ingested_at) as first_seen
+            i.* replace (coalesce(i.first_seen, i.ingested_at) as first_seen),
+            i.published_at not between $earliest and $latest as out_of_range
         from incoming i
-        left join articles stored using (article_id)
     ),
     checked as (
         select

@@ -32,6 +32,7 @@ ranked as (
     join articles a using (article_id)
     left join copies c using (article_id)
     where a.day = $day and a.duplicate_of is null
+      and a.published_at is not null  -- as theme_daily: dated articles only
 )
 select theme, article_id, title, source, published_at, url, score, evidence, outlets
 from ranked

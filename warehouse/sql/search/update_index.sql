@@ -1,14 +1,14 @@
 -- Bring the BM25 index (fts_main_articles) up to date with the articles named in the temp
--- table `incoming` (new, or changed since they were indexed), in the load's transaction.
--- The result equals a full `create_fts_index` over all articles: the same documents and
--- lengths, term occurrences, document frequencies and statistics (docid and termid numbers
--- differ, and BM25 does not read them). tests/warehouse/test_search.py compares the two.
--- The FTS defaults are the ones create_fts_index was called with: the index's own tokenize
--- macro and stop words, Porter stemming.
+-- table `fts_incoming` (new, or changed since they were indexed). A full build is the same
+-- statements over every article on empty tables (create_index.sql), so an index kept up
+-- to date batch by batch equals a rebuild: the same documents and lengths, term
+-- occurrences, document frequencies and statistics (docid and termid numbers differ, and
+-- BM25 does not read them). tests/warehouse/test_search.py compares the two.
+-- Tokens, stems and stop words: macros.sql and stopwords.sql.
 
 -- 1. Forget the indexed versions of changed articles.
 create or replace temp table fts_stale as
-    select docid from fts_main_articles.docs where name in (select article_id from incoming);
+    select docid from fts_main_articles.docs where name in (select article_id from fts_incoming);
 update fts_main_articles.dict d set df = d.df - s.n
 from (select termid, count(distinct docid) as n
       from fts_main_articles.terms
@@ -19,23 +19,31 @@ delete from fts_main_articles.terms where docid in (select docid from fts_stale)
 delete from fts_main_articles.dict where df = 0;
 delete from fts_main_articles.docs where docid in (select docid from fts_stale);
 
--- 2. Tokenise the new versions: lower-cased, accents stripped, stop words out, stemmed.
+-- 2. Tokenise the new versions: lower-cased, accents folded, stop words out, each word
+--    stemmed in its own language.
 create or replace temp table fts_new_docs as
     select (select coalesce(max(docid), -1) from fts_main_articles.docs)
                + row_number() over (order by a.article_id) as docid,
            a.article_id as name, a.title, a.text
-    from articles a semi join incoming using (article_id);
+    from articles a semi join fts_incoming using (article_id);
 create or replace temp table fts_new_terms as
-    with tokenized as (
-        select unnest(fts_main_articles.tokenize(d.title)) as w, d.docid,
-               (select fieldid from fts_main_articles.fields where field = 'title') as fieldid
+    with tokens as materialized (
+        select unnest(fts_main_articles.tokenize(d.title)) as w, d.docid, 0 as fieldid
         from fts_new_docs d
         union all
-        select unnest(fts_main_articles.tokenize(d.text)) as w, d.docid,
-               (select fieldid from fts_main_articles.fields where field = 'text') as fieldid
+        select unnest(fts_main_articles.tokenize(d.text)) as w, d.docid, 1 as fieldid
         from fts_new_docs d
+    ),
+    tokenized as (
+        -- an article is also indexed under the parts of its hyphenated tokens, so that
+        -- `400` finds S-400 and `missile` finds anti-missile (a query keeps its tokens
+        -- whole: `S-400` does not find every 400)
+        select w, docid, fieldid from tokens
+        union all
+        select unnest(string_split(w, '-')) as w, docid, fieldid
+        from tokens where contains(w, '-')
     )
-    select stem(w, 'porter') as term, docid, fieldid
+    select fts_main_articles.stem_term(w) as term, docid, fieldid
     from tokenized
     where w is not null and len(w) > 0
       and w not in (select sw from fts_main_articles.stopwords);
@@ -58,7 +66,7 @@ insert into fts_main_articles.docs (docid, name, len)
     group by d.docid, d.name;
 update fts_main_articles.stats
 set num_docs = (select count(*) from fts_main_articles.docs),
-    avgdl = (select sum(len) / count(len) from fts_main_articles.docs);
+    avgdl = coalesce((select sum(len) / count(len) from fts_main_articles.docs), 0);
 
 drop table fts_stale;
 drop table fts_new_docs;
