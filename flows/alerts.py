@@ -26,7 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import settings
-from .console import ERR, OUT
+from .console import OUT, say
 
 LOGGER = logging.getLogger(__name__)
 
@@ -151,15 +151,15 @@ def deliver_pending(db: str, watches=None, now: Callable[[], datetime] = now_utc
 def report(done: Delivery, prefix: str = "alerts") -> None:
     """Print one line on what a delivery pass did (and one per failing channel)."""
     if done.busy:
-        ERR.print(f"[bold]{prefix}[/] another deliverer is sending; pending alerts are left to it")
+        say((prefix, "bold"), " another deliverer is sending; pending alerts are left to it")
         return
     if not (done.sent or done.failed or done.skipped or done.queued):
         return
-    ERR.print(f"[bold]{prefix}[/] {done.sent} sent, {done.failed + done.skipped} pending or "
-              f"failed ({done.gave_up} given up)")
+    say((prefix, "bold"), f" {done.sent} sent, {done.failed + done.skipped} pending or "
+        f"failed ({done.gave_up} given up)")
     for channel, error in done.down.items():
-        ERR.print(f"  [yellow]channel {channel.split('://')[0]}:// failing:[/] {error[:200]} "
-                  "(see `mediawatch alerts --pending`)", markup=True)
+        say((f"  channel {channel.split('://')[0]}:// failing:", "yellow"),
+            f" {error[:200]} (see `mediawatch alerts --pending`)")
 
 
 def deliver_after_ingest(db: str, rematch_since: datetime | None = None) -> dict:
@@ -179,7 +179,7 @@ def deliver_after_ingest(db: str, rematch_since: datetime | None = None) -> dict
         done = deliver_pending(db, watches)
     except Exception as exc:  # noqa: BLE001 - delivery is retried by the next pass
         LOGGER.warning("alert delivery did not run: %s", exc)
-        ERR.print(f"[yellow]alerts[/] delivery did not run ({exc}); the next pass retries")
+        say(("alerts", "yellow"), f" delivery did not run ({exc}); the next pass retries")
         return {"error": str(exc)}
     report(done)
     return asdict(done)
@@ -219,8 +219,8 @@ def cmd_watches(args: argparse.Namespace) -> int:
 
     watch_set = current_watches(args.watches)
     if watch_set is None:
-        ERR.print("no watch file: pass --watches FILE or set MEDIAWATCH_WATCHES "
-                  "(README: Watches and alerts)")
+        say("no watch file: pass --watches FILE or set MEDIAWATCH_WATCHES "
+            "(README: Watches and alerts)")
         return 1
     db = args.db or settings.get("db")
     if getattr(args, "watches_action", None) == "test":
