@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 from datetime import date
 from pathlib import Path
 
-from . import mirror, serve, settings, status
+from . import alerts, mirror, serve, settings, status
 from .analyst import (
     add_export_parser,
     add_search_parser,
@@ -38,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--feeds", help="TOML feed list to poll (default seeds/feeds.toml)")
     p.add_argument("--taxonomy", help="theme taxonomy TOML (default: the shipped one)")
     p.add_argument("--batch-size", type=int, help="articles per batch (default 500)")
+    p.add_argument("--watches", help="watch file (TOML) whose alerts to send (env MEDIAWATCH_WATCHES)")
     add_db(p)
 
     p = verbs.add_parser("digest", help="write the daily digest")
@@ -93,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_parser(verbs)
     status.add_parser(verbs)
     mirror.add_parser(verbs)
+    alerts.add_parsers(verbs, add_db)
     return parser
 
 
@@ -112,6 +115,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if args.feeds and not Path(args.feeds).is_file():
         fail(f"feed list {args.feeds} not found (--feeds): pass a TOML feed list")
     check_focus()
+    if args.watches:  # the flow's tasks read it from the settings, like serve's runs
+        os.environ[settings.BY_NAME["watches"].env] = args.watches
+    alerts.current_watches()  # a bad watch file stops here, before any work
     # Prefect's server and the imports below both take seconds: start them side by side.
     api = launch_local_api()
     from prefect.exceptions import FailedRun
@@ -387,7 +393,8 @@ def cmd_sql(args: argparse.Namespace) -> int:
 
 COMMANDS = {"ingest": cmd_ingest, "digest": cmd_digest, "themes": cmd_themes, "sql": cmd_sql,
             "retag": cmd_retag, "eval": cmd_eval, "stories": cmd_stories, "search": cmd_search, "export": cmd_export,
-            "serve": serve.cmd_serve, "status": status.cmd_status, "mirror": mirror.cmd_mirror}
+            "serve": serve.cmd_serve, "status": status.cmd_status, "mirror": mirror.cmd_mirror,
+            "watches": alerts.cmd_watches, "alerts": alerts.cmd_alerts}
 
 
 def main(argv: list[str] | None = None) -> int:

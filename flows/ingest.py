@@ -43,6 +43,7 @@ from warehouse.seed_files import record_seed_files, seed_files
 from warehouse.trend_counts import rebuild_if_drifted
 
 from . import settings
+from .alerts import current_watches, deliver_after_ingest
 from .console import ERR, ProgressLog, progress, say
 from .feeds import (
     STOPPED_ERRORS,
@@ -180,7 +181,8 @@ def load(db: str, result: BatchResult, lock_wait_s: float) -> tuple[LoadCounts, 
                                 near_links=links, actors=result.actors,
                                 thin_keys=sorted(boilerplate), story_features=features,
                                 story_params=story_params(),
-                                focus=batch_focus(result.articles, result.actors))
+                                focus=batch_focus(result.articles, result.actors),
+                                watches=current_watches())
     return counts, stage_s
 
 
@@ -381,7 +383,7 @@ def run_ingest(seeds: str | None, db: str, feeds: str | None, taxonomy: str | No
                      batch_size, summary, first_seen)
         shutdown_pool()  # the extraction processes' memory back before the index build
         with timed(summary.stage_s, "search_index"):
-            refresh_search(db, lock_wait_s)
+            index = refresh_search(db, lock_wait_s)
     except BaseException as exc:
         stop_extraction()  # tasks still running end quietly; nothing more is loaded
         try:
@@ -398,4 +400,4 @@ def run_ingest(seeds: str | None, db: str, feeds: str | None, taxonomy: str | No
     with open_warehouse(db, wait_s=lock_wait_s) as con:
         rebuild_if_drifted(con)  # articles written outside a load are counted in the trends
         finish_run(con, run_id, now_utc(), "completed", asdict(summary))
-    return asdict(summary)
+    return {**asdict(summary), "alerts": deliver_after_ingest(db, started if index.rebuilt else None)}

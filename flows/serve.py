@@ -22,6 +22,7 @@ from .console import ERR, fail, say
 DEPLOYMENT_NAME = "mediawatch-serve"
 DEFAULT_INGEST_CRON = "*/30 * * * *"
 DEFAULT_DIGEST_CRON = "0 7 * * *"
+DEFAULT_DELIVER_CRON = "*/5 * * * *"
 
 
 def add_parser(verbs: argparse._SubParsersAction) -> None:
@@ -31,6 +32,10 @@ def add_parser(verbs: argparse._SubParsersAction) -> None:
                    help=f"when to ingest (cron; default {DEFAULT_INGEST_CRON!r}: every 30 min)")
     p.add_argument("--digest-cron", default=DEFAULT_DIGEST_CRON, metavar="CRON",
                    help=f"when to write the digest (cron; default {DEFAULT_DIGEST_CRON!r})")
+    p.add_argument("--deliver-cron", default=DEFAULT_DELIVER_CRON, metavar="CRON",
+                   help=f"when to send pending alerts between ingests (cron; default "
+                   f"{DEFAULT_DELIVER_CRON!r}; each ingest also sends its own)")
+    p.add_argument("--watches", metavar="FILE", help="watch file (TOML; env MEDIAWATCH_WATCHES)")
     p.add_argument("--timezone", metavar="TZ", help="IANA timezone of the cron expressions "
                    f"(default {settings.get('timezone')}; env MEDIAWATCH_TIMEZONE)")
     p.add_argument("--db", metavar="PATH", help=f"DuckDB file (default {settings.get('db')}; env MEDIAWATCH_DB)")
@@ -62,6 +67,8 @@ def pin_paths(args: argparse.Namespace) -> dict[str, str]:
     keep them on the same warehouse whatever directory they start in.
     """
     chosen = {"db": args.db, "seeds": args.seeds, "feeds": args.feeds, "exports": None}
+    if args.watches or settings.get("watches"):
+        chosen["watches"] = args.watches
     env = {}
     for name, value in chosen.items():
         path = Path(value or str(settings.get(name))).expanduser().resolve()
@@ -69,11 +76,13 @@ def pin_paths(args: argparse.Namespace) -> dict[str, str]:
     return env
 
 
-def build_deployments(ingest_cron: str, digest_cron: str, timezone: str) -> list:
-    """Return the ingest and digest RunnerDeployments for `serve`."""
+def build_deployments(ingest_cron: str, digest_cron: str, timezone: str,
+                      deliver_cron: str = DEFAULT_DELIVER_CRON) -> list:
+    """Return the ingest, digest and alert-delivery RunnerDeployments for `serve`."""
     from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
     from prefect.schedules import Cron
 
+    from .deliver import deliver_flow
     from .digest import digest_flow
     from .ingest import ingest_flow
 
@@ -88,6 +97,11 @@ def build_deployments(ingest_cron: str, digest_cron: str, timezone: str) -> list
         digest_flow.to_deployment(
             name=DEPLOYMENT_NAME, schedules=[Cron(digest_cron, timezone=timezone)],
             tags=["mediawatch", "serve"], paused=False),
+        # a pass still sending when the next is due: the new one is cancelled (the deliverer's
+        # own lock would make it skip anyway)
+        deliver_flow.to_deployment(
+            name=DEPLOYMENT_NAME, schedules=[Cron(deliver_cron, timezone=timezone)],
+            concurrency_limit=one_at_a_time, tags=["mediawatch", "serve"], paused=False),
     ]
 
 
@@ -102,6 +116,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     try:
         check_schedule(args.ingest_cron, timezone, "--ingest-cron")
         check_schedule(args.digest_cron, timezone, "--digest-cron")
+        check_schedule(args.deliver_cron, timezone, "--deliver-cron")
     except ValueError as exc:
         fail(str(exc))
     os.environ.update(pin_paths(args))
@@ -170,5 +185,6 @@ def serve_until_stopped(args: argparse.Namespace, timezone: str, api_url: str,
     # This process read Prefect's settings when it first imported prefect (to check the
     # cron expressions), before the server's URL was known.
     with temporary_settings(updates={PREFECT_API_URL: api_url}):
-        deployments = build_deployments(args.ingest_cron, args.digest_cron, timezone)
+        deployments = build_deployments(args.ingest_cron, args.digest_cron, timezone,
+                                        args.deliver_cron)
         serve(*deployments, print_starting_message=False)

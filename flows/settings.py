@@ -64,6 +64,17 @@ SETTINGS = (
             "folder, or an object store URL such as s3://bucket/mediawatch/)."),
     Setting("story_window_days", 3, "Days a story stays open to new articles after its last "
             "one (older stories are never reclustered)."),
+    Setting("watches", "", "Watch file (TOML) of standing queries that send alerts; empty for none."),
+    Setting("alert_max_age_days", 3, "Articles older than this many days (by their day) are "
+            "recorded as watch matches but fire no alert (a backfill pages no one)."),
+    Setting("alert_retries", 3, "Retries of one alert on one channel within a delivery pass, "
+            "with backoff."),
+    Setting("alert_retry_delay_s", 1.0, "First retry delay of an alert within a pass; each next "
+            "one doubles (with jitter)."),
+    Setting("alert_pass_delay_s", 60.0, "How long a pending alert waits after a failed pass "
+            "before the next try; doubles per failed pass (at most 1 h)."),
+    Setting("alert_max_attempts", 10, "Failed delivery passes after which an alert is marked "
+            "failed and no longer tried."),
     Setting("serve_port", 0, "Port of the Prefect server `mediawatch serve` starts when "
             "PREFECT_API_URL is unset (0: any free port)."),
 )

@@ -92,6 +92,7 @@ def render(status: dict, hours: float, now: datetime) -> None:
             ["feed", "last status", "last success", "failures in a row", "last error"],
             [[f["name"], f["last_status"], ago(f["last_success_at"], now),
               f["consecutive_failures"], short(f["last_error"])] for f in feeds]))
+    render_alerts(status.get("alert_channels"), now)
     counts = status["open_failures"]
     if not counts:
         OUT.print("open failures: none")
@@ -114,6 +115,19 @@ def stage_times(stage_s: dict[str, float], top: int = 4) -> str | None:
         return None
     slowest = sorted(stage_s.items(), key=lambda kv: -kv[1])[:top]
     return ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in slowest)
+
+
+def render_alerts(channels: list[dict] | None, now: datetime) -> None:
+    """Print alert delivery per channel, failing channels first (nothing before any alert)."""
+    if not channels:
+        return
+    pending = sum(c["pending"] for c in channels)
+    failed = sum(c["failed"] for c in channels)
+    OUT.print(table(
+        f"Alert channels: {pending} pending, {failed} failed",
+        ["channel", "pending", "failed", "sent", "last sent", "last error"],
+        [[c["channel"], c["pending"], c["failed"], c["sent"], ago(c["last_sent_at"], now),
+          short(c["last_error"])] for c in channels]))
 
 
 def iso(value: object) -> str:

@@ -13,6 +13,7 @@ MODULES = ["prefect", "feedparser", "trafilatura", "duckdb", "duckdb_extension_f
            "simplemma", "pymorphy3", "ahocorasick", "vaderSentiment.vaderSentiment", "jinja2",
            "httpx", "courlan", "ftfy", "numpy", "sklearn", "scipy", "snowballstemmer",
            "charset_normalizer", "lxml.html.clean", "htmldate", "pytest",
+           "apprise", "aiosmtpd",
            "extractors", "warehouse", "flows.cli"]
 
 broken = []

@@ -11,6 +11,7 @@ import duckdb
 import pyarrow as pa
 
 from . import trend_counts
+from .alerts import WatchSet, record_matches
 from .dates import date_bounds
 from .db import sql, transaction
 from .search import index_is_current, update_index
@@ -124,6 +125,7 @@ def load_batch(
     story_features: dict[str, dict[str, float]] | None = None,
     story_params: StoryParams | None = None,
     focus: Sequence[object] = (),
+    watches: WatchSet | None = None,
 ) -> LoadCounts:
     """Load one batch in a single transaction and return what changed.
 
@@ -139,6 +141,8 @@ def load_batch(
     `thin_keys` are the (source, simhash) texts found to be boilerplate (warehouse/thin.py);
     `story_features` the similarity features of the batch's articles, by article_id: every
     new article joins a story in the same transaction (warehouse/stories.py).
+    The `watches` match the batch in the same transaction too: their matches and alerts
+    commit with the articles (see warehouse/alerts.py).
     """
     # The first record wins when a batch names one article twice (extractors/keys.py keeps
     # repeats out of a run; this keeps a direct caller's repeats from breaking the keys).
@@ -205,6 +209,8 @@ def load_batch(
             mark_thin(con, thin_keys)
             assign_stories(con, list(by_id), story_features or {}, now, story_params)
             replace_focus(con, "incoming", "incoming_focus")
+            # after everything the batch writes: watches read its tags, actors, focus, stories
+            record_matches(con, watches, now)
             duplicates = con.execute(
                 "select count(*) from articles semi join incoming using (article_id) "
                 "where duplicate_of is not null"

@@ -7,6 +7,7 @@ from datetime import datetime
 
 import duckdb
 
+from .alerts import channel_status
 from .db import sql
 
 
@@ -59,4 +60,5 @@ def warehouse_status(con: duckdb.DuckDBPyConnection, since: datetime, limit: int
         "feeds": feed_health(con),
         "open_failures": counts,
         "failures": failures,
+        "alert_channels": channel_status(con),
     }

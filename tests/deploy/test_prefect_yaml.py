@@ -25,7 +25,8 @@ def test_entrypoints_name_the_flows_they_deploy():
     """A renamed or moved flow file or function fails here, not in production at 07:00."""
     from prefect.flows import load_flow_from_entrypoint
 
-    expected = {"scheduled": "ingest", "daily": "digest", "manual": "retag"}
+    expected = {"scheduled": "ingest", "daily": "digest", "manual": "retag",
+                "alerts": "deliver-alerts"}
     assert {d["name"] for d in deployments_in_yaml()} == set(expected)
     for deployment in deployments_in_yaml():
         path, _ = deployment["entrypoint"].split(":")
