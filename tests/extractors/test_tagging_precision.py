@@ -252,6 +252,19 @@ def test_one_word_under_two_spellings_is_one_piece_of_evidence(taxonomy):
         assert len(spans) == len(set(spans))
 
 
+def test_a_ceasefire_as_a_time_anchor_is_not_evidence(taxonomy):
+    # The ceasefire dates a shipping story; nothing is said about the ceasefire itself.
+    text = article("Ferries between Iran and Qatar have sailed daily since the ceasefire, "
+                   "and bookings doubled during the ceasefire. After the ceasefire the port "
+                   "hired forty dock workers and extended its opening hours.")
+    found = themes(taxonomy, "Ferry traffic returns to the port after the ceasefire", text)
+    assert found & {"diplomacy", "defense"} == set()
+    # Talks about the ceasefire are diplomacy.
+    talks = article("Envoys of Iran and Qatar met in Doha for talks on extending the "
+                    "ceasefire, and the foreign ministers agreed to meet again next week.")
+    assert "diplomacy" in themes(taxonomy, "Iran and Qatar hold ceasefire talks", talks)
+
+
 PAYWALL = ("Subscribe to unlock this article Try unlimited access Only $1 for 4 weeks Then $75 "
            "per month. Complete digital access to quality journalism on any device. Cancel "
            "anytime during your trial. Standard Digital $45 per month. Premium Digital: expert "
