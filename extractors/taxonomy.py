@@ -22,6 +22,9 @@ class NearRule:
     # When given, a term also needs one of these within the window (e.g. the target of
     # Western pressure: Russia or India).
     targets: tuple[str, ...] = ()
+    # A hit of this rule names the article's subject as the title does ("energy
+    # cooperation" between two states): the theme needs no more than its article threshold.
+    names_subject: bool = False
 
 
 @dataclass(frozen=True)
@@ -175,6 +178,7 @@ def parse_taxonomy(data: bytes, path: str = "<memory>") -> Taxonomy:
                 window=int(rule.get("window", 10)),
                 weight=float(rule.get("weight", 1.0)),
                 targets=_expand(rule.get("targets", []), sets, where),
+                names_subject=bool(rule.get("names_subject", False)),
             )
             for rule in entry.get("near", [])
         )

@@ -60,6 +60,7 @@ class Hit(NamedTuple):
     start: int
     end: int
     key: str = ""  # what repeats are counted by: the phrase, or the set it came from
+    subject: bool = False  # names the subject as a title does (a `names_subject` rule)
 
 
 @dataclass(frozen=True)
@@ -234,7 +235,8 @@ def theme_hits(doc: str, taxonomy: Taxonomy, title_end: int = 0,
                     continue
             partner = _nearest_phrase(partners[0], partner_at, sw, ew, start)
             hits.setdefault(ti, []).append(
-                Hit(f"{phrase} ~ {partner}", rule.weight, start, end))
+                Hit(f"{phrase} ~ {partner}", rule.weight, start, end,
+                    subject=rule.names_subject))
     for ti, found in unless.items():
         if ti not in hits:
             continue
@@ -313,8 +315,9 @@ def theme_scores(title: str, text: str, taxonomy: Taxonomy,
 
 
 def titled(hits: list[Hit], title_end: int) -> bool:
-    """Return whether the title names the theme of `hits` (True when there is no title)."""
-    return not title_end or any(h.start < title_end for h in hits)
+    """Return whether the title names the theme of `hits` (True when there is no title),
+    or a relationship phrase does ("energy cooperation": a `names_subject` rule)."""
+    return not title_end or any(h.start < title_end or h.subject for h in hits)
 
 
 def select(scored: Scored, word_count: int, taxonomy: Taxonomy,

@@ -239,6 +239,20 @@ def test_a_theme_the_title_leaves_out_is_tagged_on_a_clear_paragraph(taxonomy):
     assert "energy" in themes(taxonomy, "Markets brace for a difficult week", text)
 
 
+def test_a_relationship_phrase_names_the_subject_like_a_title(taxonomy):
+    # An essay on a relationship whose title names no energy word: "energy cooperation"
+    # says energy is one of its subjects, so the article threshold applies, not the higher
+    # one for a theme the title leaves out.
+    text = article("India and Russia deepened their energy cooperation this year, and "
+                   "officials said energy resilience would guide the next decade.")
+    assert "energy" in themes(taxonomy, "India and Russia: a steady alignment", text)
+    # The same words without the relationship phrase are background to another story.
+    background = article("Officials said energy resilience would guide the next decade, "
+                         "and that energy was one concern among many.")
+    assert "energy" not in themes(taxonomy, "India and Russia: a steady alignment",
+                                  background)
+
+
 def test_one_word_under_two_spellings_is_one_piece_of_evidence(taxonomy):
     # "defence" is a form of both "defense" and "defence": it used to count twice, so a
     # tribute to a country's defence plus a passing "invasion" made a defence story.
