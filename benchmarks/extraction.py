@@ -5,10 +5,12 @@ word 4-gram shingles per page (tokens `\\w+`), per-page TP/FP/FN normalised to s
 precision and recall averaged over pages, F1 of the two averages.
 
     .venv/bin/python benchmarks/extraction.py [--corpus ../shared/corpus/extraction] [--all]
-        [--rerun-thresholds]
+        [--rerun-thresholds] [--cv]
 
 `--all` also scores a few trafilatura configurations (how extractors/html.py was chosen);
-`--rerun-thresholds` scores when to re-run the full pass after the fast one.
+`--rerun-thresholds` scores when to re-run the full pass after the fast one; `--cv`
+cross-validates trafilatura's options (k-fold on the pages: how extractors/html.py's
+OPTIONS were chosen, see docs/decisions.md).
 Skips with a message when the corpus is absent (it is never copied into the repository).
 """
 
@@ -30,7 +32,7 @@ import trafilatura
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from extractors.html import CONFIG  # noqa: E402 - after the path fix above
+from extractors.html import CONFIG, FULL_EXTRACTION_BELOW_WORDS  # noqa: E402 - after the path fix
 from extractors.pipeline import build_article  # noqa: E402
 from extractors.records import Failure, SourceDocument  # noqa: E402
 
@@ -135,10 +137,74 @@ def rerun_thresholds(pages: list, thresholds=(0, 25, 50, 100, 200, 400)) -> None
         print(f"| {limit} | {rerun} | {score(chosen)[2]:.4f} | {cost * 1000:.2f} |")
 
 
+def cv_candidates() -> dict[str, dict]:
+    """Return the trafilatura option sets cross-validated by --cv (comments always off)."""
+    found = {}
+    for lean, extra in (("precision", {"favor_precision": True}), ("balanced", {}),
+                        ("recall", {"favor_recall": True})):
+        for tables in (True, False):
+            for rerun in (FULL_EXTRACTION_BELOW_WORDS, 10**9):  # fast + full below N, or full
+                name = (f"{lean}, tables {'on' if tables else 'off'}, "
+                        f"{'fast + full below ' + str(rerun) if rerun < 10**9 else 'full pass'}")
+                found[name] = {"options": {"include_comments": False, "include_tables": tables,
+                                           **extra}, "rerun": rerun}
+    return found
+
+
+def cross_validate(pages: list, folds: int = 8, repeats: int = 25) -> None:
+    """Print k-fold cross-validation of choosing trafilatura's options on the dev pages.
+
+    Every candidate is scored on every page once (as the pipeline runs it: fast pass, full
+    pass below the threshold, normalisation). Then, for `repeats` random splits into
+    `folds` folds: on each fold, the candidate with the best F1 on the other folds is
+    chosen and scored on that fold. Prints each candidate's F1 over the folds (mean, worst)
+    and how often it was chosen, and the F1 of the choosing procedure on unseen folds.
+    """
+    import random
+
+    from extractors.html import main_text
+    from extractors.normalise import normalise_text
+
+    candidates = cv_candidates()
+    trees = [(trafilatura.load_html(html), url, body) for _, url, html, body in pages]
+    per_page = {name: [match(body, normalise_text(main_text(tree, url, c["options"], c["rerun"])))
+                       for tree, url, body in trees]
+                for name, c in candidates.items()}
+    fold_f1 = {name: [] for name in candidates}
+    chosen = Counter()
+    unseen = []
+    for seed in range(repeats):
+        order = list(range(len(pages)))
+        random.Random(seed).shuffle(order)
+        for k in range(folds):
+            held = set(order[k::folds])
+            train = [i for i in range(len(pages)) if i not in held]
+
+            def f1(name: str, rows: list[int]) -> float:
+                return score([per_page[name][i] for i in rows])[2]
+
+            best = max(candidates, key=lambda name: (f1(name, train), name))
+            chosen[best] += 1
+            unseen.append(f1(best, sorted(held)))
+            for name in candidates:
+                fold_f1[name].append(f1(name, sorted(held)))
+    print(f"\n{folds}-fold cross-validation on {len(pages)} pages, {repeats} random splits")
+    print("| trafilatura options | F1, all pages | F1 on folds: mean | worst fold | chosen |")
+    print("| --- | --- | --- | --- | --- |")
+    for name in sorted(candidates, key=lambda n: -statistics.mean(fold_f1[n])):
+        print(f"| {name} | {score(per_page[name])[2]:.4f} | "
+              f"{statistics.mean(fold_f1[name]):.4f} | {min(fold_f1[name]):.4f} | "
+              f"{chosen[name]} of {folds * repeats} |")
+    print(f"choosing by F1 on the other folds scores {statistics.mean(unseen):.4f} on unseen "
+          "folds (mean)")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--all", action="store_true", help="also score other configurations")
+    parser.add_argument("--cv", action="store_true",
+                        help="cross-validate trafilatura's options on the pages (k-fold)")
     parser.add_argument("--rerun-thresholds", action="store_true",
                         help="also score re-running the full pass below N words")
     args = parser.parse_args(argv)
@@ -156,6 +222,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {name} | {p:.3f} | {r:.3f} | {f1:.3f} | {len(pages) / elapsed:.0f} |")
     if args.rerun_thresholds:
         rerun_thresholds(pages)
+    if args.cv:
+        cross_validate(pages)
     print("\n(pages/s on a shared 2-core machine: noisy)")
     return 0
 

@@ -8,8 +8,9 @@ always agree on at least one whole band. Only fingerprints sharing a band are co
 only first-seen articles are kept as candidates, so a thousand copies of one wire story cost
 a thousand look-ups, not half a million comparisons.
 
-Before a batch is loaded, the warehouse returns the stored first-seen articles that share a
-band with the batch (warehouse/sql/near_candidates.sql); `near_duplicate_links` decides the
+Before a batch is loaded, the warehouse returns the stored first-seen articles within
+MAX_HAMMING bits of one of the batch's fingerprints, found through the bands
+(warehouse/sql/near_candidates.sql); `near_duplicate_links` decides the
 links here, and the load stores them in `articles.duplicate_of`.
 """
 
@@ -63,11 +64,10 @@ class NearDuplicateIndex:
         self.size += 1
 
 
-def band_keys(articles: Iterable[object]) -> list[tuple[int, int]]:
-    """Return the distinct band keys of the articles (with `simhash` and `word_count`)
-    long enough for near-duplicate matching."""
-    keys = {key for a in articles if a.word_count >= MIN_WORDS for key in bands(a.simhash)}
-    return sorted(keys)
+def fingerprints(articles: Iterable[object]) -> list[int]:
+    """Return the SimHashes of the articles (with `simhash` and `word_count`) long enough for
+    near-duplicate matching: what the warehouse compares with its stored first-seen ones."""
+    return sorted({a.simhash for a in articles if a.word_count >= MIN_WORDS})
 
 
 def near_duplicate_links(articles: Iterable[object],
@@ -84,3 +84,29 @@ def near_duplicate_links(articles: Iterable[object],
         if first is not None:
             links[a.article_id] = first
     return links
+
+
+# Pages of one site whose whole text is the same while their headlines differ are not
+# copies: the text is the site's boilerplate (a paywall, a cookie wall, navigation). From
+# this many distinct headlines on, the text is taken for boilerplate; two could still be a
+# corrected headline over one story.
+BOILERPLATE_TITLES = 3
+
+
+def boilerplate_keys(articles: Iterable[object],
+                     stored_titles: dict[tuple[str, int], set[str]] | None = None
+                     ) -> set[tuple[str, int]]:
+    """Return the (source, simhash) keys whose text is boilerplate: shared, over the batch
+    and the stored articles (`stored_titles`: key -> their titles), by pages with at least
+    BOILERPLATE_TITLES distinct titles."""
+    titles: dict[tuple[str, int], set[str]] = defaultdict(set)
+    for key, stored in (stored_titles or {}).items():
+        titles[key] |= stored
+    for a in articles:
+        titles[(a.source, a.simhash)].add(a.title)
+    return {key for key, seen in titles.items() if len(seen) >= BOILERPLATE_TITLES}
+
+
+def thin_ids(articles: Iterable[object], keys: set[tuple[str, int]]) -> set[str]:
+    """Return the ids of the articles whose text is boilerplate (see boilerplate_keys)."""
+    return {a.article_id for a in articles if (a.source, a.simhash) in keys}

@@ -106,3 +106,20 @@ def format_table(scores: list[ThemeScore], min_gold: int = 0) -> str:
     label = f"macro-F1 (themes with >= {min_gold} gold)" if min_gold else "macro-F1"
     lines.append(f"{label:<58}{macro_f1(counted):>16.3f}")
     return "\n".join(lines)
+
+
+def bcubed(predicted: Mapping[str, str], gold: Mapping[str, str]) -> tuple[float, float, float]:
+    """Return B-cubed (precision, recall, F1) of a clustering against gold clusters, over
+    the items both name: each item's share of its cluster that shares its gold story
+    (precision) and of its gold story that shares its cluster (recall), averaged."""
+    from collections import Counter
+
+    items = [i for i in gold if i in predicted]
+    if not items:
+        return 0.0, 0.0, 0.0
+    cluster = Counter(predicted[i] for i in items)
+    story = Counter(gold[i] for i in items)
+    both = Counter((predicted[i], gold[i]) for i in items)
+    p = sum(both[(predicted[i], gold[i])] / cluster[predicted[i]] for i in items) / len(items)
+    r = sum(both[(predicted[i], gold[i])] / story[gold[i]] for i in items) / len(items)
+    return p, r, 2 * p * r / (p + r) if p + r else 0.0

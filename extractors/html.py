@@ -53,20 +53,37 @@ class PageMetadata:
 FULL_EXTRACTION_BELOW_WORDS = 50
 
 
-def _bare(tree: HtmlElement, url: str | None, fast: bool):
+# trafilatura's options (benchmarks/extraction.py --cv; docs/decisions.md, "Extraction
+# settings"). Comments are never article text and tables are (dropping them cost 0.009 F1).
+# favor_precision scored 0.969 against 0.962 on the dev half, but 0.953 against 0.963 on the
+# held-out half: its gain rests on a few dev pages (8 of 88 carry it, one by 0.24 F1), so
+# we keep trafilatura's own precision/recall balance, tuned on its larger benchmark.
+OPTIONS = {"include_comments": False, "include_tables": True, "favor_precision": False}
+
+
+def _bare(tree: HtmlElement, url: str | None, fast: bool, options: dict | None = None):
     # bare_extraction works on a copy of a tree it is given, so one parse serves both passes.
     return trafilatura.bare_extraction(
         tree,
         url=url,
         with_metadata=False,
-        include_comments=False,
-        include_tables=True,
-        favor_precision=True,
         fast=fast,
         config=CONFIG,
+        **(OPTIONS if options is None else options),
     )
 
 
+def main_text(tree: HtmlElement, url: str | None = None, options: dict | None = None,
+              rerun_below_words: int = FULL_EXTRACTION_BELOW_WORDS) -> str:
+    """Return the main text of a parsed page: trafilatura's fast pass, and its full pass
+    when the fast one finds fewer than `rerun_below_words` words."""
+    # trafilatura's `fast` mode skips its fallback extractors and is 1.6x faster, but loses
+    # 0.011 F1 on pages where its main extractor finds little; running the full extraction
+    # only then keeps the F1 of the full pass.
+    doc = _bare(tree, url, True, options)
+    if doc is None or len((doc.text or "").split()) < rerun_below_words:
+        doc = _bare(tree, url, False, options) or doc
+    return (doc.text or "") if doc is not None else ""
 def page_date_found(tree: HtmlElement, url: str | None) -> tuple[str | None, str | None]:
     """Return (ISO date, how it was known) of a page: "published" when its own metadata
     states it, "estimated" when only a date in its URL (or canonical link) gives it."""
@@ -117,16 +134,8 @@ def extract_page(html: str | bytes, url: str | None = None) -> ExtractedPage:
     if tree is None:
         return ExtractedPage("", None, None, None, None, None)
     meta = page_metadata(tree, url)
-    # Chosen with benchmarks/extraction.py (F1 on the public article-extraction benchmark):
-    # favor_precision drops more boilerplate, comments are never article text, and tables
-    # are (dropping them cost 0.009 F1 of recall). trafilatura's `fast` mode skips its
-    # fallback extractors and is 1.6x faster, but loses 0.011 F1 on pages where its main
-    # extractor finds little; running the full extraction only then keeps F1 0.969.
-    doc = _bare(tree, url, fast=True)
-    if doc is None or len((doc.text or "").split()) < FULL_EXTRACTION_BELOW_WORDS:
-        doc = _bare(tree, url, fast=False) or doc
     return ExtractedPage(
-        text=(doc.text or "") if doc is not None else "",
+        text=main_text(tree, url),
         title=meta.title,
         author=meta.author,
         date=meta.date,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import codecs
+import hashlib
 import json
 import logging
 import re
 import stat
-from collections.abc import Iterator
-from dataclasses import replace
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -27,6 +29,47 @@ SEED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
 # Files that live in seeds/ but are not documents.
 IGNORED_NAMES = {"README.md", "feeds.toml"}
 DEFAULT_SOURCE = "seed"
+
+
+@dataclass(frozen=True, slots=True)
+class SeedFile:
+    """What a seed file was when it was read: enough to tell next time that it is unchanged."""
+
+    location: str  # relative to the seeds root (extractors/keys.py)
+    size: int
+    mtime_ns: int
+    sha256: str
+    line_hashes: tuple[str, ...] | None = None  # JSONL: one per line read; else None
+
+
+@dataclass
+class SeedScan:
+    """A seed walk's memory: the files as last read (`known`), filled in as files are read
+    (`found`: record it once their documents are loaded), and what was skipped unchanged.
+
+    Same size and mtime: the file is not opened. Touched but the same bytes: hashed, not
+    parsed. A changed JSONL file: only lines not read before are parsed (an edited line is a
+    new line), so an edit updates exactly the articles it touches.
+    """
+
+    known: Mapping[str, SeedFile] = field(default_factory=dict)
+    found: dict[str, SeedFile] = field(default_factory=dict)
+    unchanged_files: int = 0
+    unchanged_lines: int = 0
+
+
+def file_sha256(path: Path) -> str:
+    """Return the SHA-256 of a file, read in 1 MB chunks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def line_hash(raw: bytes) -> str:
+    """Return the hash by which a JSONL line is known again (trailing newline ignored)."""
+    return hashlib.blake2b(raw.rstrip(b"\r\n"), digest_size=12).hexdigest()
 
 
 def parse_datetime(value: object) -> datetime | None:
@@ -149,13 +192,27 @@ def iter_lines(handle, max_line_bytes: int) -> Iterator[tuple[bytes, int]]:
         yield raw, length
 
 
-def read_jsonl(path: Path, location: str,
-               max_line_bytes: int = 5_000_000) -> Iterator[SourceDocument | Failure]:
-    """Yield one document per valid line of a JSONL file, and a Failure per bad line."""
+def read_jsonl(path: Path, location: str, max_line_bytes: int = 5_000_000,
+               skip: frozenset[str] = frozenset(), hashes: list[str] | None = None,
+               scan: SeedScan | None = None) -> Iterator[SourceDocument | Failure]:
+    """Yield one document per valid line of a JSONL file, and a Failure per bad line.
+
+    Lines whose `line_hash` is in `skip` (read by an earlier run) are passed over; the hash
+    of every line is appended to `hashes` when given.
+    """
     with path.open("rb") as handle:
         for lineno, (raw, length) in enumerate(iter_lines(handle, max_line_bytes), start=1):
             if not raw.strip():
                 continue
+            if hashes is not None or skip:
+                # an over-long line is hashed by its kept part and its full length
+                known_as = line_hash(raw + b"#%d" % length if length > len(raw) else raw)
+                if hashes is not None:
+                    hashes.append(known_as)
+                if known_as in skip:
+                    if scan is not None:
+                        scan.unchanged_lines += 1
+                    continue
             where = f"{location}:{lineno}"
             if length > max_line_bytes:
                 yield Failure(where, DEFAULT_SOURCE, "seed", too_big(length, max_line_bytes))
@@ -195,15 +252,16 @@ def read_document_file(path: Path, location: str, suffix: str) -> SourceDocument
 
 def iter_seed_documents(
     seeds_dir: Path, max_file_bytes: int = 100_000_000, max_document_bytes: int = 5_000_000,
-    root: Path | None = None,
+    root: Path | None = None, scan: SeedScan | None = None,
 ) -> Iterator[SourceDocument | Failure]:
     """Yield every document under `seeds_dir` in a stable order, and a Failure per bad input.
 
     Files are named (in keys and failures) relative to the seeds `root` (default `seeds_dir`
     itself; see extractors/keys.py). Files are streamed (JSONL line by line), so memory does
-    not grow with the seed size. A document whose record names no `source_country` gets its
-    outlet's from the sources registry (the folder's sources.toml over the shipped one),
-    when it knows the outlet.
+    not grow with the seed size. With a `scan`, files and JSONL lines it knows unchanged are
+    skipped (see SeedScan), and the state of each file read is put in `scan.found`.
+    A document whose record names no `source_country` gets its outlet's from the sources
+    registry (the folder's sources.toml over the shipped one), when it knows the outlet.
     """
     seeds_dir = Path(seeds_dir)
     if not seeds_dir.is_dir():
@@ -212,7 +270,10 @@ def iter_seed_documents(
     sources, problem = seed_sources(seeds_dir)
     if problem:
         yield Failure(SEED_SOURCES_NAME, DEFAULT_SOURCE, "seed", problem)
-    for item in _iter_seed_items(seeds_dir, max_file_bytes, max_document_bytes, root):
+    if scan is not None:
+        forget_if_sources_changed(seeds_dir, seeds_dir if root is None else root, scan)
+    for item in _iter_seed_items(seeds_dir, max_file_bytes, max_document_bytes,
+                                 seeds_dir if root is None else root, scan):
         if isinstance(item, SourceDocument) and item.source_country is None:
             country = sources.country_of(item.source if item.source != DEFAULT_SOURCE else None,
                                          item.url)
@@ -222,12 +283,12 @@ def iter_seed_documents(
 
 
 def _iter_seed_items(seeds_dir: Path, max_file_bytes: int, max_document_bytes: int,
-                     root: Path | None = None) -> Iterator[SourceDocument | Failure]:
+                     root: Path, scan: SeedScan | None) -> Iterator[SourceDocument | Failure]:
     for path in sorted(p for p in seeds_dir.rglob("*") if not p.is_dir()):
         suffix = path.suffix.lower()
         if path.name in IGNORED_NAMES or path.name.startswith(".") or suffix not in SEED_SUFFIXES:
             continue
-        location = seed_location(path, seeds_dir if root is None else root)
+        location = seed_location(path, root)
         try:
             if not path.is_file():
                 yield Failure(location, DEFAULT_SOURCE, "seed", not_a_file_reason(path))
@@ -238,17 +299,58 @@ def _iter_seed_items(seeds_dir: Path, max_file_bytes: int, max_document_bytes: i
                               f"file is {size / 1e6:.0f} MB, over the {max_file_bytes / 1e6:.0f} MB "
                               "limit (MEDIAWATCH_MAX_SEED_FILE_BYTES); split it into smaller files")
                 continue
+            if scan is None:
+                state, skip, hashes = None, frozenset(), None
+            else:
+                state, skip = seed_file_state(path, location, scan)
+                if state is None:  # unchanged since it was last read
+                    continue
+                hashes = [] if suffix in JSONL_SUFFIXES else None
             if suffix in JSONL_SUFFIXES:
-                yield from read_jsonl(path, location, max_document_bytes)
+                yield from read_jsonl(path, location, max_document_bytes, skip, hashes, scan)
             elif size > max_document_bytes:
                 yield Failure(location, DEFAULT_SOURCE, "seed", too_big(size, max_document_bytes))
             else:
                 yield read_document_file(path, location, suffix)
+            if state is not None:
+                scan.found[location] = replace(
+                    state, line_hashes=tuple(hashes) if hashes is not None else None)
         except (OSError, ValueError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             if isinstance(exc, PermissionError):
                 reason += " (give the user running mediawatch read access to the file)"
             yield Failure(location, DEFAULT_SOURCE, "seed", f"cannot read: {reason}")
+
+
+def forget_if_sources_changed(seeds_dir: Path, root: Path, scan: SeedScan) -> None:
+    """Forget every file's state when the folder's sources.toml changed since the last read:
+    the outlets' countries it gives are part of every document read from the folder."""
+    registry = seeds_dir / SEED_SOURCES_NAME
+    marker = SeedFile(f"({seed_location(registry, root)})", 0, 0,
+                      file_sha256(registry) if registry.is_file() else "")
+    known = scan.known.get(marker.location)
+    if (known.sha256 if known is not None else "") != marker.sha256:  # "": no sources.toml
+        scan.known = {}
+    scan.found[marker.location] = marker
+
+
+def seed_file_state(path: Path, location: str,
+                    scan: SeedScan) -> tuple[SeedFile | None, frozenset[str]]:
+    """Return the file's state to record once it is read, and the JSONL line hashes that need
+    no reading; (None, ...) when the file is unchanged (recorded in `scan.found` as it is)."""
+    info = path.stat()
+    known = scan.known.get(location)
+    if known is not None and (known.size, known.mtime_ns) == (info.st_size, info.st_mtime_ns):
+        scan.found[location] = known
+        scan.unchanged_files += 1
+        return None, frozenset()
+    sha256 = file_sha256(path)
+    state = SeedFile(location, info.st_size, info.st_mtime_ns, sha256)
+    if known is not None and known.sha256 == sha256:  # touched, not changed
+        scan.found[location] = replace(state, line_hashes=known.line_hashes)
+        scan.unchanged_files += 1
+        return None, frozenset()
+    return state, frozenset(known.line_hashes or ()) if known is not None else frozenset()
 
 
 def not_a_file_reason(path: Path) -> str:

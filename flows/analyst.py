@@ -73,7 +73,11 @@ def cmd_search(args: argparse.Namespace) -> int:
     if not hits:
         ERR.print("no matching articles")
         return 0
-    for rank, hit in enumerate(hits, 1):
+    previous = None
+    for rank, hit in enumerate(group_by_story(hits), 1):
+        if hit.story_id and hit.story_id == getattr(previous, "story_id", None):
+            OUT.print("   (same story)", markup=False)
+        previous = hit
         details = [hit.day.isoformat(), hit.source, ", ".join(hit.themes) or "no themes",
                    f"score {hit.score:.2f}"]
         if hit.copies:
@@ -84,6 +88,14 @@ def cmd_search(args: argparse.Namespace) -> int:
         if hit.url:
             OUT.print(f"   {hit.url}", markup=False)
     return 0
+
+
+def group_by_story(hits: list) -> list:
+    """Return the hits with those of one story together, at the rank of the story's best."""
+    first: dict[str, int] = {}
+    for i, hit in enumerate(hits):
+        first.setdefault(hit.story_id or hit.article_id, i)
+    return sorted(hits, key=lambda h: (first[h.story_id or h.article_id], -h.score))
 
 
 def read_only_query(con, query: str, read_files: bool = False) -> None:

@@ -58,15 +58,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-size", type=int, help="articles per batch (default 500)")
     add_db(p)
 
-    p = verbs.add_parser("eval", help="measure tagging quality against gold labels")
-    p.add_argument("what", choices=["themes"], help="what to evaluate")
+    p = verbs.add_parser("eval", help="measure tagging or story quality against gold labels")
+    p.add_argument("what", choices=["themes", "stories"], help="what to evaluate")
     p.add_argument("--gold", required=True,
                    help='JSONL of {"id", "title", "text", "labels": [...], "unsure": [...]} '
-                   'records (themes in "unsure" are not scored for that record)')
+                   'records (themes; themes in "unsure" are not scored for that record) or '
+                   '{"id", "story"} records (stories)')
     p.add_argument("--taxonomy", help="theme taxonomy TOML (default: the shipped one)")
     p.add_argument("--themes", help="comma-separated themes to score (default: gold labels)")
     p.add_argument("--db", help="score the tags stored in this warehouse (gold ingested as "
-                   "a .jsonl seed) instead of tagging the gold records in memory")
+                   "a .jsonl seed) instead of tagging the gold records in memory; stories "
+                   "are always read from the warehouse (default: the db setting)")
+
+    p = verbs.add_parser("stories", help="the day's stories by outlets, with their growth")
+    p.add_argument("--date", help="day, YYYY-MM-DD (default: the latest day with articles)")
+    p.add_argument("--theme", help="only stories with an article tagged with this theme id")
+    p.add_argument("--focus", action="store_true",
+                   help="only stories with a focus article (the relationship focus flag)")
+    p.add_argument("--limit", type=int, default=20, help="at most this many (default 20)")
+    add_db(p)
 
     p = verbs.add_parser("sql", help="run read-only SQL against the warehouse "
                          "(no query: an interactive DuckDB shell)")
@@ -125,6 +135,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         f"{summary['unchanged']} unchanged, {summary['duplicates']} duplicates, "
         f"{summary['failures']} failures in {summary['elapsed_s']:.1f} s -> {db}"
     )
+    if summary.get("seed_files_unchanged"):
+        ERR.print("  seed files unchanged since they were last read (skipped): "
+                  f"{summary['seed_files_unchanged']}")
     if summary["feeds_polled"]:
         ERR.print(f"  feeds: {summary['feeds_polled']} polled, {summary['not_modified']} not "
                   f"modified (304), {summary['new_entries']} new entries")
@@ -223,7 +236,91 @@ def cmd_retag(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_stories(args: argparse.Namespace) -> int:
+    from warehouse.db import open_warehouse
+    from warehouse.digest import latest_day
+    from warehouse.story_list import list_stories
+
+    db = args.db or settings.get("db")
+    day = None
+    if args.date:
+        try:
+            day = date.fromisoformat(args.date)
+        except ValueError:
+            fail(f"--date {args.date!r} is not a date: use YYYY-MM-DD")
+    with open_warehouse(db, read_only=True, wait_s=float(settings.get("lock_wait_s"))) as con:
+        day = day or latest_day(con)
+        if day is None:
+            fail(f"no articles in {db}: run `mediawatch ingest` first")
+        try:
+            stories = list_stories(con, day, theme=args.theme, focus=args.focus,
+                                   limit=max(1, args.limit))
+        except LookupError as exc:
+            fail(str(exc))
+    if not stories:
+        ERR.print(f"no stories on {day}")
+        return 0
+    ERR.print(f"[bold]stories[/] {day}: {len(stories)} shown, most outlets first")
+    for rank, s in enumerate(stories, 1):
+        growth = (f"+{s['articles_today']} today" if s["articles_before"] == 0 else
+                  f"+{s['articles_today']} today, {s['articles_before']} before")
+        langs = ", ".join(s["languages"] or [])
+        OUT.print(f"{rank}. {s['title']}", markup=False)
+        OUT.print(f"   {s['outlets']} outlets · {s['articles']} articles ({growth})"
+                  + (f" · {s['copies']} copies" if s["copies"] else "")
+                  + (f" · {langs}" if langs else "")
+                  + (f" · {', '.join(s['themes'])}" if s["themes"] else "")
+                  + f" · first seen {s['first_seen']:%Y-%m-%d %H:%M}", markup=False)
+    return 0
+
+
+def cmd_eval_stories(args: argparse.Namespace) -> int:
+    import json
+
+    import pyarrow as pa
+    from sklearn.metrics import adjusted_rand_score
+
+    from extractors.evaluate import bcubed
+    from extractors.keys import article_id, jsonl_key, seed_location
+    from warehouse.db import open_warehouse
+
+    gold_file = seed_location(Path(args.gold), Path(settings.get("seeds")))
+    gold: dict[str, str] = {}
+    with open(args.gold, encoding="utf-8") as handle:
+        for n, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            record = json.loads(line)
+            if record.get("id") in (None, "") or record.get("story") in (None, ""):
+                fail(f"{args.gold}:{n}: a gold line needs an id and a story")
+            gold[article_id(jsonl_key(record, gold_file))] = str(record["story"])
+    db = args.db or settings.get("db")
+    with open_warehouse(db, read_only=True, wait_s=float(settings.get("lock_wait_s"))) as con:
+        con.register("gold_ids", pa.table({"article_id": list(gold)}))
+        predicted = dict(con.execute("select article_id, story_id from articles "
+                                     "semi join gold_ids using (article_id)").fetchall())
+    missing = len(gold) - len(predicted)
+    if missing:
+        ERR.print(f"[yellow]{missing} of {len(gold)} gold records are not in {db} (left out); "
+                  "ingest the gold file as a .jsonl seed first")
+    if not predicted:
+        fail(f"none of the gold records is in {db}: ingest {args.gold} as a .jsonl seed first")
+    p, r, f1 = bcubed(predicted, gold)
+    ids = list(predicted)
+    ari = adjusted_rand_score([gold[i] for i in ids], [predicted[i] for i in ids])
+    OUT.print(f"{len(ids)} gold records in {len(set(gold[i] for i in ids))} gold stories; "
+              f"{len(set(predicted.values()))} stories in {db}", markup=False)
+    OUT.print(f"B-cubed precision {p:.3f}  recall {r:.3f}  F1 {f1:.3f}  ARI {ari:.3f}",
+              markup=False)
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
+    if args.what == "stories":
+        return cmd_eval_stories(args)
+    from extractors.evaluate import evaluate, format_table, macro_f1, read_gold
+    from extractors.identity import article_id
+    from extractors.seeds import record_key
     from extractors.evaluate import (evaluate, format_table, macro_f1, read_gold,
                                      tags_per_article)
     from extractors.keys import article_id, jsonl_key, seed_location
@@ -289,7 +386,7 @@ def cmd_sql(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"ingest": cmd_ingest, "digest": cmd_digest, "themes": cmd_themes, "sql": cmd_sql,
-            "retag": cmd_retag, "eval": cmd_eval, "search": cmd_search, "export": cmd_export,
+            "retag": cmd_retag, "eval": cmd_eval, "stories": cmd_stories, "search": cmd_search, "export": cmd_export,
             "serve": serve.cmd_serve, "status": status.cmd_status, "mirror": mirror.cmd_mirror}
 
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TextIO
 
 from rich.console import Console
 from rich.text import Text
@@ -75,6 +78,48 @@ def progress(description: str, total: int | None = None) -> Iterator[callable]:
             bar.update(task_id, advance=n, **fields)
 
         yield advance
+
+
+def log_stream() -> TextIO | None:
+    """Return where timed progress lines go: stdout when it is not a terminal (a scheduled
+    run, `mediawatch ingest > log.txt`, `| tee`), else stderr when that is not one; None
+    when both are terminals (the live progress bar is shown there instead)."""
+    if not OUT.is_terminal:
+        return sys.stdout
+    if not ERR.is_terminal:
+        return sys.stderr
+    return None
+
+
+class ProgressLog:
+    """Write `line()` to the log stream every `interval_s` seconds until `stop()`.
+
+    A bar on a terminal redraws; a log needs lines. A thread writes them, so a batch that
+    takes a minute to extract or load does not leave the log silent. Nothing is written
+    on a terminal, or when `interval_s` is 0.
+    """
+
+    def __init__(self, line: Callable[[], str], interval_s: float) -> None:
+        self.line, self.interval_s = line, interval_s
+        self.stream = log_stream()
+        self.stopped = threading.Event()
+        self.writer = None
+        if self.stream is not None and interval_s > 0:
+            self.writer = threading.Thread(target=self.write, name="progress-log", daemon=True)
+            self.writer.start()
+
+    def write(self) -> None:
+        while not self.stopped.wait(self.interval_s):
+            try:
+                print(f"{time.strftime('%H:%M:%S')} {self.line()}", file=self.stream, flush=True)
+            except (OSError, ValueError):  # the reader went away (a closed pipe)
+                return
+
+    def stop(self) -> None:
+        """Stop writing lines (waits for a line being written)."""
+        self.stopped.set()
+        if self.writer is not None:
+            self.writer.join(timeout=1.0)
 
 
 def fail(message: str) -> None:

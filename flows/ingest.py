@@ -21,13 +21,14 @@ from prefect.states import Failed
 from prefect.utilities.annotations import quote
 
 from extractors import dedupe
+from extractors.stories import batch_features
 from extractors.actors import load_gazetteer
 from extractors.focus import focus_marks, parse_focus
 from extractors.keys import FirstSeen
 from extractors.pipeline import BatchResult
 from extractors.feeds import with_countries
 from extractors.records import Failure, SourceDocument
-from extractors.seeds import iter_seed_documents
+from extractors.seeds import SeedFile, SeedScan, iter_seed_documents
 from extractors.sources import seed_sources
 from extractors.taxonomy import Taxonomy, load_taxonomy
 from warehouse.days import UnknownTimezone, set_day_timezone
@@ -36,10 +37,13 @@ from warehouse.feeds import entries_to_fetch, feed_validators, pending_retries, 
 from warehouse.load import LoadCounts, load_batch, near_candidates
 from warehouse.runs import close_abandoned_runs, finish_run, start_run
 from warehouse.search import IndexState, refresh_search_index
+from warehouse.stories import StoryParams
+from warehouse.thin import stored_titles
+from warehouse.seed_files import record_seed_files, seed_files
 from warehouse.trend_counts import rebuild_if_drifted
 
 from . import settings
-from .console import ERR, progress, say
+from .console import ERR, ProgressLog, progress, say
 from .feeds import (
     STOPPED_ERRORS,
     FeedListInvalid,
@@ -78,6 +82,15 @@ class IngestSummary:
     failure_reasons: dict[str, int] = field(default_factory=dict)
 
     stage_s: dict[str, float] = field(default_factory=dict)
+    seed_files_unchanged: int = 0  # skipped unread: same size, mtime or content as last run
+    read: int = 0  # documents and feed entries handed to extraction so far
+
+    def progress_line(self, elapsed_s: float) -> str:
+        """Return a one-line account of the run so far, for a log (see console.ProgressLog)."""
+        rate = self.seen / elapsed_s if elapsed_s > 0 else 0.0
+        return (f"ingest: {self.read} documents read, {self.seen} processed, {self.stored} "
+                f"stored, {self.unchanged} unchanged, {self.failures} failures, "
+                f"{rate:.1f} documents/s, {elapsed_s:.0f} s")
 
     def add(self, counts: LoadCounts, result: BatchResult, stage_s: dict[str, float]) -> None:
         self.seen += result.documents + result.repeats
@@ -153,14 +166,27 @@ def load(db: str, result: BatchResult, lock_wait_s: float) -> tuple[LoadCounts, 
     stage_s: dict[str, float] = {}
     with open_warehouse(db, wait_s=lock_wait_s) as con:
         with timed(stage_s, "dedupe"):
-            known = near_candidates(con, dedupe.band_keys(result.articles), dedupe.BANDS,
-                                    dedupe.BAND_BITS, dedupe.MIN_WORDS)
-            links = dedupe.near_duplicate_links(result.articles, known)
+            keys = {(a.source, a.simhash) for a in result.articles}
+            boilerplate = dedupe.boilerplate_keys(result.articles, stored_titles(con, keys))
+            thin = dedupe.thin_ids(result.articles, boilerplate)
+            substantial = [a for a in result.articles if a.article_id not in thin]
+            known = near_candidates(con, dedupe.fingerprints(substantial), dedupe.BANDS,
+                                    dedupe.BAND_BITS, dedupe.MIN_WORDS, dedupe.MAX_HAMMING)
+            links = dedupe.near_duplicate_links(substantial, known)
+        with timed(stage_s, "stories"):
+            features = batch_features(result.articles, result.actors, thin)
         with timed(stage_s, "load"):
             counts = load_batch(con, result.articles, result.tags, result.failures, now_utc(),
                                 near_links=links, actors=result.actors,
+                                thin_keys=sorted(boilerplate), story_features=features,
+                                story_params=story_params(),
                                 focus=batch_focus(result.articles, result.actors))
     return counts, stage_s
+
+
+def story_params() -> StoryParams:
+    """Return the story settings in force (story_window_days)."""
+    return StoryParams(window_days=int(settings.get("story_window_days")))
 
 
 class BatchPipeline:
@@ -204,6 +230,18 @@ class BatchPipeline:
 def refresh_search(db: str, lock_wait_s: float) -> IndexState:
     """Rebuild the full-text index if this ingest changed any article (locked only to swap)."""
     return refresh_search_index(db, now_utc(), lock_wait_s)
+
+
+def seed_scan(db: str, lock_wait_s: float) -> SeedScan:
+    """Return a seed walk that knows the seed files as the last run read them."""
+    with open_warehouse(db, wait_s=lock_wait_s) as con:
+        rows = seed_files(con)
+    known = {}
+    for row in rows:
+        lines = row.pop("line_hashes")
+        known[row["location"]] = SeedFile(**row,
+                                          line_hashes=None if lines is None else tuple(lines))
+    return SeedScan(known=known)
 
 
 def record_run(db: str, run_id: str, started: datetime, parameters: dict) -> None:
@@ -262,6 +300,7 @@ def ingest_feeds(feed_list: list, db: str, tax: Taxonomy, batch_size: int,
                 quote(pipeline.first_seen)))
             poll_failures = []
             advance(len(entries_batch))
+            summary.read += len(entries_batch)
         pipeline.drain()
     if poll_failures:
         result = BatchResult(failures=poll_failures)
@@ -314,14 +353,17 @@ def run_ingest(seeds: str | None, db: str, feeds: str | None, taxonomy: str | No
     record_run(db, run_id, started, parameters)
     allow_extraction()
     summary = IngestSummary()
+    log = ProgressLog(lambda: summary.progress_line(time.perf_counter() - t0),
+                      float(settings.get("progress_interval_s")))
     try:
         tax = load_taxonomy(taxonomy or settings.get("taxonomy") or None)
+        scan = seed_scan(db, lock_wait_s)
         # checked before any seed is read: a broken list fails the run at once, not after
         # an hour of seeds
         feed_list = read_feed_list(feeds)
         items = iter_seed_documents(Path(seeds), int(settings.get("max_seed_file_bytes")),
                                     int(settings.get("max_document_bytes")),
-                                    root=Path(settings.get("seeds")))
+                                    root=Path(settings.get("seeds")), scan=scan)
         first_seen = FirstSeen()  # one article per key in this run, seeds and feeds alike
         pipeline = BatchPipeline(db, tax, summary, lock_wait_s, first_seen)
         with progress("ingesting seeds") as advance:
@@ -330,7 +372,11 @@ def run_ingest(seeds: str | None, db: str, feeds: str | None, taxonomy: str | No
                 upstream = [f for f in batch if isinstance(f, Failure)]
                 pipeline.submit(docs, upstream)
                 advance(len(batch))
+                summary.read += len(batch)
             pipeline.drain()
+        with open_warehouse(db, wait_s=lock_wait_s) as con:  # only now are they all loaded
+            record_seed_files(con, list(scan.found.values()), now_utc())
+        summary.seed_files_unchanged = scan.unchanged_files
         ingest_feeds(with_countries(feed_list, seed_sources(Path(seeds))[0]), db, tax,
                      batch_size, summary, first_seen)
         shutdown_pool()  # the extraction processes' memory back before the index build
@@ -346,6 +392,7 @@ def run_ingest(seeds: str | None, db: str, feeds: str | None, taxonomy: str | No
             pass  # a full disk takes no more rows: the next run marks this one crashed
         raise
     finally:
+        log.stop()
         shutdown_pool()
     summary.elapsed_s = round(time.perf_counter() - t0, 2)
     with open_warehouse(db, wait_s=lock_wait_s) as con:

@@ -54,12 +54,16 @@ SETTINGS = (
             "Comma-separated hosts (name or name:port) that may be private, e.g. an intranet feed."),
     Setting("max_fetch_attempts", 5, "Runs that retry a transiently failing page before giving up."),
     Setting("extract_workers", 0, "Extraction processes; 0 for one per CPU."),
+    Setting("progress_interval_s", 10.0, "Seconds between the progress lines an ingest writes "
+            "when its output is not a terminal (a log); 0 for none."),
     Setting("ingest_lock_wait_s", 600.0,
             "Seconds an ingest waits for another ingest of the same database before giving up."),
     Setting("lake_catalog", "data/lake/mediawatch.ducklake", "DuckLake catalog `mediawatch "
             "mirror` writes: a DuckDB file, or postgres:<dsn> for many machines."),
     Setting("lake_data_path", "data/lake/files", "Where the DuckLake's Parquet files go (a "
             "folder, or an object store URL such as s3://bucket/mediawatch/)."),
+    Setting("story_window_days", 3, "Days a story stays open to new articles after its last "
+            "one (older stories are never reclustered)."),
     Setting("serve_port", 0, "Port of the Prefect server `mediawatch serve` starts when "
             "PREFECT_API_URL is unset (0: any free port)."),
 )

@@ -15,7 +15,7 @@ from .console import ERR, OUT, say
 
 
 # Free text may wrap; every other column (times, statuses, counts) stays on one line.
-WRAPPING_COLUMNS = {"last error", "reason", "where"}
+WRAPPING_COLUMNS = {"last error", "reason", "where", "time by stage"}
 
 
 def add_parser(verbs: argparse._SubParsersAction) -> None:
@@ -76,6 +76,13 @@ def render(status: dict, hours: float, now: datetime) -> None:
             ["started", "flow", "status", "seen", "stored", "unchanged", "dupes", "failed"],
             [[when(r["started_at"]), r["flow"], r["status"], r["seen"], r["stored"],
               r["unchanged"], r["duplicates"], r["failures"]] for r in status["runs"]]))
+        timed_runs = [r for r in status["runs"] if r["stage_s"]]
+        if timed_runs:  # a table of its own: as a column it would not fit 80 characters
+            OUT.print(table(
+                "Time by stage (extract, tag: CPU s over the extraction processes)",
+                ["started", "flow", "time by stage"],
+                [[when(r["started_at"]), r["flow"], stage_times(r["stage_s"])]
+                 for r in timed_runs]))
     feeds = status["feeds"]
     if feeds is None:
         OUT.print("feeds: no feed has been polled into this warehouse yet")
@@ -95,6 +102,18 @@ def render(status: dict, hours: float, now: datetime) -> None:
         ["last seen", "stage", "where", "reason", "attempts"],
         [[when(f["last_seen"]), f["stage"], f["url"], short(f["reason"]), f["attempts"]]
          for f in status["failures"]]))
+
+
+def stage_times(stage_s: dict[str, float], top: int = 4) -> str | None:
+    """Return the run's slowest stages as 'fetch 40.2 s, extract 30.5 s, ...' (None if none).
+
+    extract and tag are CPU seconds summed over the extraction processes (they overlap the
+    flow's wall time); the other stages are wall seconds.
+    """
+    if not stage_s:
+        return None
+    slowest = sorted(stage_s.items(), key=lambda kv: -kv[1])[:top]
+    return ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in slowest)
 
 
 def iso(value: object) -> str:

@@ -11,7 +11,8 @@ MODULES = ["prefect", "feedparser", "trafilatura", "duckdb", "duckdb_extension_f
            "duckdb_extension_ducklake",
            "pyarrow",
            "simplemma", "pymorphy3", "ahocorasick", "vaderSentiment.vaderSentiment", "jinja2",
-           "httpx", "courlan", "ftfy", "numpy", "charset_normalizer", "lxml.html.clean", "htmldate", "pytest",
+           "httpx", "courlan", "ftfy", "numpy", "sklearn", "scipy", "snowballstemmer",
+           "charset_normalizer", "lxml.html.clean", "htmldate", "pytest",
            "extractors", "warehouse", "flows.cli"]
 
 broken = []

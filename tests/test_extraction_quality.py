@@ -4,9 +4,10 @@ import pytest
 
 from benchmarks.extraction import CANDIDATES, DEFAULT_CORPUS, evaluate, load_corpus, ours
 
-# Measured with benchmarks/extraction.py on this half: 0.969 (plain trafilatura: 0.954).
-# Lower it only with a reason in the commit message.
-F1_FLOOR = 0.965
+# Measured with benchmarks/extraction.py on this half: 0.9615 (plain trafilatura: 0.954).
+# Lowered from 0.965 when favor_precision was dropped: it scored 0.969 here but 0.953 on the
+# held-out half (docs/decisions.md, "Extraction settings"). Lower it only with a reason.
+F1_FLOOR = 0.958
 
 
 @pytest.mark.skipif(not (DEFAULT_CORPUS / "ground-truth.json").is_file(),

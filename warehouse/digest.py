@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from .db import sql
+from .story_digest import story_section
 
 SCHEMA = "mediawatch.digest/1"
 TOP_PER_THEME = 3
@@ -215,6 +216,7 @@ def digest_data(con: duckdb.DuckDBPyConnection, day: date, timezone: str = "UTC"
         "totals": {k: int(totals[k] or 0) for k in
                    ("articles", "distinct_articles", "duplicates", "sources", "failures",
                     "undated", "with_tone")},
+        "stories": story_section(con, day, labels, theme_label, iso_utc),
         "trend_window": trend_window(con),
         "trend_days": [(day - timedelta(days=TREND_DAYS - 1 - i)).isoformat()
                        for i in range(TREND_DAYS)],

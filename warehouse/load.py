@@ -14,6 +14,8 @@ from . import trend_counts
 from .dates import date_bounds
 from .db import sql, transaction
 from .search import index_is_current, update_index
+from .stories import StoryParams, assign_stories
+from .thin import mark_thin
 
 ARTICLE_SCHEMA = pa.schema(
     [
@@ -118,6 +120,9 @@ def load_batch(
     now: datetime,
     near_links: dict[str, str] | None = None,
     actors: Sequence[object] = (),
+    thin_keys: Sequence[tuple[str, int]] = (),
+    story_features: dict[str, dict[str, float]] | None = None,
+    story_params: StoryParams | None = None,
     focus: Sequence[object] = (),
 ) -> LoadCounts:
     """Load one batch in a single transaction and return what changed.
@@ -130,6 +135,10 @@ def load_batch(
     the articles that were inserted or updated; an unchanged article keeps its own. The
     full-text index takes in the inserted and updated articles in the same transaction
     (see warehouse/search.py).
+
+    `thin_keys` are the (source, simhash) texts found to be boilerplate (warehouse/thin.py);
+    `story_features` the similarity features of the batch's articles, by article_id: every
+    new article joins a story in the same transaction (warehouse/stories.py).
     """
     # The first record wins when a batch names one article twice (extractors/keys.py keeps
     # repeats out of a run; this keeps a direct caller's repeats from breaking the keys).
@@ -162,20 +171,21 @@ def load_batch(
             # Only new articles and those whose text changed go further.
             con.execute(
                 "create or replace temp table incoming as "
-                "select i.*, a.ingested_at as first_seen "  # an update keeps its first-seen time
+                "select i.*, a.ingested_at as first_seen, "  # an update keeps its first-seen time
+                "a.article_id is not null as stored "
                 "from incoming_all i left join articles a using (article_id) "
                 "where a.article_id is null or a.content_hash is distinct from i.content_hash"
             )
-            existing = con.execute(
-                "select count(*) from incoming join articles using (article_id)"
-            ).fetchone()[0]
+            delta = con.execute(sql("search/fingerprint_delta")).fetchone()
+            existing = delta[0]
             changed = con.execute("select count(*) from incoming").fetchone()[0]
             index_was_current = changed > 0 and index_is_current(con)
             # only articles already stored counted before (first_seen is theirs)
             trend_counts.retract(con, "(select article_id from incoming where first_seen is not null)")
             con.execute(sql("upsert_articles"), date_bounds(now))
+            con.execute(sql("upsert_articles_apply"))
             if changed:
-                update_index(con, now, index_was_current)
+                update_index(con, now, index_was_current, delta)
             con.execute(
                 "delete from article_themes where article_id in (select article_id from incoming)"
             )
@@ -192,6 +202,8 @@ def load_batch(
                 "insert into article_actors by name "
                 "select x.* from incoming_actors x semi join incoming using (article_id)"
             )
+            mark_thin(con, thin_keys)
+            assign_stories(con, list(by_id), story_features or {}, now, story_params)
             replace_focus(con, "incoming", "incoming_focus")
             duplicates = con.execute(
                 "select count(*) from articles semi join incoming using (article_id) "
@@ -240,18 +252,18 @@ def replace_focus(con: duckdb.DuckDBPyConnection, ids_table: str, focus_table: s
                 f"semi join {ids_table} using (article_id)")
 
 
-def near_candidates(con: duckdb.DuckDBPyConnection, band_keys: Sequence[tuple[int, int]],
-                    bands: int, band_bits: int, min_words: int) -> list[tuple[str, int]]:
-    """Return (article_id, simhash) of stored first-seen articles sharing one of the
-    (band, band_value) keys, oldest first: the candidates for a batch's near copies."""
-    if not band_keys:
+def near_candidates(con: duckdb.DuckDBPyConnection, fingerprints: Sequence[int], bands: int,
+                    band_bits: int, min_words: int, max_hamming: int) -> list[tuple[str, int]]:
+    """Return (article_id, simhash) of the stored first-seen articles within `max_hamming`
+    bits of one of the batch's `fingerprints`, oldest first: the near copies' candidates."""
+    if not fingerprints:
         return []
-    table = pa.table({"band": [b for b, _ in band_keys], "band_value": [v for _, v in band_keys]},
-                     schema=pa.schema([("band", pa.int64()), ("band_value", pa.int64())]))
-    con.register("incoming_bands", table)
+    table = pa.table({"simhash": pa.array(sorted(set(fingerprints)), pa.int64())})
+    con.register("incoming_fingerprints", table)
     try:
-        rows = con.execute(sql("near_candidates"), {"bands": bands, "band_bits": band_bits,
-                                                    "min_words": min_words}).fetchall()
+        rows = con.execute(sql("near_candidates"), {
+            "bands": bands, "band_bits": band_bits, "min_words": min_words,
+            "max_hamming": max_hamming}).fetchall()
     finally:
-        con.unregister("incoming_bands")
+        con.unregister("incoming_fingerprints")
     return [(article_id, simhash) for article_id, simhash, _, _ in rows]

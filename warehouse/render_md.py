@@ -30,6 +30,29 @@ def md_link(text: object, url: str | None) -> str:
     return f"[{md_text(text)}](<{''.join(URL_UNSAFE.get(c, c) for c in safe)}>)"
 
 
+def story_lines(stories: list[dict], tz: str, day: str) -> list[str]:
+    """Return the "Top stories" section: headline, reach, articles, themes with evidence."""
+    if not stories:
+        return []
+    lines = ["## Top stories", ""]
+    for n, s in enumerate(stories, 1):
+        reach = [plural(s["outlets"], "outlet"), plural(s["articles"], "article")]
+        if s["copies"]:
+            reach[-1] += f" (+{s['copies']} syndicated)"
+        if s["languages"]:
+            reach.append(", ".join(md_text(x) for x in s["languages"]))
+        reach.append(f"first seen {local_time(s['first_seen'], tz, day)}")
+        lines.append(f"{n}. **{md_text(s['title'])}** — " + " · ".join(reach))
+        for a in s["links"]:
+            note = " · copy" if a["copy"] else ""
+            lines.append(f"   - {md_link(a['title'], a['url'])} — {md_text(a['source'])}{note}")
+        for th in s["themes"]:
+            quote = f": {md_text(clip(th['evidence']))}" if th["evidence"] else ""
+            lines.append(f"   - *{md_text(th['label'])}*{quote}")
+    lines.append("")
+    return lines
+
+
 def render_markdown(data: dict) -> str:
     """Return the digest as Markdown."""
     t, tz, day = data["totals"], data["timezone"], data["date"]
@@ -37,6 +60,7 @@ def render_markdown(data: dict) -> str:
     if data["empty"]:
         lines += ["**No articles for this day.** The warehouse holds nothing published on "
                   f"{day}.", ""]
+    lines += story_lines(data.get("stories") or [], tz, day)
     lines += [
         f"**{t['articles']}** articles · **{t['distinct_articles']}** distinct stories · "
         f"**{t['duplicates']}** syndicated copies · **{t['sources']}** sources · "

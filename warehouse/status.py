@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 import duckdb
@@ -29,8 +30,11 @@ def flow_summary(con: duckdb.DuckDBPyConnection, since: datetime) -> list[dict]:
 
 
 def recent_runs(con: duckdb.DuckDBPyConnection, limit: int) -> list[dict]:
-    """Return the `limit` most recent runs, newest first."""
-    return rows(con.execute(sql("status_runs"), {"limit": limit}))
+    """Return the `limit` most recent runs, newest first; `stage_s` as a dict of seconds."""
+    runs = rows(con.execute(sql("status_runs"), {"limit": limit}))
+    for run in runs:
+        run["stage_s"] = json.loads(run["stage_s"]) if run["stage_s"] else {}
+    return runs
 
 
 def feed_health(con: duckdb.DuckDBPyConnection) -> list[dict] | None:

@@ -70,7 +70,8 @@ def test_the_same_url_in_two_files_first_wins_across_batches(seeds_root, db_path
     assert (summary["stored"], summary["duplicates"]) == (2, 1)
     assert rows(db_path, "select title from articles where key = 'https://e.org/x'") == [("First copy",)]
     again = ingest_flow(seeds=str(seeds_root), db=str(db_path), batch_size=1)
-    assert (again["stored"], again["unchanged"], again["duplicates"]) == (0, 2, 1)
+    # unchanged files are skipped unread: nothing reaches the load, the first copy stays
+    assert (again["seen"], again["stored"], again["seed_files_unchanged"]) == (0, 0, 2)
     assert rows(db_path, "select title from articles where key = 'https://e.org/x'") == [("First copy",)]
 
 
@@ -82,9 +83,9 @@ def test_two_folders_with_the_same_file_name_are_two_articles(seeds_root, db_pat
     ingest_flow(seeds=str(seeds_root / "day2"), db=str(db_path))
     assert rows(db_path, "select key, title from articles order by key") == [
         ("seed:day1/article1.txt", "News of day1"), ("seed:day2/article1.txt", "News of day2")]
-    # the whole root later: the same two articles, unchanged
+    # the whole root later: the same two files (named from the root), skipped as unchanged
     summary = ingest_flow(seeds=str(seeds_root), db=str(db_path))
-    assert (summary["stored"], summary["unchanged"]) == (0, 2)
+    assert (summary["stored"], summary["seed_files_unchanged"]) == (0, 2)
 
 
 def test_two_feed_entries_redirecting_to_one_page_are_one_article(

@@ -28,10 +28,17 @@ def test_digest_runs_are_recorded_and_status_shows_them(ingested, tmp_path, caps
     assert {f["flow"]: f["last_status"] for f in status["flows"]} == {
         "digest": "completed", "ingest": "completed"}
     assert status["open_failures"] == {"seed": 2}
+    ingest_run = next(r for r in status["runs"] if r["flow"] == "ingest")
+    # where the ingest spent its time, as recorded in runs.stage_s
+    assert {"extract", "tag", "load", "search_index"} <= set(ingest_run["stage_s"])
+    assert ingest_run["stage_s"]["load"] > 0
 
     assert main(["status", "--db", str(ingested)]) == 0
     table = capsys.readouterr().out
     assert "digest" in table and "ingest" in table and "wire.jsonl:3" in table
+    assert "Time by stage" in table
+    slowest = max(ingest_run["stage_s"], key=ingest_run["stage_s"].get)
+    assert f"{slowest} {ingest_run['stage_s'][slowest]:.1f} s" in table
 
 
 def test_a_failed_digest_is_recorded_failed(ingested, tmp_path):

@@ -15,8 +15,8 @@ from warehouse.load import load_batch, near_candidates
 
 def load_deduped(con, articles, tags, now):
     """What the ingest flow's load task does: candidates, links, load."""
-    known = near_candidates(con, dedupe.band_keys(articles), dedupe.BANDS, dedupe.BAND_BITS,
-                            dedupe.MIN_WORDS)
+    known = near_candidates(con, dedupe.fingerprints(articles), dedupe.BANDS, dedupe.BAND_BITS,
+                            dedupe.MIN_WORDS, dedupe.MAX_HAMMING)
     return load_batch(con, articles, tags, [], now, dedupe.near_duplicate_links(articles, known))
 
 

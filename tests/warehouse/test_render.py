@@ -125,6 +125,10 @@ def test_every_json_key_is_documented(db_path):
                 " values ('Dead', 'https://d.example', '503', 2, 'x')")
     con.execute("insert into ingest_failures (url, source, stage, reason, first_seen, last_seen)"
                 " values ('u', 's', 'fetch', 'r', '2024-07-09', '2024-07-09')")
+    con.execute("update articles set story_id = 'st1'")
+    con.execute("insert into stories (story_id, title, first_seen, last_seen, articles, outlets,"
+                " languages, themes, members, updated_at) values ('st1', 't', '2024-07-09',"
+                " '2024-07-09', 2, 2, ['en'], ['energy'], 2, '2024-07-09')")
     data = json.loads(json.dumps(digest_data(con, DAY)))
     doc = (ROOT / "docs" / "digest.md").read_text().split("## `digest.json`")[1].split("\n## ")[0]
     documented = set(re.findall(r"^\| `([\w.\[\]]+)` \|", doc, re.MULTILINE))

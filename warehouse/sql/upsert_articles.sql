@@ -2,7 +2,10 @@
 -- earlier article through duplicate_of: exact copies (same content_hash) here, near copies
 -- as decided before the load (`near_of`, from SimHash bands: see extractors/dedupe.py and
 -- near_candidates.sql). Unchanged articles are left alone; changed ones (same key, new
--- text) are updated in place and keep their first-seen time.
+-- text) are updated in place and keep their first-seen time. `articles` has no key index
+-- (migration 014): article_id stays unique because only ids not stored (`incoming.stored`
+-- false) are inserted, and `incoming` holds one row per id. The rows are computed once
+-- (temp table `upserted`), then the new ones inserted and the changed ones updated.
 --
 -- `incoming.first_seen` is the stored first-seen time of an article being updated (its
 -- undated day stays the day it was first seen).
@@ -12,7 +15,7 @@
 -- article is dated by when it was first seen (date_source 'ingested'). `day` is the local
 -- day (local_day) of the publication time, else of the first-seen time, in the warehouse's
 -- day timezone (warehouse_settings.day_timezone).
-insert into articles by name (
+create or replace temp table upserted as (
     with known as (
         -- only the stored articles a batch's copies can point at: the work and memory of a
         -- load stay those of the batch, not of the whole warehouse
@@ -61,27 +64,9 @@ insert into articles by name (
         coalesce(nullif(coalesce(first.near_of, f.first_id), i.article_id),
                  nullif(i.near_of, i.article_id)) as duplicate_of,
         i.content_hash, i.simhash, i.origin, i.feed, i.guid, i.site_name, i.source_country,
-        i.ingested_at as updated_at
+        i.ingested_at as updated_at,
+        i.stored
     from checked i
     left join firsts f using (content_hash)
     left join incoming first on first.article_id = f.first_id
-)
-on conflict (article_id) do update set
-    url = excluded.url,
-    source = excluded.source,
-    title = excluded.title,
-    author = excluded.author,
-    published_at = excluded.published_at,
-    day = excluded.day,
-    date_source = excluded.date_source,
-    date_note = excluded.date_note,
-    language = excluded.language,
-    text = excluded.text,
-    word_count = excluded.word_count,
-    tone = excluded.tone,
-    content_hash = excluded.content_hash,
-    simhash = excluded.simhash,
-    site_name = excluded.site_name,
-    source_country = excluded.source_country,
-    updated_at = excluded.updated_at
-where articles.content_hash is distinct from excluded.content_hash
+);

@@ -28,7 +28,8 @@ final as (
         coalesce((select list(t.theme order by t.score desc, t.theme)
                   from article_themes t where t.article_id = r.article_id), []) as themes,
         (select count(*) from articles c where c.duplicate_of = r.article_id) as copies,
-        a.text
+        a.text,
+        a.story_id
     from ranked r
     join articles a using (article_id)
 )

@@ -1,0 +1,468 @@
+"""Costs at scale: warehouses of 10k, 100k and 1M articles, and what a user waits for on each.
+
+    .venv/bin/python benchmarks/scale.py [--sizes 10000,100000,1000000] [--cache data/scale]
+    .venv/bin/python benchmarks/scale.py --build-only --sizes 1000000   # the slow part, once
+
+Articles are made of real texts from ../shared/corpus (paragraphs of the extraction
+benchmark's pages, the realmix English and Russian articles, the NYT summaries), each one a
+mix of 3-5 paragraphs under a real headline, from 120 publishers, spread over 2 years, with
+3% syndicated copies. Each paragraph is tagged once by the real tagger and gazetteer; an
+article's themes and actors are those of its paragraphs. That bulk part is loaded with Arrow
+and indexed in one pass (cached under --cache, keyed by N): it is not what is measured.
+
+What is measured, on a copy of each cached warehouse, each in its own process (peak RSS is
+that process's): one more batch of 500 new articles through the real load path (the ingest
+`load` task's body: near-copy candidates, `load_batch` with tags, actors and the search index
+update) — extraction and tagging of the batch happen before the clock starts; `theme_trend`
+over the 2 years; a filtered `search`; the digest's queries for one day and the whole
+`mediawatch digest` command; `status` (the queries, and the whole command).
+Timings depend on the machine and its load: the machine is shared, so read ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+CORPUS = ROOT.parent / "shared" / "corpus"
+BUILD_VERSION = "2"  # bump when the generated warehouse changes
+BATCH = 500
+END_DAY = date(2026, 11, 30)
+DAYS = 730
+SOURCES = 120
+COPY_SHARE = 0.03
+CHUNK = 50_000  # articles generated and inserted at a time
+
+
+# ---------------------------------------------------------------- the real texts
+def paragraphs(text: str, lo: int = 25, hi: int = 110) -> list[str]:
+    """Return the paragraphs of `text` of `lo` words or more, long ones cut near `hi` words."""
+    out = []
+    for para in text.split("\n"):
+        words = para.split()
+        while len(words) >= lo:
+            out.append(" ".join(words[:hi]))
+            words = words[hi:]
+    return out
+
+
+def corpus_units() -> tuple[list[tuple[str, str]], list[str], list[str]]:
+    """Return (paragraph units as (language, text), headlines, publisher names)."""
+    if not CORPUS.exists():
+        sys.exit(f"no corpus at {CORPUS}: this benchmark reads the shared evaluation data")
+    units: list[tuple[str, str]] = []
+    titles: list[str] = []
+    sources: set[str] = set()
+    truth = json.loads((CORPUS / "extraction" / "ground-truth.json").read_text(encoding="utf-8"))
+    for item in truth.values():
+        units += [("en", p) for p in paragraphs(item["articleBody"])]
+    for lang in ("en", "ru"):
+        for line in (CORPUS / "themes" / f"realmix-dev-{lang}.jsonl").open(encoding="utf-8"):
+            row = json.loads(line)
+            units += [(lang, p) for p in paragraphs(row["text"], hi=70)]
+            titles.append(row["title"])
+            sources.add(row["source"])
+    for line in (CORPUS / "themes" / "dev.jsonl").open(encoding="utf-8"):
+        row = json.loads(line)
+        titles.append(row["title"])
+        if len(row["text"].split()) >= 8:
+            units.append(("en", row["text"]))
+    for line in (CORPUS / "stories" / "dev.jsonl").open(encoding="utf-8"):
+        row = json.loads(line)
+        titles.append(row["title"])
+        sources.add(row["source"])
+    return units, sorted(set(titles)), sorted(sources)[:SOURCES]
+
+
+class Pool:
+    """The corpus paragraphs with their themes, actors and tone, tagged once."""
+
+    def __init__(self) -> None:
+        from extractors.actors import load_gazetteer
+        from extractors.pipeline import process_batch
+        from extractors.records import SourceDocument
+        from extractors.taxonomy import load_taxonomy
+
+        self.units, self.titles, self.sources = corpus_units()
+        self.taxonomy, self.gazetteer = load_taxonomy(), load_gazetteer()
+        docs = [SourceDocument(key=f"unit:{i}", origin="seed", source="unit", location=str(i),
+                               title=".", text=text, language=lang)
+                for i, (lang, text) in enumerate(self.units)]
+        result = process_batch(docs, self.taxonomy, self.gazetteer)
+        index = {a.article_id: i for i, a in enumerate(result.articles)}
+        n = len(self.units)
+        self.words = [len(t.split()) for _, t in self.units]
+        self.tone = [0.0] * n
+        for a in result.articles:
+            self.tone[index[a.article_id]] = a.tone or 0.0
+        self.tags: list[list[tuple[str, float, str]]] = [[] for _ in range(n)]
+        for t in result.tags:
+            self.tags[index[t.article_id]].append(
+                (t.theme, t.score, json.dumps(t.evidence, ensure_ascii=False)))
+        self.actors: list[list[tuple[str, str, int]]] = [[] for _ in range(n)]
+        for x in result.actors:
+            self.actors[index[x.article_id]].append((x.actor, x.kind, x.mentions))
+        self.by_lang = {lang: [i for i, (l2, _) in enumerate(self.units) if l2 == lang]
+                        for lang in ("en", "ru")}
+        self.version = result.tags[0].taxonomy_version if result.tags else ""
+
+    def compose(self, rng: random.Random) -> tuple[str, list[int]]:
+        """Return a language and the paragraph numbers of one new article."""
+        lang = "ru" if rng.random() < 0.08 else "en"
+        return lang, rng.sample(self.by_lang[lang], rng.randint(3, 5))
+
+
+def article_rows(pool: Pool, start: int, n: int, rng: random.Random, prefix: str = "s"):
+    """Return Arrow tables (articles, article_themes, article_actors) of articles start..start+n."""
+    import pyarrow as pa
+
+    arts: dict[str, list] = {k: [] for k in (
+        "article_id", "key", "url", "source", "title", "published_at", "ingested_at", "day",
+        "language", "text", "word_count", "tone", "duplicate_of", "content_hash", "simhash",
+        "origin", "feed", "guid", "updated_at")}
+    tags: dict[str, list] = {k: [] for k in ("article_id", "theme", "score", "evidence",
+                                              "taxonomy_version")}
+    actors: dict[str, list] = {k: [] for k in ("article_id", "actor", "kind", "mentions")}
+    first = date.fromordinal(END_DAY.toordinal() - DAYS + 1)
+    recent: list[tuple[str, str, list[int], str]] = []
+    for i in range(start, start + n):
+        article_id = f"{prefix}{i:07d}"
+        day = first + timedelta(days=rng.randrange(DAYS))
+        published = datetime(day.year, day.month, day.day) + timedelta(seconds=rng.randrange(86400))
+        if recent and rng.random() < COPY_SHARE:  # a syndicated copy of a recent article
+            copy_of, title, parts, lang = rng.choice(recent)
+            duplicate_of = copy_of
+        else:
+            lang, parts = pool.compose(rng)
+            title, duplicate_of = rng.choice(pool.titles), None
+            recent = (recent + [(article_id, title, parts, lang)])[-200:]
+        text = "\n".join(pool.units[p][1] for p in parts)
+        url = f"https://news{rng.randrange(SOURCES)}.example/{day:%Y/%m/%d}/{article_id}"
+        arts["article_id"].append(article_id)
+        arts["key"].append(url)
+        arts["url"].append(url)
+        arts["source"].append(rng.choice(pool.sources))
+        arts["title"].append(title)
+        arts["published_at"].append(published)
+        arts["ingested_at"].append(published + timedelta(minutes=rng.randrange(10, 600)))
+        arts["day"].append(day)
+        arts["language"].append(lang)
+        arts["text"].append(text)
+        arts["word_count"].append(sum(pool.words[p] for p in parts))
+        arts["tone"].append(sum(pool.tone[p] for p in parts) / len(parts))
+        arts["duplicate_of"].append(duplicate_of)
+        arts["content_hash"].append(hashlib.sha256(f"{title}\n{text}".encode()).hexdigest()[:32])
+        arts["simhash"].append(rng.getrandbits(64) - 2**63)  # unrelated texts: independent bits
+        arts["origin"].append("feed")
+        arts["feed"].append(arts["source"][-1])
+        arts["guid"].append(url)
+        arts["updated_at"].append(arts["ingested_at"][-1])
+        themes: dict[str, list] = {}
+        for p in parts:
+            for theme, score, evidence in pool.tags[p]:
+                best = themes.setdefault(theme, [0.0, evidence, score])
+                best[0] += score
+                if score > best[2]:
+                    best[1:] = [evidence, score]
+        for theme, (score, evidence, _) in themes.items():
+            tags["article_id"].append(article_id)
+            tags["theme"].append(theme)
+            tags["score"].append(round(score, 3))
+            tags["evidence"].append(evidence)
+            tags["taxonomy_version"].append(pool.version)
+        named: dict[tuple[str, str], int] = {}
+        for p in parts:
+            for actor, kind, mentions in pool.actors[p]:
+                named[actor, kind] = named.get((actor, kind), 0) + mentions
+        for (actor, kind), mentions in named.items():
+            actors["article_id"].append(article_id)
+            actors["actor"].append(actor)
+            actors["kind"].append(kind)
+            actors["mentions"].append(mentions)
+    return pa.table(arts), pa.table(tags), pa.table(actors)
+
+
+def other_rows(n_articles: int, pool: Pool, rng: random.Random):
+    """Return Arrow tables of runs (one every 2 h over the 2 years), feeds, and failures (1%)."""
+    import pyarrow as pa
+
+    first = datetime.combine(END_DAY - timedelta(days=DAYS - 1), datetime.min.time())
+    starts = [first + timedelta(hours=2 * k) for k in range(DAYS * 12)]
+    per_run = max(1, n_articles // len(starts))
+    stage = json.dumps({"feed": 3.1, "fetch": 40.2, "extract": 30.5, "tag": 9.8,
+                        "dedupe": 0.4, "load": 6.2, "wait_extract": 1.1, "search_index": 0.3})
+    runs = pa.table({
+        "run_id": [f"run{k}" for k in range(len(starts))],
+        "flow": ["ingest" if k % 12 else "digest" for k in range(len(starts))],
+        "started_at": starts,
+        "finished_at": [s + timedelta(seconds=95) for s in starts],
+        "status": ["failed" if k % 97 == 0 else "completed" for k in range(len(starts))],
+        "seen": [per_run] * len(starts), "stored": [per_run] * len(starts),
+        "unchanged": [0] * len(starts), "duplicates": [0] * len(starts),
+        "failures": [1] * len(starts),
+        "error": [None] * len(starts),
+        "stage_s": [stage] * len(starts),
+    })
+    feeds = pa.table({"name": pool.sources, "url": [f"https://{s}.example/rss".replace(" ", "")
+                                                     for s in pool.sources]})
+    n_fail = max(1, n_articles // 100)
+    failures = pa.table({
+        "url": [f"https://news{k % SOURCES}.example/gone/{k}" for k in range(n_fail)],
+        "source": [rng.choice(pool.sources) for _ in range(n_fail)],
+        "stage": ["fetch"] * n_fail,
+        "reason": ["HTTP 404 Not Found"] * n_fail,
+        "http_status": [404] * n_fail,
+        "first_seen": [starts[k % len(starts)] for k in range(n_fail)],
+        "last_seen": [starts[k % len(starts)] for k in range(n_fail)],
+    })
+    return runs, feeds, failures
+
+
+# ---------------------------------------------------------------- building (cached)
+def build(path: Path, n_articles: int, pool: Pool) -> None:
+    """Bulk-load `n_articles` articles into a new warehouse at `path` and index them once."""
+    from warehouse.db import open_warehouse, transaction
+    from warehouse.search import refresh_index
+
+    tmp = path.with_suffix(".building")
+    tmp.unlink(missing_ok=True)
+    Path(str(tmp) + ".wal").unlink(missing_ok=True)
+    rng = random.Random(n_articles)
+    t0 = time.perf_counter()
+    with open_warehouse(tmp) as con:
+        # Not what is measured: let the bulk build use memory and both cores.
+        con.execute("set memory_limit = '6GB'")
+        for start in range(0, n_articles, CHUNK):
+            tables = article_rows(pool, start, min(CHUNK, n_articles - start), rng)
+            with transaction(con):
+                for name, table in zip(("articles", "article_themes", "article_actors"), tables):
+                    con.register("bulk", table)
+                    con.execute(f"insert into {name} by name select * from bulk")  # noqa: S608
+                    con.unregister("bulk")
+            print(f"  build {path.name}: {start + len(tables[0]):,} articles "
+                  f"({time.perf_counter() - t0:.0f} s)", flush=True)
+        runs, feeds, failures = other_rows(n_articles, pool, rng)
+        with transaction(con):
+            for name, table in (("runs", runs), ("feeds", feeds), ("ingest_failures", failures)):
+                con.register("bulk", table)
+                con.execute(f"insert into {name} by name select * from bulk")  # noqa: S608
+                con.unregister("bulk")
+        t1 = time.perf_counter()
+        refresh_index(con, datetime.now(), force=True)
+        print(f"  build {path.name}: search index in {time.perf_counter() - t1:.0f} s", flush=True)
+        con.execute("checkpoint")
+    tmp.rename(path)
+    print(f"  built {path.name} in {time.perf_counter() - t0:.0f} s", flush=True)
+
+
+def cached(cache: Path, n_articles: int, pool_factory) -> Path:
+    """Return the cached warehouse of `n_articles`, building it first if needed."""
+    path = cache / f"scale-v{BUILD_VERSION}-{n_articles}.duckdb"
+    if not path.exists():
+        cache.mkdir(parents=True, exist_ok=True)
+        build(path, n_articles, pool_factory())
+    return path
+
+
+# ---------------------------------------------------------------- measuring (child processes)
+def measure(op: str, db: str, repeats: int) -> dict:
+    """Run one measured operation in this process; return its times (s)."""
+    from warehouse.db import open_warehouse
+
+    times: list[float] = []
+    if op == "batch":
+        from extractors import dedupe
+        from extractors.pipeline import process_batch
+        from extractors.records import SourceDocument
+        from warehouse.load import load_batch, near_candidates
+
+        pool = Pool()
+        for k in range(repeats):
+            rng = random.Random(1000 + k)
+            docs = []
+            for j in range(BATCH):
+                lang, parts = pool.compose(rng)
+                key = f"https://more.example/{os.getpid()}/{k}/{j}"
+                docs.append(SourceDocument(
+                    key=key, origin="feed", source=rng.choice(pool.sources), location=key,
+                    url=key, title=rng.choice(pool.titles), language=lang,
+                    text="\n".join(pool.units[p][1] for p in parts),
+                    published_at=datetime.combine(END_DAY, datetime.min.time())))
+            result = process_batch(docs, pool.taxonomy, pool.gazetteer)
+            t0 = time.perf_counter()
+            with open_warehouse(db) as con:  # the `load` task of flows/ingest.py
+                known = near_candidates(con, dedupe.fingerprints(result.articles), dedupe.BANDS,
+                                        dedupe.BAND_BITS, dedupe.MIN_WORDS, dedupe.MAX_HAMMING)
+                links = dedupe.near_duplicate_links(result.articles, known)
+                load_batch(con, result.articles, result.tags, result.failures, datetime.now(),
+                           near_links=links, actors=result.actors)
+            times.append(time.perf_counter() - t0)
+        return {"times": times}
+    with open_warehouse(db, read_only=True) as con:
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            if op == "theme_trend":
+                con.execute("select * from theme_trend").fetchall()
+            elif op == "search":
+                from warehouse.search import search
+
+                search(con, "Russian oil sanctions", theme="energy",
+                       since=END_DAY - timedelta(days=90), limit=10)
+            elif op == "digest_queries":
+                from warehouse.digest import digest_articles, digest_data
+
+                digest_data(con, END_DAY - timedelta(days=1), "UTC")
+                digest_articles(con, END_DAY - timedelta(days=1))
+            elif op == "status_queries":
+                from warehouse.status import warehouse_status
+
+                warehouse_status(con, datetime.now() - timedelta(hours=24), 10)
+            else:
+                raise SystemExit(f"unknown operation {op}")
+            times.append(time.perf_counter() - t0)
+    return {"times": times}
+
+
+def peak_rss_mb() -> float:
+    """Return this process's peak RSS in MB (VmHWM: unlike ru_maxrss, it starts afresh at
+    exec, so a child does not report the memory of the benchmark that forked it)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def report_peak_at_exit() -> None:
+    """Print this process's peak RSS on stderr when it exits (parsed by run_child)."""
+    import atexit
+
+    atexit.register(lambda: print(f"\nPEAK_RSS_MB {peak_rss_mb():.0f}", file=sys.stderr))
+
+
+def run_child(argv: list[str], env: dict | None = None) -> tuple[float, float, str]:
+    """Run a command that reports its peak RSS; return (wall s, peak RSS MB, stdout)."""
+    t0 = time.perf_counter()
+    done = subprocess.run(argv, capture_output=True, text=True, env=env, check=False)
+    wall = time.perf_counter() - t0
+    if done.returncode:
+        raise RuntimeError(f"{' '.join(argv)} failed ({done.returncode}): {done.stderr[-2000:]}")
+    peaks = [float(x.split()[1]) for x in done.stderr.splitlines() if x.startswith("PEAK_RSS_MB")]
+    return wall, (peaks[-1] if peaks else 0.0), done.stdout
+
+
+def measure_size(base: Path, work_dir: Path, n_articles: int, repeats: int) -> dict:
+    """Return the figures of one warehouse size (measured on a copy of the cached file)."""
+    work = work_dir / f"work-{n_articles}.duckdb"
+    shutil.copyfile(base, work)
+    me = [sys.executable, str(Path(__file__).resolve())]
+    figures: dict[str, tuple[float, float]] = {}
+    try:
+        for op in ("batch", "theme_trend", "search", "digest_queries", "status_queries"):
+            _, rss, out = run_child(me + ["--measure", op, "--db", str(work),
+                                          "--repeats", str(repeats)])
+            times = json.loads(out.strip().splitlines()[-1])["times"]
+            figures[op] = (statistics.median(times), rss)
+        cli = me + ["--cli"]  # `mediawatch ...`, reporting its peak RSS
+        with tempfile.TemporaryDirectory() as out_dir:
+            env = {**os.environ, "PREFECT_HOME": str(Path(out_dir) / "prefect")}
+            day = (END_DAY - timedelta(days=1)).isoformat()
+            for key, args in (("digest_command", ["digest", "--date", day, "--out", out_dir]),
+                              ("status_command", ["status"])):
+                try:
+                    wall, rss, _ = run_child(cli + args + ["--db", str(work)], env)
+                except RuntimeError as exc:  # e.g. Prefect's server too slow to start
+                    print(f"  {key} at {n_articles:,}: {str(exc).splitlines()[-3:]}", flush=True)
+                    wall, rss = float("nan"), 0.0
+                figures[key] = (wall, rss)
+        figures["db_bytes_per_article"] = (base.stat().st_size / n_articles, 0.0)
+    finally:
+        work.unlink(missing_ok=True)
+        Path(str(work) + ".wal").unlink(missing_ok=True)
+    return figures
+
+
+ROWS = [
+    ("batch", "one more batch of 500 (load path)", "s"),
+    ("theme_trend", "theme_trend, 2 years", "ms"),
+    ("search", "search with --theme and --since", "ms"),
+    ("digest_queries", "digest queries, one day", "ms"),
+    ("digest_command", "`mediawatch digest` (whole command)", "s"),
+    ("status_queries", "status queries", "ms"),
+    ("status_command", "`mediawatch status` (whole command)", "s"),
+    ("db_bytes_per_article", "DB size per article", "KB"),
+]
+
+
+def print_table(sizes: list[int], results: dict[int, dict]) -> None:
+    """Print one row per measurement, one column per size (time, peak RSS)."""
+    head = "| measurement | " + " | ".join(f"N = {n:,}" for n in sizes) + " |"
+    print(head)
+    print("|" + " --- |" * (len(sizes) + 1))
+    for key, label, unit in ROWS:
+        cells = []
+        for n in sizes:
+            value, rss = results[n][key]
+            shown = {"s": f"{value:.2f} s", "ms": f"{value * 1000:.0f} ms",
+                     "KB": f"{value / 1024:.1f} KB"}[unit]
+            cells.append(shown + (f", {rss:,.0f} MB RSS" if rss else ""))
+        print(f"| {label} | " + " | ".join(cells) + " |")
+    if len(sizes) > 1:
+        small, big = sizes[0], sizes[-1]
+        print(f"\nbatch load at {big:,} / at {small:,}: "
+              f"{results[big]['batch'][0] / results[small]['batch'][0]:.2f}x (target <= 1.5x)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--cache", default=str(ROOT / "data" / "scale"),
+                        help="folder of the cached warehouses (default data/scale)")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--build-only", action="store_true")
+    parser.add_argument("--measure", help=argparse.SUPPRESS)
+    parser.add_argument("--db", help=argparse.SUPPRESS)
+    if sys.argv[1:2] == ["--cli"]:  # run the real CLI in this process, then report its peak
+        from flows.cli import main as cli_main
+
+        report_peak_at_exit()
+        sys.exit(cli_main(sys.argv[2:]))
+    args = parser.parse_args()
+    if args.measure:
+        report_peak_at_exit()
+        print(json.dumps(measure(args.measure, args.db, args.repeats)))
+        return
+    sizes = [int(s) for s in args.sizes.split(",")]
+    cache = Path(args.cache)
+    pool: list[Pool] = []
+
+    def pool_factory() -> Pool:
+        if not pool:
+            pool.append(Pool())
+        return pool[0]
+
+    paths = {n: cached(cache, n, pool_factory) for n in sizes}
+    if args.build_only:
+        return
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} "
+          "(shared machine: figures are noisy; median of the repeats)")
+    results = {n: measure_size(paths[n], cache, n, args.repeats) for n in sizes}
+    print_table(sizes, results)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,12 @@
+-- The stories a batch may join: those whose window (last article + $window_days) reaches a
+-- day of the batch (`batch_days`), and that began no later than the window after it. Only
+-- these are read, so the cost of a batch follows the news of its days, not the archive.
+select s.story_id, s.first_seen, s.last_seen, s.members, s.features, s.title_features,
+       s.title_article_id, s.title
+from stories s
+where s.last_seen >= (select min(day) from batch_days) - to_days(cast($window_days as integer))
+  and exists (
+    select 1 from batch_days d
+    where s.last_seen >= d.day - to_days(cast($window_days as integer))
+      and s.first_seen <= d.day + to_days(cast($window_days as integer) + 1)
+)

@@ -1,0 +1,29 @@
+-- The second half of upsert_articles.sql (its rows are in the temp table `upserted`): insert
+-- the articles not stored yet, update the stored ones whose text changed. Apart because
+-- DuckDB binds parameters only in the last statement of a string.
+insert into articles by name select * exclude (stored) from upserted where not stored;
+
+update articles set
+    url = u.url,
+    source = u.source,
+    title = u.title,
+    author = u.author,
+    published_at = u.published_at,
+    day = u.day,
+    date_source = u.date_source,
+    date_note = u.date_note,
+    language = u.language,
+    text = u.text,
+    word_count = u.word_count,
+    tone = u.tone,
+    content_hash = u.content_hash,
+    simhash = u.simhash,
+    site_name = u.site_name,
+    source_country = u.source_country,
+    updated_at = u.updated_at
+from upserted u
+where articles.article_id = u.article_id
+  and u.stored
+  and articles.content_hash is distinct from u.content_hash;
+
+drop table upserted;
