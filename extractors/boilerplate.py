@@ -151,9 +151,13 @@ STUB_MARKERS = ("subscribe to unlock this article", "subscribe to continue readi
                 "please enable javascript and cookies to continue",
                 "verify you are human", "access denied")
 STUB_HEAD_CHARS = 200  # a stub says so at its start; an article may quote the words later
+STUB_MAX_CHARS = 2500  # stubs are a few hundred words; a long text opening "Access denied"
+# is an article about access being denied
 
 
 def is_stub(text: str) -> bool:
     """Return whether `text` is a paywall or bot-challenge page rather than an article."""
+    if len(text) > STUB_MAX_CHARS:
+        return False
     head = text[:STUB_HEAD_CHARS].lower()
     return any(marker in head for marker in STUB_MARKERS)

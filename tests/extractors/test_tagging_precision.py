@@ -304,3 +304,11 @@ def test_a_paywall_or_bot_check_is_not_the_article(taxonomy, stub):
         assert all(s["end"] <= len("Navy orders six new frigates") for s in
                    tag.evidence["sentences"])
     assert themes(taxonomy, "Markets close the week higher", stub) == set()
+
+
+def test_a_long_article_that_opens_like_a_stub_is_still_the_article():
+    from extractors.boilerplate import is_stub
+
+    assert is_stub(BLOCKED) and is_stub(PAYWALL)
+    story = "Access denied: the court refused the families' request. " + FILLER * 8
+    assert not is_stub(story)
