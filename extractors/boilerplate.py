@@ -138,3 +138,26 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
         else:
             merged.append((start, end))
     return merged
+
+
+# Pages that stand in for an article: a paywall offer or a bot challenge served instead of
+# the text. Their words say nothing about the article ("Premium Digital ... $75 per month"),
+# so an article whose body is one is tagged from its title alone, as a headline.
+STUB_MARKERS = ("subscribe to unlock this article", "subscribe to continue reading",
+                "subscribe to read", "why have i been blocked?",
+                "this website is using a security service to protect itself",
+                "for help please visit help.ft.com",
+                "the page you are trying to access is unavailable",
+                "please enable javascript and cookies to continue",
+                "verify you are human", "access denied")
+STUB_HEAD_CHARS = 200  # a stub says so at its start; an article may quote the words later
+STUB_MAX_CHARS = 2500  # stubs are a few hundred words; a long text opening "Access denied"
+# is an article about access being denied
+
+
+def is_stub(text: str) -> bool:
+    """Return whether `text` is a paywall or bot-challenge page rather than an article."""
+    if len(text) > STUB_MAX_CHARS:
+        return False
+    head = text[:STUB_HEAD_CHARS].lower()
+    return any(marker in head for marker in STUB_MARKERS)

@@ -22,6 +22,9 @@ class NearRule:
     # When given, a term also needs one of these within the window (e.g. the target of
     # Western pressure: Russia or India).
     targets: tuple[str, ...] = ()
+    # A hit of this rule names the article's subject as the title does ("energy
+    # cooperation" between two states): the theme needs no more than its article threshold.
+    names_subject: bool = False
 
 
 @dataclass(frozen=True)
@@ -49,10 +52,20 @@ class Theme:
     # Names of the article's home country (its capital, leaders...) are not evidence for
     # this theme: Putin in a Russian outlet is domestic news (see docs/taxonomy.md).
     home_is_domestic: bool = False
+    # An article whose title names nothing of this theme needs this score (0 = the article
+    # threshold): the title states the subject, so a theme it leaves out must carry a
+    # paragraph, not a clause ("energy costs" in a markets wrap about gold).
+    untitled_threshold: float = 0.0
 
-    def threshold_for(self, word_count: int, short_text_words: int) -> float:
-        """Return the score a text of `word_count` words needs for this theme."""
-        return self.threshold if word_count <= short_text_words else self.article_threshold
+    def threshold_for(self, word_count: int, short_text_words: int,
+                      titled: bool = True) -> float:
+        """Return the score a text of `word_count` words needs for this theme (`titled`:
+        the text has a title and some of the theme's evidence is in it, or no title)."""
+        if word_count <= short_text_words:
+            return self.threshold
+        if not titled and self.untitled_threshold:
+            return self.untitled_threshold
+        return self.article_threshold
 
 
 @dataclass(frozen=True)
@@ -165,6 +178,7 @@ def parse_taxonomy(data: bytes, path: str = "<memory>") -> Taxonomy:
                 window=int(rule.get("window", 10)),
                 weight=float(rule.get("weight", 1.0)),
                 targets=_expand(rule.get("targets", []), sets, where),
+                names_subject=bool(rule.get("names_subject", False)),
             )
             for rule in entry.get("near", [])
         )
@@ -175,6 +189,10 @@ def parse_taxonomy(data: bytes, path: str = "<memory>") -> Taxonomy:
         unless = entry.get("unless_near", {})
         threshold = float(entry.get("threshold", default_threshold))
         article_threshold = float(entry.get("article_threshold", threshold))
+        untitled_threshold = float(entry.get("untitled_threshold", 0.0))
+        if untitled_threshold and untitled_threshold < article_threshold:
+            raise ValueError(f"{where}: untitled_threshold {untitled_threshold:g} is below "
+                             f"article_threshold {article_threshold:g}")
         if threshold <= 0 or article_threshold <= 0:
             raise ValueError(f"{where}: threshold must be positive, got "
                              f"{min(threshold, article_threshold):g}")
@@ -195,6 +213,7 @@ def parse_taxonomy(data: bytes, path: str = "<memory>") -> Taxonomy:
                 article_threshold=article_threshold,
                 parties=int(entry.get("parties", 0)),
                 home_is_domestic=bool(entry.get("home_is_domestic", False)),
+                untitled_threshold=untitled_threshold,
             )
         )
     if not themes:

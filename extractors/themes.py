@@ -11,7 +11,8 @@ How a score is computed (docs/taxonomy.md says the same for taxonomy authors):
    texts longer than `reference_words`: a long article needs more evidence, but one clear
    statement is never damped below what it weighs;
 4. a theme is tagged when the score reaches its threshold (`threshold` on headlines,
-   `article_threshold` on longer texts) and the article names the `parties` it needs; on
+   `article_threshold` on longer texts, `untitled_threshold` on those whose title names
+   nothing of the theme) and the article names the `parties` it needs; on
    short texts (headlines) only the best-scoring theme of each `group` is kept.
 
 Every step is linear in the text length (plus a sort of the hits): word distances come from
@@ -29,7 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from .boilerplate import non_prose_spans
+from .boilerplate import is_stub, non_prose_spans
 from .inflect import (is_case_sensitive, known_phrase_forms, language_of, release_dictionaries,
                       write_shipped_forms)
 from .matcher import PhraseMatcher
@@ -59,6 +60,7 @@ class Hit(NamedTuple):
     start: int
     end: int
     key: str = ""  # what repeats are counted by: the phrase, or the set it came from
+    subject: bool = False  # names the subject as a title does (a `names_subject` rule)
 
 
 @dataclass(frozen=True)
@@ -187,8 +189,15 @@ def theme_hits(doc: str, taxonomy: Taxonomy, title_end: int = 0,
             if kind == TERM:
                 if payload[1] in excluded or (payload[1], payload[2]) in home_names:
                     continue
-                hits.setdefault(payload[1], []).append(
-                    Hit(payload[2], payload[3], start, end, payload[4]))
+                found = hits.setdefault(payload[1], [])
+                hit = Hit(payload[2], payload[3], start, end, payload[4])
+                if found and found[-1].start == start and found[-1].end == end:
+                    # Two terms of one theme share this word ("defence" is a form of both
+                    # "defense" and "defence"): one word is one piece of evidence.
+                    if hit.weight > found[-1].weight:
+                        found[-1] = hit
+                    continue
+                found.append(hit)
             elif kind in (NEAR_TERM, NEAR_PARTNER, NEAR_TARGET):
                 near.setdefault((kind, payload[1], payload[2]), []).append(
                     (payload[3], start, end))
@@ -226,7 +235,8 @@ def theme_hits(doc: str, taxonomy: Taxonomy, title_end: int = 0,
                     continue
             partner = _nearest_phrase(partners[0], partner_at, sw, ew, start)
             hits.setdefault(ti, []).append(
-                Hit(f"{phrase} ~ {partner}", rule.weight, start, end))
+                Hit(f"{phrase} ~ {partner}", rule.weight, start, end,
+                    subject=rule.names_subject))
     for ti, found in unless.items():
         if ti not in hits:
             continue
@@ -304,12 +314,22 @@ def theme_scores(title: str, text: str, taxonomy: Taxonomy,
                  for ti, h in found.items()}
 
 
+def titled(hits: list[Hit], title_end: int) -> bool:
+    """Return whether the title names the theme of `hits` (True when there is no title),
+    or a relationship phrase does ("energy cooperation": a `names_subject` rule)."""
+    return not title_end or any(h.start < title_end or h.subject for h in hits)
+
+
 def select(scored: Scored, word_count: int, taxonomy: Taxonomy,
-           parties: int | None = None) -> list[int]:
+           parties: int | None = None, title_end: int = 0) -> list[int]:
     """Return the theme indexes tagged: over threshold, with the parties they need (when
-    `parties`, the number the article names, is known), and best of their group if short."""
+    `parties`, the number the article names, is known), and best of their group if short.
+    `title_end` is where the body starts (0: no title); a theme the title does not name
+    needs its `untitled_threshold` on an article."""
     short = taxonomy.scoring.short_text_words
-    thresholds = {ti: taxonomy.themes[ti].threshold_for(word_count, short) for ti in scored}
+    thresholds = {ti: taxonomy.themes[ti].threshold_for(word_count, short,
+                                                         titled(h, title_end))
+                  for ti, (_, h) in scored.items()}
     # Parties are checked on articles only: a headline names one side ("Iran rejects talks").
     passed = {ti: s for ti, (s, _) in scored.items() if s >= thresholds[ti]
               and (parties is None or word_count <= short
@@ -346,6 +366,8 @@ def tag_text(article_id: str, title: str, text: str, taxonomy: Taxonomy,
     from .parties import home_names_of, parties_named, party_of_name  # imported late:
     # parties.py reads the gazetteer, which imports the matcher this module also uses
 
+    if is_stub(text):
+        text = ""  # a paywall or bot challenge, not the article: the title is the evidence
     home = home_names_of(taxonomy, home_country, gazetteer) if home_country else frozenset()
     doc, scored = theme_scores(title, text, taxonomy, home)
     if not scored:
@@ -353,9 +375,10 @@ def tag_text(article_id: str, title: str, text: str, taxonomy: Taxonomy,
     word_count = count_words(doc)
     parties = None
     short = taxonomy.scoring.short_text_words
+    title_end = len(title) + 1 if title else 0
     if word_count > short and any(  # only when a theme that needs parties passed
             taxonomy.themes[ti].parties and s >= taxonomy.themes[ti].threshold_for(
-                word_count, short) for ti, (s, _) in scored.items()):
+                word_count, short, titled(h, title_end)) for ti, (s, h) in scored.items()):
         # The gazetteer's parties, plus the names the taxonomy's sets know ("@foreign"):
         # "Кувейт" is a party even when the gazetteer lacks it.
         named = parties_named(title, text, actors, gazetteer)
@@ -363,9 +386,9 @@ def tag_text(article_id: str, title: str, text: str, taxonomy: Taxonomy,
                  for h in scored[ti][1] if h.key[:1] == "@"}
         named |= {party_of_name(name, gazetteer) for name in names}
         parties = len(named)
-    spans = non_prose_spans(doc, len(title) + 1 if title else 0)  # cached by theme_hits
+    spans = non_prose_spans(doc, title_end)  # cached by theme_hits
     tags = []
-    for ti in select(scored, word_count, taxonomy, parties):
+    for ti in select(scored, word_count, taxonomy, parties, title_end):
         tags.append(ThemeTag(
             article_id=article_id,
             theme=taxonomy.themes[ti].id,

@@ -10,7 +10,7 @@ import pytest
 
 from extractors.actors import find_actors, load_gazetteer
 from extractors.taxonomy import load_taxonomy
-from extractors.themes import count_words, tag_text
+from extractors.themes import count_words, tag_text, theme_scores
 
 FILLER = ("The company said the figures would be published next month. Analysts expect a busy "
           "season, and the chief executive told staff that hiring would continue in several "
@@ -214,3 +214,101 @@ def test_a_multi_megabyte_text_is_tagged_with_valid_evidence(taxonomy):
         assert 1 <= len(tag.evidence["sentences"]) <= 3
         for s in tag.evidence["sentences"]:
             assert doc[s["start"]:s["end"]] == s["text"]
+
+
+# --- i15b: a theme the title leaves out, one word under two spellings, paywall stubs ---------
+
+MARKETS_WRAP = article(
+    "Investors sold metals as higher energy costs fed inflation fears, and analysts said the "
+    "disruption to oil and gas shipments could keep energy markets tense for weeks.")
+
+
+def test_a_theme_the_title_leaves_out_needs_a_paragraph(taxonomy):
+    # Energy is background in one sentence of a markets wrap about gold: not an energy story.
+    assert "energy" not in themes(taxonomy, "Gold and silver slip as inflation fears grow",
+                                  MARKETS_WRAP)
+    # The same body under a title that names energy is about it.
+    assert "energy" in themes(taxonomy, "Oil and gas disruption rattles metals markets",
+                              MARKETS_WRAP)
+
+
+def test_a_theme_the_title_leaves_out_is_tagged_on_a_clear_paragraph(taxonomy):
+    text = article(
+        "Brent crude rose 5% and natural gas prices jumped after a refinery fire, and OPEC "
+        "said oil output would fall by a million barrels per day as LNG tankers waited.")
+    assert "energy" in themes(taxonomy, "Markets brace for a difficult week", text)
+
+
+def test_a_relationship_phrase_names_the_subject_like_a_title(taxonomy):
+    # An essay on a relationship whose title names no energy word: "energy cooperation"
+    # says energy is one of its subjects, so the article threshold applies, not the higher
+    # one for a theme the title leaves out.
+    text = article("India and Russia deepened their energy cooperation this year, and "
+                   "officials said energy resilience would guide the next decade.")
+    assert "energy" in themes(taxonomy, "India and Russia: a steady alignment", text)
+    # The same words without the relationship phrase are background to another story.
+    background = article("Officials said energy resilience would guide the next decade, "
+                         "and that energy was one concern among many.")
+    assert "energy" not in themes(taxonomy, "India and Russia: a steady alignment",
+                                  background)
+
+
+def test_one_word_under_two_spellings_is_one_piece_of_evidence(taxonomy):
+    # "defence" is a form of both "defense" and "defence": it used to count twice, so a
+    # tribute to a country's defence plus a passing "invasion" made a defence story.
+    text = article("The premier paid tribute to the country's heroic defence on the "
+                   "anniversary of the invasion and promised more money for schools.")
+    assert "defense" not in themes(taxonomy, "Premier pledges support at anniversary "
+                                   "conference", text)
+    _, scored = theme_scores("", text, taxonomy)
+    for _, hits in scored.values():
+        spans = [(h.start, h.end) for h in hits if not h.phrase.count("~")]
+        assert len(spans) == len(set(spans))
+
+
+def test_a_ceasefire_as_a_time_anchor_is_not_evidence(taxonomy):
+    # The ceasefire dates a shipping story; nothing is said about the ceasefire itself.
+    text = article("Ferries between Iran and Qatar have sailed daily since the ceasefire, "
+                   "and bookings doubled during the ceasefire. After the ceasefire the port "
+                   "hired forty dock workers and extended its opening hours.")
+    found = themes(taxonomy, "Ferry traffic returns to the port after the ceasefire", text)
+    assert found & {"diplomacy", "defense"} == set()
+    # Talks about the ceasefire are diplomacy.
+    talks = article("Envoys of Iran and Qatar met in Doha for talks on extending the "
+                    "ceasefire, and the foreign ministers agreed to meet again next week.")
+    assert "diplomacy" in themes(taxonomy, "Iran and Qatar hold ceasefire talks", talks)
+
+
+PAYWALL = ("Subscribe to unlock this article Try unlimited access Only $1 for 4 weeks Then $75 "
+           "per month. Complete digital access to quality journalism on any device. Cancel "
+           "anytime during your trial. Standard Digital $45 per month. Premium Digital: expert "
+           "analysis from industry leaders and our trade and energy newsletters. Print edition "
+           "delivered on Saturday plus complete digital access. Explore our full range of "
+           "subscriptions for organisations, with exclusive features and content, and find "
+           "out why over a million readers pay to read us. Pay a year upfront and save 20%.")
+BLOCKED = ("Why have I been blocked? This website is using a security service to protect itself "
+           "from online attacks. The action you just performed triggered the security solution. "
+           "There are several actions that could trigger this block, including submitting a "
+           "certain word or phrase, a SQL command or malformed data. You can email the site "
+           "owner to let them know you were blocked and include the Ray ID at the bottom.")
+
+
+@pytest.mark.parametrize("stub", [PAYWALL, BLOCKED], ids=["paywall", "blocked"])
+def test_a_paywall_or_bot_check_is_not_the_article(taxonomy, stub):
+    assert count_words(stub) > taxonomy.scoring.short_text_words
+    # The title alone says what the article is: it is tagged as a headline would be ...
+    tags = tag_text("t", "Navy orders six new frigates", stub, taxonomy)
+    assert {t.theme for t in tags} == {"defense"}
+    # ... the evidence is the title, and the offer's "trade and energy newsletters" is not.
+    for tag in tags:
+        assert all(s["end"] <= len("Navy orders six new frigates") for s in
+                   tag.evidence["sentences"])
+    assert themes(taxonomy, "Markets close the week higher", stub) == set()
+
+
+def test_a_long_article_that_opens_like_a_stub_is_still_the_article():
+    from extractors.boilerplate import is_stub
+
+    assert is_stub(BLOCKED) and is_stub(PAYWALL)
+    story = "Access denied: the court refused the families' request. " + FILLER * 8
+    assert not is_stub(story)
