@@ -50,7 +50,8 @@ def test_mirror_copies_tables_and_views_then_only_what_changed(db_path, tmp_path
     assert {t: n for t, n in first.inserted.items() if n} == {
         "article_themes": 3, "articles": 3, "ingest_failures": 1, "runs": 1,
         "search_index": 1,  # the load indexed its articles
-        "daily_counts": 1, "daily_theme_counts": 2, "warehouse_settings": 1}
+        "daily_counts": 1, "daily_theme_counts": 2, "warehouse_settings": 1,
+        "stories": 2}  # a and its copy c are one story
     with duckdb.connect(str(db_path), read_only=True) as con:
         views = sorted(r[0] for r in con.execute(
             "select view_name from duckdb_views() where not internal union"
