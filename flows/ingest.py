@@ -65,6 +65,7 @@ from .feeds import (
 from .locking import IngestLocked, ingest_lock
 
 LOGGER = logging.getLogger(__name__)
+BATCH_COMMITTED = "batch committed:"
 
 
 @dataclass
@@ -183,6 +184,8 @@ def load(db: str, result: BatchResult, lock_wait_s: float) -> tuple[LoadCounts, 
                                 story_params=story_params(),
                                 focus=batch_focus(result.articles, result.actors),
                                 watches=current_watches())
+    # With -v, one line per committed batch: what a watcher (benchmarks/crash.py) counts.
+    LOGGER.info("%s %d articles", BATCH_COMMITTED, len(result.articles))
     return counts, stage_s
 
 
