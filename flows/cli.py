@@ -266,7 +266,7 @@ def cmd_stories(args: argparse.Namespace) -> int:
     if not stories:
         ERR.print(f"no stories on {day}")
         return 0
-    ERR.print(f"[bold]stories[/] {day}: {len(stories)} shown, most outlets first")
+    say(("stories", "bold"), f" {day}: {len(stories)} shown, most outlets first")
     for rank, s in enumerate(stories, 1):
         growth = (f"+{s['articles_today']} today" if s["articles_before"] == 0 else
                   f"+{s['articles_today']} today, {s['articles_before']} before")
@@ -324,9 +324,6 @@ def cmd_eval_stories(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     if args.what == "stories":
         return cmd_eval_stories(args)
-    from extractors.evaluate import evaluate, format_table, macro_f1, read_gold
-    from extractors.identity import article_id
-    from extractors.seeds import record_key
     from extractors.evaluate import (evaluate, format_table, macro_f1, read_gold,
                                      tags_per_article)
     from extractors.keys import article_id, jsonl_key, seed_location

@@ -326,9 +326,10 @@ def test_an_index_behind_at_load_time_is_caught_up_after_the_rebuild(db_path):
     with open_warehouse(db_path) as con:
         load(con, [TEA])
         con.execute("update articles set title = 'Tea from India'")  # the index is now behind
+        # The load carries the index fingerprint forward (a hand edit is caught at the end of
+        # the ingest), and indexes its own articles: OIL matches at load time already.
         load(con, [OIL], watches=watchset(watch), now=NOW)
-        assert con.execute("select count(*) from watch_matches").fetchone()[0] == 0
+        assert con.execute("select count(*) from watch_matches").fetchone()[0] == 1
         refresh_index(con, NOW)  # what the end of the ingest does
-        assert rematch_queries(con, watchset(watch), NOW, NOW) == 1
-        assert rematch_queries(con, watchset(watch), NOW, NOW) == 0
+        assert rematch_queries(con, watchset(watch), NOW, NOW) == 0  # never twice
         assert con.execute("select list(article_id) from watch_matches").fetchone()[0] == ["oil"]
