@@ -15,6 +15,22 @@ SEED_FILE = SEEDS / "000_cad0c3fdfa389879.txt"
 SHARED = ROOT.parent / "shared"
 
 
+def shared_path(relative: str) -> Path:
+    """Return ../shared/RELATIVE for a test that reads the shared corpora.
+
+    CI always has ../shared beside the clone: there a missing file FAILS the test (a quality
+    gate that silently skips is no gate). On a developer's machine without it the test is
+    skipped, saying what is missing.
+    """
+    path = SHARED / relative
+    if not path.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{path} is missing: CI must provide ../shared beside the clone "
+                        "(the quality gates read it)", pytrace=False)
+        pytest.skip(f"{path} is missing (../shared is not beside this checkout)")
+    return path
+
+
 @pytest.fixture(scope="session")
 def prefect_harness():
     """Run flows against a temporary Prefect API (one per test session)."""
