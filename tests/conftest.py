@@ -40,6 +40,20 @@ def prefect_harness():
         yield
 
 
+@pytest.fixture(scope="session")
+def prefect_api_url(prefect_harness) -> str:
+    """The URL of the session's Prefect API (the harness's), for CLI subprocesses.
+
+    A `mediawatch` command given PREFECT_API_URL starts no temporary Prefect server of its
+    own: ~10-18 s of CPU a command saved (server imports, SQLite migrations of a fresh
+    PREFECT_HOME). Tests of the temporary server itself (tests/flows/test_exit_codes.py,
+    test_concurrency.py, test_crash.py, test_interrupt.py) leave it unset.
+    """
+    from prefect.settings import get_current_settings
+
+    return str(get_current_settings().api.url)
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     """A path for a fresh DuckDB warehouse file."""
@@ -61,3 +75,11 @@ def prefect_server(tmp_path_factory):
         env.update(PREFECT_API_URL=api_url, PREFECT_HOME=str(home),
                    PREFECT_SERVER_ANALYTICS_ENABLED="false")
         yield env
+
+
+def pytest_collection_modifyitems(items):
+    """Under pytest-xdist (`make test`), send every test of the real `prefect server start`
+    to one worker (`--dist loadgroup`): one such server per run, not one per worker."""
+    for item in items:
+        if "prefect_server" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("prefect_server"))
