@@ -8,6 +8,10 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+# The console's width, read once when flows/console.py is imported: without it, it is the
+# terminal's width in a terminal and 80 in an xdist worker or CI (no terminal), where the
+# `status` table elides what tests look for. 200, as the CLI subprocess tests set it.
+os.environ.setdefault("COLUMNS", "200")
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -105,17 +109,20 @@ def run_server() -> tuple[str, Path] | None:
 @pytest.fixture(scope="session")
 def prefect_harness():
     """Run flows in this process against a temporary Prefect API (one per test session;
-    under xdist, the run's shared server)."""
-    shared = run_server()
-    if shared is not None:
-        from prefect.settings import PREFECT_API_URL, temporary_settings
+    under xdist, the run's shared server).
 
-        with temporary_settings(updates={PREFECT_API_URL: shared[0]}):
-            yield
-        return
+    PREFECT_API_URL is also set in os.environ: an in-process `mediawatch` call (`main([...])`)
+    reads it there, and would otherwise start a temporary server of its own (~30 s on a
+    loaded machine) for what the test calls it for.
+    """
+    from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness(server_startup_timeout=120):
+    shared = run_server()
+    harness = (temporary_settings(updates={PREFECT_API_URL: shared[0]}) if shared
+               else prefect_test_harness(server_startup_timeout=120))
+    with harness, pytest.MonkeyPatch.context() as env:
+        env.setenv("PREFECT_API_URL", str(get_current_settings().api.url))
         yield
 
 
@@ -161,9 +168,13 @@ def prefect_server(tmp_path_factory):
         yield env
 
 
-def pytest_collection_modifyitems(items):
-    """Under pytest-xdist (`make test`), send every test of the real `prefect server start`
-    to one worker (`--dist loadgroup`): one such server per run, not one per worker."""
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist (`make test`): tests that use `prefect_server` (deployments and
+    schedules) run one after another on one worker (`--dist loadgroup`), and the slow tests
+    are handed out first, so that the minute-long ones do not end the run on one worker
+    while the other waits."""
     for item in items:
         if "prefect_server" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.xdist_group("prefect_server"))
+    if getattr(config.option, "numprocesses", None) or getattr(config, "workerinput", None):
+        items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable
