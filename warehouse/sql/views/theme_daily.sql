@@ -2,9 +2,17 @@
 -- share of that day's distinct dated articles. Syndicated copies (duplicate_of set) count
 -- once; undated articles (published_at unknown: their day is only when they were first
 -- seen) count nowhere, and monitored_window says how many were left out.
-create or replace view theme_daily as
+--
+-- theme_daily_of(focus_only) is the one rule; with focus_only it counts focus articles only
+-- (article_focus.is_focus: the article names every party of the `focus` setting), and
+-- `share` is of that day's distinct focus articles: the view theme_daily_focus.
+create or replace macro theme_daily_of(focus_only) as table
 with dated as (
-    select article_id, day from articles where duplicate_of is null and published_at is not null
+    select article_id, day
+    from articles
+    where duplicate_of is null and published_at is not null
+      and (not focus_only
+           or article_id in (select article_id from article_focus where is_focus))
 ),
 tagged as (
     -- aggregate first: the join with day totals then touches one row per (day, theme)
@@ -25,4 +33,6 @@ final as (
     from tagged t
     join day_totals d using (day)
 )
-select * from final
+select * from final;
+
+create or replace view theme_daily as select * from theme_daily_of(false);
