@@ -35,7 +35,8 @@ sys.path.insert(0, str(ROOT))
 from extractors.evaluate import bcubed  # noqa: E402
 from extractors.stories import article_features  # noqa: E402
 from warehouse.db import open_warehouse, transaction  # noqa: E402
-from warehouse.stories import MAX_FEATURES, Story, StoryParams, assign, assign_stories  # noqa: E402
+from warehouse.stories import (MAX_FEATURES, Story, StoryParams, assign,  # noqa: E402
+                               assign_stories, merge_stories)
 
 PER_DAY = 500
 PER_STORY = 5
@@ -132,17 +133,29 @@ def time_batch(n_archive: int, batch: int, runs: int, seed: int = 17) -> list[fl
 
 def dev_quality(path: Path, batch: int = 500, params: StoryParams | None = None) -> tuple:
     """Return (P, R, F1, ARI, stories) of the assignment on a gold file, in batches."""
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    return quality(records, batch, params)
+
+
+def quality(records: list[dict], batch: int = 500, params: StoryParams | None = None) -> tuple:
+    """Return (P, R, F1, ARI, stories) of the assignment of gold records, in batches, as a
+    load does it: assign, then merge the stories that became similar."""
     from sklearn.metrics import adjusted_rand_score
 
-    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    params = params or StoryParams()
     stories: list[Story] = []
     predicted: dict[str, str] = {}
     for start in range(0, len(records), batch):
         chunk = [(r["id"], datetime.fromisoformat(r["published_at"].replace("Z", "")),
-                  article_features(r.get("title") or "", r.get("text") or "", r.get("language")))
+                  article_features(r.get("title") or "", r.get("text") or "", r.get("language"),
+                                   url=r.get("url")))
                  for r in records[start:start + batch]]
+        for story in stories:
+            story.touched = False  # as when a load reads the open stories
         # every story of the dev set is within the window of every other: all stay open
-        predicted.update(assign(chunk, stories, params or StoryParams()))
+        predicted.update(assign(chunk, stories, params))
+        merged = merge_stories(stories, params)
+        predicted = {a: merged.get(s, s) for a, s in predicted.items()}
     gold = {r["id"]: r["story"] for r in records}
     p, r, f1 = bcubed(predicted, gold)
     ids = list(gold)
