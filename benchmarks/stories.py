@@ -32,6 +32,7 @@ import pyarrow as pa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from extractors.actors import find_actors, load_gazetteer  # noqa: E402
 from extractors.evaluate import bcubed  # noqa: E402
 from extractors.stories import article_features  # noqa: E402
 from warehouse.db import open_warehouse, transaction  # noqa: E402
@@ -143,19 +144,27 @@ def quality(records: list[dict], batch: int = 500, params: StoryParams | None = 
     from sklearn.metrics import adjusted_rand_score
 
     params = params or StoryParams()
+    gazetteer = load_gazetteer()
     stories: list[Story] = []
     predicted: dict[str, str] = {}
+
+    def features(r: dict) -> dict[str, float]:
+        # as the ingest does: the gazetteer's actors of the title and text, then the features
+        title, text = r.get("title") or "", r.get("text") or ""
+        actors = [(m.actor, m.kind) for m in find_actors(r["id"], title, text, gazetteer)]
+        return article_features(title, text, r.get("language"), actors, url=r.get("url"))
+
     for start in range(0, len(records), batch):
         chunk = [(r["id"], datetime.fromisoformat(r["published_at"].replace("Z", "")),
-                  article_features(r.get("title") or "", r.get("text") or "", r.get("language"),
-                                   url=r.get("url")))
-                 for r in records[start:start + batch]]
+                  features(r)) for r in records[start:start + batch]]
         for story in stories:
             story.touched = False  # as when a load reads the open stories
         # every story of the dev set is within the window of every other: all stay open
         predicted.update(assign(chunk, stories, params))
         merged = merge_stories(stories, params)
         predicted = {a: merged.get(s, s) for a, s in predicted.items()}
+        for story in stories:
+            story.trim()  # as stored, and read back by the next batch
     gold = {r["id"]: r["story"] for r in records}
     p, r, f1 = bcubed(predicted, gold)
     ids = list(gold)

@@ -33,6 +33,8 @@ import snowballstemmer
 LEAD_WORDS = 40  # words of the text after the title that count as its lead
 TITLE_WEIGHT = 2.0
 ACTOR_WEIGHT = 2.0  # named actors are rarer and more specific than words
+FRAME_WEIGHT = 0.5  # countries and leaders (x TITLE_WEIGHT): they frame half the press, and
+# the English word naming them ("China", "US") already counts
 NUMBER_WEIGHT = 3.0
 DATE_WEIGHT = 1.0
 PAIR_WEIGHT = 1.0  # a pair of adjacent title words: on top of the words themselves
@@ -217,7 +219,8 @@ def article_features(title: str, text: str, language: str | None,
         # (id, kind) or an id; countries frame half the press ("India", "Russia"), while a
         # leader, an organisation or a place names an event
         actor_id, kind = actor if isinstance(actor, tuple) else (actor, "")
-        add(f"a:{actor_id}", (1.0 if kind in ("country", "leader") else ACTOR_WEIGHT) * TITLE_WEIGHT)
+        add(f"a:{actor_id}", (FRAME_WEIGHT if kind in ("country", "leader") else ACTOR_WEIGHT)
+            * TITLE_WEIGHT)
     return features
 
 

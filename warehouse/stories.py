@@ -90,6 +90,12 @@ class Story:
     def centroid(self) -> dict[str, float]:
         return {name: w / self.members for name, w in self.weights.items()}
 
+    def trim(self, limit: int = MAX_FEATURES) -> None:
+        """Keep the `limit` features most members have: what is stored of a centroid."""
+        top = self.counts.most_common(limit)
+        self.counts = Counter(dict(top))
+        self.weights = Counter({name: self.weights[name] for name, _ in top})
+
     def absorb(self, other: Story) -> None:
         """Take in the members of `other` (a merge): its centroid, span and title."""
         self.counts.update(other.counts)
@@ -455,8 +461,8 @@ def save_stories(con: duckdb.DuckDBPyConnection, touched: list[Story], titles: M
         return
 
     def state(story: Story) -> str:
-        top = story.counts.most_common(MAX_FEATURES)
-        return json.dumps({k: [n, round(story.weights[k], 3)] for k, n in top},
+        story.trim()
+        return json.dumps({k: [n, round(story.weights[k], 3)] for k, n in story.counts.items()},
                           ensure_ascii=False)
 
     table = pa.table({
