@@ -253,10 +253,14 @@ def assign(batch: list[tuple[str, datetime, dict[str, float]]], stories: list[St
     return result
 
 
-def merge_threshold(size_a: int, size_b: int, params: StoryParams) -> float:
-    """Return the similarity two stories need to merge: more when one of them is small (a
-    story of two articles is a noisy guess of its event, as in `threshold`)."""
-    return params.merge_at + params.merge_margin / max(1, min(size_a, size_b))
+def merge_threshold(sizes: np.ndarray, params: StoryParams) -> np.ndarray:
+    """Return the similarity each pair of stories (of `sizes` members) needs to merge: more
+    when the smaller one is small (a story of two articles is a noisy guess of its event, as
+    in `threshold`); a story of one article merges as a lone article joins (join_single)."""
+    small = np.minimum(sizes[:, None], sizes[None, :])
+    big = np.maximum(sizes[:, None], sizes[None, :])
+    return np.where(small == 1, params.join_single + params.single_margin / big,
+                    params.merge_at + params.merge_margin / np.maximum(small, 1))
 
 
 def merge_stories(stories: list[Story], params: StoryParams) -> dict[str, str]:
@@ -301,8 +305,7 @@ def merge_stories(stories: list[Story], params: StoryParams) -> dict[str, str]:
     np.fill_diagonal(similarity, -1.0)
     merged: dict[str, str] = {}
     while True:
-        margin = similarity - (params.merge_at + params.merge_margin
-                               / np.minimum(sizes[:, None], sizes[None, :]))
+        margin = similarity - merge_threshold(sizes, params)
         i, j = np.unravel_index(int(np.argmax(margin)), margin.shape)
         if margin[i, j] < 0:
             break
