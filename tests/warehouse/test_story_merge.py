@@ -51,7 +51,8 @@ def test_a_batch_that_bridges_two_stored_stories_merges_them_in_the_warehouse(db
     """Two stories stored by earlier loads; a batch joins one, which becomes like the other:
     the smaller one's articles move, its row goes, and the counts are the articles'."""
     rows = [("a1", "s1", SBARRO_A), ("a2", "s1", SBARRO_A), ("a3", "s1", SBARRO_A),
-            ("a4", "s1", SBARRO_A), ("a5", "s1", SBARRO_A), ("b1", "s2", SBARRO_B), ("b2", "s2", SBARRO_B), ("v1", "s9", VOICE),
+            ("a4", "s1", SBARRO_A), ("a5", "s1", SBARRO_A), ("b1", "s2", SBARRO_B),
+            ("b2", "s2", SBARRO_B), ("v1", "s9", VOICE),
             ("v2", "s9", VOICE)]
     with open_warehouse(db_path) as con:
         con.register("given", pa.table({"article_id": [r[0] for r in rows],
@@ -83,4 +84,5 @@ def test_a_batch_that_bridges_two_stored_stories_merges_them_in_the_warehouse(db
         assert story_of["v1"] == story_of["v2"] == "s9"
         stored = dict(con.execute("select story_id, articles from stories").fetchall())
         assert stored == {"s1": 9, "s9": 2}
-        assert con.execute("select outlets from stories where story_id = 's1'").fetchone() == (8,)  # c1 and c2: one outlet
+        # c1 and c2 come from one outlet
+        assert con.execute("select outlets from stories where story_id = 's1'").fetchone() == (8,)
