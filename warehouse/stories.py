@@ -39,7 +39,7 @@ from sklearn.cluster import AgglomerativeClustering
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.preprocessing import normalize
 
-from .db import sql
+from .db import registered, sql
 
 MAX_FEATURES = 300  # per story centroid: the most frequent; keeps a big story's row small
 CLUSTER_CHUNK = 1000  # articles clustered together at most (a 1000 x 1000 distance matrix)
@@ -368,11 +368,9 @@ def central_titles(batch: list[tuple[str, datetime, dict[str, float]]],
 
 def load_open_stories(con: duckdb.DuckDBPyConnection, days: list, window_days: int) -> list[Story]:
     """Return the stories open on any of `days` (see sql/stories/open.sql)."""
-    con.register("batch_days", pa.table({"day": pa.array(sorted(set(days)), pa.timestamp("us"))}))
-    try:
+    batch_days = pa.table({"day": pa.array(sorted(set(days)), pa.timestamp("us"))})
+    with registered(con, "batch_days", batch_days):
         rows = con.execute(sql("stories/open"), {"window_days": window_days}).fetchall()
-    finally:
-        con.unregister("batch_days")
     stories = []
     for story_id, first, last, members, features, title_features, title_id, title in rows:
         state = json.loads(features) if features else {}
@@ -398,15 +396,8 @@ def assign_stories(con: duckdb.DuckDBPyConnection, article_ids: list[str],
     """
     params = params or StoryParams()
     ids = pa.table({"article_id": pa.array(list(article_ids), pa.string())})
-    con.register("story_batch", ids)
-    try:
-        rows = con.execute(
-            "select article_id, duplicate_of, coalesce(published_at, ingested_at), title "
-            "from articles semi join story_batch using (article_id) "
-            "where story_id is null order by ingested_at, article_id"
-        ).fetchall()
-    finally:
-        con.unregister("story_batch")
+    with registered(con, "story_batch", ids):
+        rows = con.execute(sql("stories/unassigned")).fetchall()
     order = {article_id: i for i, article_id in enumerate(article_ids)}
     rows.sort(key=lambda r: order[r[0]])  # batch order decides which article opens a story
     originals = [(r[0], r[2], dict(features.get(r[0]) or {})) for r in rows if r[1] is None]
@@ -423,38 +414,27 @@ def assign_stories(con: duckdb.DuckDBPyConnection, article_ids: list[str],
     if merged:
         move_merged(con, merged)
     save_stories(con, touched, titles, now)
-    con.register("story_assigned", pa.table({
-        "article_id": pa.array(list(assigned), pa.string()),
-        "story_id": pa.array(list(assigned.values()), pa.string())}))
-    try:
-        con.execute("update articles set story_id = n.story_id from story_assigned n "
-                    "where articles.article_id = n.article_id")
-    finally:
-        con.unregister("story_assigned")
+    with registered(con, "story_assigned", pa.table({
+            "article_id": pa.array(list(assigned), pa.string()),
+            "story_id": pa.array(list(assigned.values()), pa.string())})):
+        con.execute(sql("stories/assign"))
     copies = [r[0] for r in rows if r[1] is not None]
     if copies:
         join_originals(con, copies, now)
-    con.register("touched_stories", pa.table({"story_id": pa.array(
-        sorted({s.story_id for s in touched} | copy_stories(con, copies)), pa.string())}))
-    try:
+    touched_ids = sorted({s.story_id for s in touched} | copy_stories(con, copies))
+    with registered(con, "touched_stories",
+                    pa.table({"story_id": pa.array(touched_ids, pa.string())})):
         con.execute(sql("stories/refresh"))
-    finally:
-        con.unregister("touched_stories")
     return len({s.story_id for s in stories} - known)
 
 
 def move_merged(con: duckdb.DuckDBPyConnection, merged: Mapping[str, str]) -> None:
     """Move the articles of merged stories to the story that took them in, and drop the
     merged stories' rows (stories opened in this batch have none yet)."""
-    con.register("story_merged", pa.table({
-        "story_id": pa.array(list(merged), pa.string()),
-        "kept_id": pa.array(list(merged.values()), pa.string())}))
-    try:
-        con.execute("update articles set story_id = m.kept_id from story_merged m "
-                    "where articles.story_id = m.story_id")
-        con.execute("delete from stories where story_id in (select story_id from story_merged)")
-    finally:
-        con.unregister("story_merged")
+    with registered(con, "story_merged", pa.table({
+            "story_id": pa.array(list(merged), pa.string()),
+            "kept_id": pa.array(list(merged.values()), pa.string())})):
+        con.execute(sql("stories/move_merged"))
 
 
 def save_stories(con: duckdb.DuckDBPyConnection, touched: list[Story], titles: Mapping[str, str],
@@ -479,41 +459,25 @@ def save_stories(con: duckdb.DuckDBPyConnection, touched: list[Story], titles: M
         "title_features": [json.dumps(s.title_features or {}, ensure_ascii=False)
                            for s in touched],
     })
-    con.register("story_state", table)
-    try:
+    with registered(con, "story_state", table):
         con.execute(sql("stories/save"), [now])
-    finally:
-        con.unregister("story_state")
 
 
 def join_originals(con: duckdb.DuckDBPyConnection, copies: list[str], now: datetime) -> None:
     """Put syndicated copies in their original's story (a singleton if it has none)."""
-    con.register("story_copies", pa.table({"article_id": pa.array(copies, pa.string())}))
-    try:
-        con.execute(
-            "update articles set story_id = coalesce(o.story_id, 's' || articles.article_id) "
-            "from articles o where articles.duplicate_of = o.article_id "
-            "and articles.article_id in (select article_id from story_copies)")
-        # a copy whose original is not stored (cannot happen today) still gets a story row
-        con.execute(
-            "insert into stories (story_id, title, title_article_id, first_seen, last_seen, "
-            "articles, outlets, members, updated_at) "
-            "select a.story_id, a.title, a.article_id, coalesce(a.published_at, a.ingested_at), "
-            "coalesce(a.published_at, a.ingested_at), 0, 0, 1, ? "
-            "from articles a where a.article_id in (select article_id from story_copies) "
-            "and a.story_id not in (select story_id from stories)", [now])
-    finally:
-        con.unregister("story_copies")
+    with registered(con, "story_copies", copies_table(copies)):
+        con.execute(sql("stories/join_originals"), [now])
 
 
 def copy_stories(con: duckdb.DuckDBPyConnection, copies: list[str]) -> set[str]:
     """Return the stories the copies joined (their counts change too)."""
     if not copies:
         return set()
-    con.register("story_copies", pa.table({"article_id": pa.array(copies, pa.string())}))
-    try:
+    with registered(con, "story_copies", copies_table(copies)):
         return {r[0] for r in con.execute(
             "select distinct story_id from articles semi join story_copies using (article_id)"
         ).fetchall()}
-    finally:
-        con.unregister("story_copies")
+
+
+def copies_table(copies: list[str]) -> pa.Table:
+    return pa.table({"article_id": pa.array(copies, pa.string())})
