@@ -24,8 +24,9 @@ from prefect.cache_policies import NO_CACHE
 from extractors.feeds import FeedSpec, entry_document, load_feed_list, read_feed
 from extractors.fetch import Fetcher, FetchPolicy, interrupt_all
 from extractors.keys import FirstSeen
-from extractors.pipeline import MIN_WORDS, BatchResult, process_batch, start_worker
-from extractors.records import FeedEntry, Failure, SourceDocument
+from extractors.pipeline import BatchResult, process_batch, start_worker
+from extractors.text import has_article_text
+from extractors.records import FailureCode, FeedEntry, Failure, SourceDocument
 from extractors.actors import Gazetteer
 from extractors.taxonomy import Taxonomy
 
@@ -50,6 +51,7 @@ class FeedPoll:
     warning: str | None = None  # the feed was read, but not cleanly (recorded as a failure)
     entries: list[FeedEntry] = field(default_factory=list)
     new_entries: int = 0
+    code: FailureCode | None = None  # the kind of error or warning, with it
 
 
 def fetch_policy() -> FetchPolicy:
@@ -105,16 +107,17 @@ def poll_one(fetcher: Fetcher, feed: FeedSpec, validators: tuple | None) -> Feed
     status = str(page.status) if page.status else "error"
     if not page.ok:
         return FeedPoll(feed.name, feed.url, False, status, error=page.error,
-                        http_status=page.status, transient=page.transient)
+                        http_status=page.status, transient=page.transient, code=page.code)
     if page.status == 304:
         return FeedPoll(feed.name, feed.url, True, status, etag, modified)
     try:
         entries, warning = read_feed(page.body, feed, page.final_url, page.content_type)
     except ValueError as exc:
         return FeedPoll(feed.name, feed.url, False, "invalid", error=str(exc),
-                        http_status=page.status)
+                        http_status=page.status, code=FailureCode.MALFORMED)
     return FeedPoll(feed.name, feed.url, True, status, page.etag, page.last_modified,
-                    http_status=page.status, warning=warning, entries=entries)
+                    http_status=page.status, warning=warning, entries=entries,
+                    code=FailureCode.MALFORMED if warning else None)
 
 
 @task(name="poll-feeds", cache_policy=NO_CACHE)
@@ -161,10 +164,10 @@ def iter_entry_documents(entries: list[FeedEntry], policy: FetchPolicy
                 # UTF-8 bytes take a quarter of the memory of a str with wide characters,
                 # and pickle to the extraction processes as they are.
                 yield entry_document(entry, page.body, page.final_url)
-            elif len((entry.content or "").split()) >= MIN_WORDS:
+            elif has_article_text(entry.content):
                 yield entry_document(entry, None, None)
             else:
-                yield Failure(entry.location, entry.feed, "fetch", page.error,
+                yield Failure(entry.location, entry.feed, "fetch", page.code, page.error,
                               http_status=page.status, transient=page.transient,
                               feed=entry.feed)
 
