@@ -121,7 +121,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     api = launch_local_api()
     from prefect.exceptions import FailedRun
 
-    from .feeds import shutdown_pool
+    from .extract_pool import shutdown_pool
     from .ingest import ingest_flow
 
     try:
