@@ -307,7 +307,7 @@ def measure(op: str, db: str, repeats: int) -> dict:
             t0 = time.perf_counter()
             with open_warehouse(db) as con:  # the `load` task of flows/ingest.py
                 known = near_candidates(con, dedupe.fingerprints(result.articles), dedupe.BANDS,
-                                        dedupe.BAND_BITS, dedupe.MIN_WORDS, dedupe.MAX_HAMMING)
+                                        dedupe.BAND_BITS, dedupe.MIN_NEAR_COPY_WORDS, dedupe.MAX_HAMMING)
                 links = dedupe.near_duplicate_links(result.articles, known)
                 load_batch(con, result.articles, result.tags, result.failures, datetime.now(),
                            near_links=links, actors=result.actors)

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 MAX_HAMMING = 6  # bits of 64: similarity >= 1 - 6/64 = 0.906
 BANDS = 7
 BAND_BITS = 9  # 7 x 9 = 63 bits; 7 bands > MAX_HAMMING, so one always survives
-MIN_WORDS = 20  # shorter texts are matched exactly only: their fingerprints are too coarse
+MIN_NEAR_COPY_WORDS = 20  # shorter texts are matched exactly only: their fingerprints are too coarse
 MASK64 = (1 << 64) - 1
 
 
@@ -44,10 +44,10 @@ class NearDuplicateIndex:
         self.buckets: dict[tuple[int, int], list[tuple[int, str, int]]] = defaultdict(list)
         self.size = 0  # first-seen items indexed
 
-    def add(self, item_id: str, fingerprint: int, word_count: int = MIN_WORDS) -> str | None:
+    def add(self, item_id: str, fingerprint: int, word_count: int = MIN_NEAR_COPY_WORDS) -> str | None:
         """Return the id of the earliest indexed near-duplicate of this item; when there is
         none, index the item and return None."""
-        if word_count >= MIN_WORDS:
+        if word_count >= MIN_NEAR_COPY_WORDS:
             matches = [(order, other_id) for key in bands(fingerprint)
                        for order, other_id, other in self.buckets.get(key, ())
                        if other_id != item_id
@@ -67,7 +67,7 @@ class NearDuplicateIndex:
 def fingerprints(articles: Iterable[object]) -> list[int]:
     """Return the SimHashes of the articles (with `simhash` and `word_count`) long enough for
     near-duplicate matching: what the warehouse compares with its stored first-seen ones."""
-    return sorted({a.simhash for a in articles if a.word_count >= MIN_WORDS})
+    return sorted({a.simhash for a in articles if a.word_count >= MIN_NEAR_COPY_WORDS})
 
 
 def near_duplicate_links(articles: Iterable[object],

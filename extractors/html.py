@@ -12,6 +12,8 @@ from lxml.html import HtmlElement
 from trafilatura import metadata as trafilatura_metadata
 from trafilatura.settings import use_config
 
+from .text import count_words
+
 LOGGER = logging.getLogger(__name__)
 
 # trafilatura's default config stops extraction after a timeout using signals, which fails
@@ -81,7 +83,7 @@ def main_text(tree: HtmlElement, url: str | None = None, options: dict | None = 
     # 0.011 F1 on pages where its main extractor finds little; running the full extraction
     # only then keeps the F1 of the full pass.
     doc = _bare(tree, url, True, options)
-    if doc is None or len((doc.text or "").split()) < rerun_below_words:
+    if doc is None or count_words(doc.text) < rerun_below_words:
         doc = _bare(tree, url, False, options) or doc
     return (doc.text or "") if doc is not None else ""
 def page_date_found(tree: HtmlElement, url: str | None) -> tuple[str | None, str | None]:

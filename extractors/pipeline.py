@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import signal
 import time
 from collections.abc import Iterable
@@ -18,22 +17,11 @@ from .records import ActorMention, Article, Failure, SourceDocument, ThemeTag
 from .seeds import DEFAULT_SOURCE, parse_datetime
 from .sources import load_sources
 from .taxonomy import Taxonomy
+from .text import THIN_PAGE_WORDS, count_words, has_article_text
 from .themes import tag_text
 from .tone import article_tone
 
 LOGGER = logging.getLogger(__name__)
-MIN_WORDS = 3  # a headline with a one-line summary is an article; an empty page is not
-# A fetched page with fewer words than this (a cookie wall, a paywall stub) loses to a feed
-# entry that carries more text of its own.
-THIN_PAGE_WORDS = 50
-# Hiragana, Katakana, Han and Hangul: scripts written without spaces between words.
-CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
-
-
-def count_words(text: str) -> int:
-    """Return the words of `text`: space-separated tokens, each CJK character counting as one."""
-    cjk = len(CJK_CHAR.findall(text))
-    return len(CJK_CHAR.sub(" ", text).split()) + cjk if cjk else len(text.split())
 
 
 @dataclass
@@ -75,8 +63,8 @@ def page_date(found: str | None, given: datetime | None, prefer_page: bool) -> d
 
 def fallback(page_text: str | None, entry_text: str | None) -> str | None:
     """Return the page's text, or the feed entry's own content when the page has little."""
-    page_words = len((page_text or "").split())
-    entry_words = len((entry_text or "").split())
+    page_words = count_words(page_text)
+    entry_words = count_words(entry_text)
     if page_words < THIN_PAGE_WORDS and entry_words > page_words:
         return entry_text
     return page_text
@@ -103,7 +91,7 @@ def build_article(doc: SourceDocument) -> Article | Failure:
     title = normalise_title(title) or normalise_title(text.split("\n", 1)[0])[:200]
     word_count = count_words(text)
     # A headline counts: "Iran" under a full headline is a (short) article, not a failure.
-    if word_count + count_words(title) < MIN_WORDS:
+    if not has_article_text(title, text):
         return Failure(doc.location, doc.source, "extract",
                        f"no article text found ({word_count} words)")
     return Article(

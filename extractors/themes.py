@@ -36,6 +36,7 @@ from .inflect import (is_case_sensitive, known_phrase_forms, language_of, releas
 from .matcher import PhraseMatcher
 from .records import ActorMention, ThemeTag
 from .taxonomy import Taxonomy
+from .text import count_words
 
 MAX_EVIDENCE_SENTENCES = 3
 MAX_EVIDENCE_TRIES = 200  # hits looked at for their sentence: bounds evidence on huge texts
@@ -118,11 +119,6 @@ def _compile(taxonomy: Taxonomy) -> Compiled:
         for surface in forms[(lang or language_of(phrase), phrase)]:
             entries.append((surface, payload, sensitive))
     return Compiled(PhraseMatcher(entries), taxonomy.version)
-
-
-def count_words(doc: str) -> int:
-    """Return the number of words in `doc` (whitespace-separated; counted without a split)."""
-    return doc.count(" ") + doc.count("\n") + doc.count("\t") + 1 - doc.count("  ")
 
 
 def words_between(doc: str, a: int, b: int) -> int:

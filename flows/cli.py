@@ -160,13 +160,15 @@ def cmd_digest(args: argparse.Namespace) -> int:
     launch_local_api()  # starts while the checks and imports below run
     from warehouse.dates import check_day
 
-    from .digest import check_timezone, digest_flow
+    from warehouse.days import check_timezone
+
+    from .digest import digest_flow
 
     if args.timezone:
         try:
-            check_timezone(args.timezone)
+            check_timezone(args.timezone, "--timezone")
         except ValueError as exc:
-            fail(f"--timezone: {exc}")
+            fail(str(exc))
     if args.date and args.latest:
         fail("give --date or --latest, not both")
     db = args.db or str(settings.get("db"))

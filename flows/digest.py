@@ -4,29 +4,19 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from warehouse.dates import check_day
-from warehouse.days import align_day_timezone
+from warehouse.days import align_day_timezone, check_timezone
 from warehouse.db import open_warehouse
 from warehouse.digest import digest_articles, digest_data, latest_day
 from warehouse.digest_export import write_digest_files
 
 from . import settings
 from .ledger import recorded_run
-
-
-def check_timezone(name: str) -> str:
-    """Return `name` when it is a known IANA timezone; ValueError saying what to pass if not."""
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown timezone {name!r}: use an IANA name like UTC or "
-                         "Asia/Kolkata") from None
-    return name
 
 
 def yesterday(timezone: str) -> date:

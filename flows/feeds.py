@@ -24,7 +24,8 @@ from prefect.cache_policies import NO_CACHE
 from extractors.feeds import FeedSpec, entry_document, load_feed_list, read_feed
 from extractors.fetch import Fetcher, FetchPolicy, interrupt_all
 from extractors.keys import FirstSeen
-from extractors.pipeline import MIN_WORDS, BatchResult, process_batch, start_worker
+from extractors.pipeline import BatchResult, process_batch, start_worker
+from extractors.text import has_article_text
 from extractors.records import FeedEntry, Failure, SourceDocument
 from extractors.actors import Gazetteer
 from extractors.taxonomy import Taxonomy
@@ -161,7 +162,7 @@ def iter_entry_documents(entries: list[FeedEntry], policy: FetchPolicy
                 # UTF-8 bytes take a quarter of the memory of a str with wide characters,
                 # and pickle to the extraction processes as they are.
                 yield entry_document(entry, page.body, page.final_url)
-            elif len((entry.content or "").split()) >= MIN_WORDS:
+            elif has_article_text(entry.content):
                 yield entry_document(entry, None, None)
             else:
                 yield Failure(entry.location, entry.feed, "fetch", page.error,

@@ -173,7 +173,7 @@ def load(db: str, result: BatchResult, lock_wait_s: float) -> tuple[LoadCounts, 
             thin = dedupe.thin_ids(result.articles, boilerplate)
             substantial = [a for a in result.articles if a.article_id not in thin]
             known = near_candidates(con, dedupe.fingerprints(substantial), dedupe.BANDS,
-                                    dedupe.BAND_BITS, dedupe.MIN_WORDS, dedupe.MAX_HAMMING)
+                                    dedupe.BAND_BITS, dedupe.MIN_NEAR_COPY_WORDS, dedupe.MAX_HAMMING)
             links = dedupe.near_duplicate_links(substantial, known)
         with timed(stage_s, "stories"):
             features = batch_features(result.articles, result.actors, thin)

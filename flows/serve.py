@@ -14,7 +14,6 @@ import os
 import signal
 from contextlib import nullcontext
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import settings
 from .console import ERR, fail, say
@@ -45,11 +44,9 @@ def add_parser(verbs: argparse._SubParsersAction) -> None:
 
 def check_schedule(cron: str, timezone: str, option: str) -> None:
     """Raise ValueError naming `option` when `cron` or `timezone` is not valid."""
-    try:
-        ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(
-            f"--timezone {timezone!r} is not an IANA timezone (e.g. Asia/Kolkata)") from None
+    from warehouse.days import check_timezone
+
+    check_timezone(timezone, "--timezone")
     from prefect.client.schemas.schedules import CronSchedule
     from pydantic import ValidationError
 

@@ -17,11 +17,26 @@ import duckdb
 from . import trend_counts
 from .db import open_warehouse, transaction
 
-__all__ = ["UnknownTimezone", "align_day_timezone", "day_timezone", "set_day_timezone"]
+__all__ = ["UnknownTimezone", "align_day_timezone", "check_timezone", "day_timezone",
+           "set_day_timezone"]
 
 
 class UnknownTimezone(ValueError):
-    """The timezone setting names no IANA timezone."""
+    """A timezone name that is no IANA timezone."""
+
+
+SETTING = "the timezone setting, MEDIAWATCH_TIMEZONE"
+
+
+def check_timezone(name: str, given_as: str = SETTING) -> str:
+    """Return `name` when it is an IANA timezone; UnknownTimezone saying where it was
+    `given_as` (an option, a setting) and what to pass instead if not."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise UnknownTimezone(f"unknown timezone {name!r} ({given_as}): use an IANA name "
+                              "like UTC or Asia/Kolkata") from None
+    return name
 
 
 def day_timezone(con: duckdb.DuckDBPyConnection) -> str:
@@ -38,11 +53,7 @@ def set_day_timezone(con: duckdb.DuckDBPyConnection, timezone: str) -> int:
     Nothing happens when the warehouse is already in `timezone`. ValueError on an unknown
     timezone name.
     """
-    try:
-        ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise UnknownTimezone(f"unknown timezone {timezone!r} (the timezone setting, "
-                         "MEDIAWATCH_TIMEZONE): use an IANA name like UTC or Asia/Kolkata") from None
+    check_timezone(timezone)
     if day_timezone(con) == timezone:
         return 0
     with transaction(con):

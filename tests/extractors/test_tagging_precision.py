@@ -10,7 +10,8 @@ import pytest
 
 from extractors.actors import find_actors, load_gazetteer
 from extractors.taxonomy import load_taxonomy
-from extractors.themes import count_words, tag_text, theme_scores
+from extractors.text import count_words
+from extractors.themes import tag_text, theme_scores
 
 FILLER = ("The company said the figures would be published next month. Analysts expect a busy "
           "season, and the chief executive told staff that hiring would continue in several "

@@ -16,7 +16,7 @@ from warehouse.load import load_batch, near_candidates
 def load_deduped(con, articles, tags, now):
     """What the ingest flow's load task does: candidates, links, load."""
     known = near_candidates(con, dedupe.fingerprints(articles), dedupe.BANDS, dedupe.BAND_BITS,
-                            dedupe.MIN_WORDS, dedupe.MAX_HAMMING)
+                            dedupe.MIN_NEAR_COPY_WORDS, dedupe.MAX_HAMMING)
     return load_batch(con, articles, tags, [], now, dedupe.near_duplicate_links(articles, known))
 
 
