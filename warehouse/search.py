@@ -407,8 +407,8 @@ def search(
     if not index_exists(con):
         raise LookupError("this warehouse has no search index yet: run `mediawatch ingest`")
     own_rules = con.execute(
-        "select count(*) from duckdb_functions() where schema_name = ? and function_name = 'stem_term'",
-        [INDEX_SCHEMA]).fetchone()[0]
+        "select count(*) from duckdb_functions()"
+        " where schema_name = ? and function_name = 'stem_term'", [INDEX_SCHEMA]).fetchone()[0]
     ranked = con.execute(
         sql("search/search" if own_rules else "search/search_legacy"),
         {"query": expand_query(query), "theme": theme, "since": since, "source": source, "limit": limit},

@@ -230,9 +230,8 @@ def random_archive(db_path, n=120, seed=5):
         tags += [Tag(f"a{i:03d}", t) for t in ("energy", "defense", "trade") if rng.random() < 0.4]
     with open_warehouse(db_path) as con:
         for start in range(0, n, 40):  # loads keep the index: appended, unsorted postings
-            load_batch(con, rows[start:start + 40], [t for t in tags
-                                                     if start <= int(t.article_id[1:]) < start + 40],
-                       [], T0)
+            batch_tags = [t for t in tags if start <= int(t.article_id[1:]) < start + 40]
+            load_batch(con, rows[start:start + 40], batch_tags, [], T0)
 
 
 @pytest.mark.parametrize("query, theme, since, source", [
