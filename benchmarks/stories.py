@@ -32,10 +32,12 @@ import pyarrow as pa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from extractors.actors import find_actors, load_gazetteer  # noqa: E402
 from extractors.evaluate import bcubed  # noqa: E402
 from extractors.stories import article_features  # noqa: E402
 from warehouse.db import open_warehouse, transaction  # noqa: E402
-from warehouse.stories import MAX_FEATURES, Story, StoryParams, assign, assign_stories  # noqa: E402
+from warehouse.stories import (MAX_FEATURES, Story, StoryParams, assign,  # noqa: E402
+                               assign_stories, merge_stories)
 
 PER_DAY = 500
 PER_STORY = 5
@@ -132,17 +134,37 @@ def time_batch(n_archive: int, batch: int, runs: int, seed: int = 17) -> list[fl
 
 def dev_quality(path: Path, batch: int = 500, params: StoryParams | None = None) -> tuple:
     """Return (P, R, F1, ARI, stories) of the assignment on a gold file, in batches."""
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    return quality(records, batch, params)
+
+
+def quality(records: list[dict], batch: int = 500, params: StoryParams | None = None) -> tuple:
+    """Return (P, R, F1, ARI, stories) of the assignment of gold records, in batches, as a
+    load does it: assign, then merge the stories that became similar."""
     from sklearn.metrics import adjusted_rand_score
 
-    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    params = params or StoryParams()
+    gazetteer = load_gazetteer()
     stories: list[Story] = []
     predicted: dict[str, str] = {}
+
+    def features(r: dict) -> dict[str, float]:
+        # as the ingest does: the gazetteer's actors of the title and text, then the features
+        title, text = r.get("title") or "", r.get("text") or ""
+        actors = [(m.actor, m.kind) for m in find_actors(r["id"], title, text, gazetteer)]
+        return article_features(title, text, r.get("language"), actors, url=r.get("url"))
+
     for start in range(0, len(records), batch):
         chunk = [(r["id"], datetime.fromisoformat(r["published_at"].replace("Z", "")),
-                  article_features(r.get("title") or "", r.get("text") or "", r.get("language")))
-                 for r in records[start:start + batch]]
+                  features(r)) for r in records[start:start + batch]]
+        for story in stories:
+            story.touched = False  # as when a load reads the open stories
         # every story of the dev set is within the window of every other: all stay open
-        predicted.update(assign(chunk, stories, params or StoryParams()))
+        predicted.update(assign(chunk, stories, params))
+        merged = merge_stories(stories, params)
+        predicted = {a: merged.get(s, s) for a, s in predicted.items()}
+        for story in stories:
+            story.trim()  # as stored, and read back by the next batch
     gold = {r["id"]: r["story"] for r in records}
     p, r, f1 = bcubed(predicted, gold)
     ids = list(gold)

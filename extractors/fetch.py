@@ -27,7 +27,7 @@ from urllib.robotparser import RobotFileParser
 import httpx
 
 from .charset import CharsetUnknown, bom_codec, decode_text, http_charset, meta_charset
-from .records import FetchedPage
+from .records import FailureCode, FetchedPage
 from .transport import BoundedDecoder, Oversize, Refused, check_url, deadline, guarded_transport
 
 LOGGER = logging.getLogger(__name__)
@@ -285,31 +285,31 @@ class Fetcher:
         current, hops, attempt = url, 0, 0
         status: int | None = None
 
-        def failed(error: str, transient: bool) -> FetchedPage:
+        def failed(code: FailureCode, error: str, transient: bool) -> FetchedPage:
             return FetchedPage(url, current, status, error=error, transient=transient,
-                               attempts=attempt)
+                               attempts=attempt, code=code)
 
         while True:
             attempt += 1
             try:
                 check_url(current, self.policy.allow_private, self.policy.allowed_private_hosts)
                 if html and self.policy.respect_robots and not self.allowed(current):
-                    return failed("robots.txt disallows fetching this page", False)
+                    return failed(FailureCode.ROBOTS, "robots.txt disallows fetching this page", False)
                 response, body = self._request(current, headers, html)
             except Interrupted as exc:
-                return failed(str(exc), True)
+                return failed(FailureCode.INTERRUPTED, str(exc), True)
             except Refused as exc:
                 hop = f" (redirected to {current[:200]})" if hops else ""
-                return failed(f"refused{hop}: {exc}", False)
+                return failed(FailureCode.REFUSED, f"refused{hop}: {exc}", False)
             except Oversize as exc:
-                return failed(f"too large: {exc}", False)
+                return failed(FailureCode.TOO_LARGE, f"too large: {exc}", False)
             except WrongType as exc:
-                return failed(str(exc), False)
+                return failed(FailureCode.WRONG_TYPE, str(exc), False)
             except httpx.DecodingError as exc:
-                return failed(f"undecodable body: {exc}", False)
+                return failed(FailureCode.MALFORMED, f"undecodable body: {exc}", False)
             except (httpx.TimeoutException, httpx.TransportError) as exc:
                 if self.stop.is_set():
-                    return failed("interrupted: the run is stopping", True)
+                    return failed(FailureCode.INTERRUPTED, "interrupted: the run is stopping", True)
                 detail = str(exc)
                 if detail == "timed out":  # the socket's own words; say which limit it was
                     detail = (f"no answer within {self.policy.connect_timeout_s:g} s"
@@ -317,7 +317,7 @@ class Fetcher:
                               f"no data for {self.policy.read_timeout_s:g} s")
                 reason = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
                 if attempt > self.policy.retries:
-                    return failed(f"{reason} (after {attempt} attempts)", True)
+                    return failed(FailureCode.NETWORK, f"{reason} (after {attempt} attempts)", True)
                 self.stop.wait(backoff_s(self.policy, attempt))
                 continue
             status = response.status_code
@@ -325,7 +325,7 @@ class Fetcher:
             if status in REDIRECTS and response.headers.get("location"):
                 hops += 1
                 if hops > self.policy.max_redirects:
-                    return failed(f"more than {self.policy.max_redirects} redirects", False)
+                    return failed(FailureCode.REDIRECTS, f"more than {self.policy.max_redirects} redirects", False)
                 current = urljoin(current, response.headers["location"])
                 attempt -= 1  # a redirect is not a failed attempt
                 continue
@@ -334,7 +334,7 @@ class Fetcher:
                 if wait is not None:
                     self.gate.hold_off(host, min(wait, self.policy.max_retry_after_s))
                 if attempt > self.policy.retries or (wait or 0) > self.policy.max_retry_after_s:
-                    return failed(f"HTTP {status} (after {attempt} attempts)", True)
+                    return failed(FailureCode.HTTP, f"HTTP {status} (after {attempt} attempts)", True)
                 if wait is None:
                     self.stop.wait(backoff_s(self.policy, attempt))
                 continue
@@ -342,24 +342,24 @@ class Fetcher:
                 return FetchedPage(url, current, status, etag=etag, last_modified=last_modified,
                                    attempts=attempt)
             if status != 200:
-                return failed(f"HTTP {status}", False)
+                return failed(FailureCode.HTTP, f"HTTP {status}", False)
             content_type = response.headers.get("content-type", "")
             validators = {"etag": response.headers.get("etag"),
                           "last_modified": response.headers.get("last-modified")}
             if not body.strip():
                 # often a server hiccup: worth another run, within max_fetch_attempts
-                return failed("empty body (HTTP 200 with no content)", True)
+                return failed(FailureCode.EMPTY, "empty body (HTTP 200 with no content)", True)
             if not html:
                 return FetchedPage(url, current, status, body=body, content_type=content_type,
                                    attempts=attempt, **validators)
             kind = sniff_binary(body)
             if kind:
-                return failed(f"not an HTML page (a {kind}, served as "
+                return failed(FailureCode.WRONG_TYPE, f"not an HTML page (a {kind}, served as "
                               f"{content_type.split(';')[0] or 'no Content-Type'})", False)
             try:
                 utf8 = html_as_utf8(body, content_type)
             except CharsetUnknown as exc:
-                return failed(f"{exc}, and the page declares none that fits (Content-Type "
+                return failed(FailureCode.CHARSET, f"{exc}, and the page declares none that fits (Content-Type "
                               "or <meta charset>): ask the publisher to declare it", False)
             return FetchedPage(url, current, status, body=utf8, content_type=content_type,
                                attempts=attempt, **validators)

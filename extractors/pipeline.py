@@ -13,7 +13,7 @@ from . import identity
 from .html import extract_page
 from .normalise import normalise_text, normalise_title, one_line
 from .actors import Gazetteer, find_actors, load_gazetteer
-from .records import ActorMention, Article, Failure, SourceDocument, ThemeTag
+from .records import ActorMention, Article, Failure, FailureCode, SourceDocument, ThemeTag
 from .seeds import DEFAULT_SOURCE, parse_datetime
 from .sources import load_sources
 from .taxonomy import Taxonomy
@@ -92,7 +92,7 @@ def build_article(doc: SourceDocument) -> Article | Failure:
     word_count = count_words(text)
     # A headline counts: "Iran" under a full headline is a (short) article, not a failure.
     if not has_article_text(title, text):
-        return Failure(doc.location, doc.source, "extract",
+        return Failure(doc.location, doc.source, "extract", FailureCode.NO_TEXT,
                        f"no article text found ({word_count} words)")
     return Article(
         article_id=identity.article_id(doc.key),
@@ -137,7 +137,8 @@ def process_batch(docs: Iterable[SourceDocument], taxonomy: Taxonomy,
             built = build_article(doc)
         except Exception as exc:  # noqa: BLE001 - one bad page must not stop the batch
             LOGGER.debug("extract failed for %s", doc.location, exc_info=True)
-            built = Failure(doc.location, doc.source, "extract", f"{type(exc).__name__}: {exc}")
+            built = Failure(doc.location, doc.source, "extract", FailureCode.EXTRACT_ERROR,
+                            f"{type(exc).__name__}: {exc}")
         t1 = time.process_time()
         extract_s += t1 - t0
         if isinstance(built, Failure):

@@ -4,9 +4,32 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 
 from .keys import entry_location
 from .normalise import one_line
+
+
+class FailureCode(StrEnum):
+    """Why something could not be ingested, as a fixed word to group and query by
+    (`ingest_failures.code`); the failure's `reason` says the details in a sentence."""
+
+    NOT_FOUND = "not_found"  # the seeds folder is missing
+    UNREADABLE = "unreadable"  # a seed that is not a readable text file (permissions, binary)
+    TOO_LARGE = "too_large"  # over a size limit (file, line, document, response)
+    MALFORMED = "malformed"  # invalid JSON line, not a feed, malformed XML
+    BAD_CONFIG = "bad_config"  # an invalid sources.toml
+    CHARSET = "charset"  # text in an encoding that cannot be told
+    NO_TEXT = "no_text"  # no article text found on the page or in the record
+    EXTRACT_ERROR = "extract_error"  # extraction raised (a bug or a pathological page)
+    ROBOTS = "robots"  # robots.txt disallows the page
+    REFUSED = "refused"  # the address policy (private address, scheme) refused it
+    WRONG_TYPE = "wrong_type"  # a PDF, an image, anything that is not HTML
+    NETWORK = "network"  # timeouts, refused connections, broken transfers
+    HTTP = "http"  # an HTTP status other than 200 (see http_status)
+    REDIRECTS = "redirects"  # too many redirects
+    EMPTY = "empty"  # HTTP 200 with no content
+    INTERRUPTED = "interrupted"  # the run was stopping
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +91,7 @@ class FetchedPage:
     error: str | None = None  # why there is no usable body
     transient: bool = False  # worth retrying on a later run
     attempts: int = 1
+    code: FailureCode | None = None  # the kind of error, with `error`
 
     @property
     def ok(self) -> bool:
@@ -137,6 +161,7 @@ class Failure:
     location: str  # URL or path[:line]
     source: str
     stage: str  # seed, feed, fetch, extract, normalise, tag, load
+    code: FailureCode
     reason: str
     http_status: int | None = None
     transient: bool = False  # retried on a later run when True

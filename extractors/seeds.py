@@ -17,7 +17,7 @@ from charset_normalizer import from_bytes
 
 from .charset import CharsetUnknown, bom_codec, decode_text, meta_charset
 from .keys import jsonl_key, seed_file_key, seed_location
-from .records import Failure, SourceDocument
+from .records import Failure, FailureCode, SourceDocument
 from .sources import SEED_SOURCES_NAME, seed_sources
 
 LOGGER = logging.getLogger(__name__)
@@ -88,6 +88,14 @@ SURROGATE = re.compile("[\ud800-\udfff]")
 JSON_MAX_DEPTH_HINT = "JSON nested too deeply to be an article record"
 
 
+class SeedProblem(ValueError):
+    """A seed that cannot be read as a document, with the failure code it is recorded under."""
+
+    def __init__(self, code: FailureCode, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+
+
 def jsonl_line_text(raw: bytes) -> str:
     """Return one JSONL line as text; ValueError saying how to fix it when it is not UTF-8.
 
@@ -100,8 +108,9 @@ def jsonl_line_text(raw: bytes) -> str:
         guess = from_bytes(raw).best()
         hint = (f"; it looks like {guess.encoding}: convert the file with "
                 f"`iconv -f {guess.encoding} -t utf-8`" if guess and guess.encoding != "utf_8" else "")
-        raise ValueError(f"not UTF-8 (byte 0x{raw[exc.start]:02x} at column {exc.start + 1}); "
-                         f"JSON Lines files must be UTF-8{hint}") from None
+        raise SeedProblem(FailureCode.CHARSET,
+                          f"not UTF-8 (byte 0x{raw[exc.start]:02x} at column {exc.start + 1}); "
+                          f"JSON Lines files must be UTF-8{hint}") from None
 
 
 def looks_binary(data: bytes) -> bool:
@@ -215,7 +224,8 @@ def read_jsonl(path: Path, location: str, max_line_bytes: int = 5_000_000,
                     continue
             where = f"{location}:{lineno}"
             if length > max_line_bytes:
-                yield Failure(where, DEFAULT_SOURCE, "seed", too_big(length, max_line_bytes))
+                yield Failure(where, DEFAULT_SOURCE, "seed", FailureCode.TOO_LARGE,
+                              too_big(length, max_line_bytes))
                 continue
             try:
                 record = json.loads(jsonl_line_text(raw))
@@ -226,21 +236,24 @@ def read_jsonl(path: Path, location: str, max_line_bytes: int = 5_000_000,
                     reason = f"invalid JSON: {exc.msg} at column {exc.colno}"
                 elif isinstance(exc, RecursionError):  # "[[[[..." a million deep
                     reason = JSON_MAX_DEPTH_HINT
-                yield Failure(where, DEFAULT_SOURCE, "seed", reason)
+                yield Failure(where, DEFAULT_SOURCE, "seed",
+                              getattr(exc, "code", FailureCode.MALFORMED), reason)
 
 
 def read_document_file(path: Path, location: str, suffix: str) -> SourceDocument:
     """Return the document of one .txt/.md/.html file; ValueError with the reason if unusable."""
     data = path.read_bytes()
     if looks_binary(data):
-        raise ValueError("binary file, not a text document (NUL bytes found)")
+        raise SeedProblem(FailureCode.UNREADABLE,
+                          "binary file, not a text document (NUL bytes found)")
     try:
         content = decode_text(data, [meta_charset(data)] if suffix in HTML_SUFFIXES else [])
     except CharsetUnknown as exc:
-        raise ValueError(f"{exc}: save it as UTF-8, e.g. `iconv -f CHARSET -t utf-8 FILE`, "
-                         "naming the charset it was written in") from None
+        raise SeedProblem(FailureCode.CHARSET,
+                          f"{exc}: save it as UTF-8, e.g. `iconv -f CHARSET -t utf-8 FILE`, "
+                          "naming the charset it was written in") from None
     if not content.strip():
-        raise ValueError("empty file")
+        raise SeedProblem(FailureCode.NO_TEXT, "empty file")
     key = seed_file_key(location)
     if suffix in HTML_SUFFIXES:
         return SourceDocument(key=key, origin="seed", source=DEFAULT_SOURCE, location=location,
@@ -265,11 +278,12 @@ def iter_seed_documents(
     """
     seeds_dir = Path(seeds_dir)
     if not seeds_dir.is_dir():
-        yield Failure(str(seeds_dir), DEFAULT_SOURCE, "seed", "seeds folder not found")
+        yield Failure(str(seeds_dir), DEFAULT_SOURCE, "seed", FailureCode.NOT_FOUND,
+                      "seeds folder not found")
         return
     sources, problem = seed_sources(seeds_dir)
     if problem:
-        yield Failure(SEED_SOURCES_NAME, DEFAULT_SOURCE, "seed", problem)
+        yield Failure(SEED_SOURCES_NAME, DEFAULT_SOURCE, "seed", FailureCode.BAD_CONFIG, problem)
     if scan is not None:
         forget_if_sources_changed(seeds_dir, seeds_dir if root is None else root, scan)
     for item in _iter_seed_items(seeds_dir, max_file_bytes, max_document_bytes,
@@ -291,11 +305,12 @@ def _iter_seed_items(seeds_dir: Path, max_file_bytes: int, max_document_bytes: i
         location = seed_location(path, root)
         try:
             if not path.is_file():
-                yield Failure(location, DEFAULT_SOURCE, "seed", not_a_file_reason(path))
+                yield Failure(location, DEFAULT_SOURCE, "seed", FailureCode.UNREADABLE,
+                              not_a_file_reason(path))
                 continue
             size = path.stat().st_size
             if size > max_file_bytes:
-                yield Failure(location, DEFAULT_SOURCE, "seed",
+                yield Failure(location, DEFAULT_SOURCE, "seed", FailureCode.TOO_LARGE,
                               f"file is {size / 1e6:.0f} MB, over the {max_file_bytes / 1e6:.0f} MB "
                               "limit (MEDIAWATCH_MAX_SEED_FILE_BYTES); split it into smaller files")
                 continue
@@ -309,7 +324,8 @@ def _iter_seed_items(seeds_dir: Path, max_file_bytes: int, max_document_bytes: i
             if suffix in JSONL_SUFFIXES:
                 yield from read_jsonl(path, location, max_document_bytes, skip, hashes, scan)
             elif size > max_document_bytes:
-                yield Failure(location, DEFAULT_SOURCE, "seed", too_big(size, max_document_bytes))
+                yield Failure(location, DEFAULT_SOURCE, "seed", FailureCode.TOO_LARGE,
+                              too_big(size, max_document_bytes))
             else:
                 yield read_document_file(path, location, suffix)
             if state is not None:
@@ -319,7 +335,8 @@ def _iter_seed_items(seeds_dir: Path, max_file_bytes: int, max_document_bytes: i
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             if isinstance(exc, PermissionError):
                 reason += " (give the user running mediawatch read access to the file)"
-            yield Failure(location, DEFAULT_SOURCE, "seed", f"cannot read: {reason}")
+            code = exc.code if isinstance(exc, SeedProblem) else FailureCode.UNREADABLE
+            yield Failure(location, DEFAULT_SOURCE, "seed", code, f"cannot read: {reason}")
 
 
 def forget_if_sources_changed(seeds_dir: Path, root: Path, scan: SeedScan) -> None:

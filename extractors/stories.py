@@ -10,6 +10,12 @@ in warehouse/stories.py:
 - `n:<number>` numbers with their scale ("$2.5 billion" and "2,5 млрд долларов" are both
   `n:2.5e9`; "S-400" gives `n:400`); years are left out, every story of a year shares them.
 - `d:<MM-DD>` calendar dates named in the text ("March 10", "10 марта").
+- `p:<stem> <stem>` pairs of adjacent title words: "neil young" is not "neil degrasse",
+  "bank england" is one name; a pair is rarer than either word, so it tells stories apart.
+- URL slug words (`w:`, weighted like the lead): most news URLs carry the publisher's own
+  summary of the headline ("/sbarro-files-for-bankruptcy-again/"), often the full headline
+  where a feed or an aggregator cut it ("... files for  ..."). Ids and dates in the path are
+  not slugs (only runs of three or more hyphenated words without digits count).
 The title counts twice: headlines name the event, leads wander. Words and numbers are what
 two English reports share; actors, numbers, dates and Latin names are what an English and a
 Russian report share without translation.
@@ -20,17 +26,25 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import cache
+from urllib.parse import unquote, urlsplit
 
 import snowballstemmer
 
 LEAD_WORDS = 40  # words of the text after the title that count as its lead
 TITLE_WEIGHT = 2.0
 ACTOR_WEIGHT = 2.0  # named actors are rarer and more specific than words
+FRAME_WEIGHT = 0.5  # countries and leaders (x TITLE_WEIGHT): they frame half the press, and
+# the English word naming them ("China", "US") already counts
 NUMBER_WEIGHT = 3.0
 DATE_WEIGHT = 1.0
+PAIR_WEIGHT = 1.0  # a pair of adjacent title words: on top of the words themselves
+SLUG_WEIGHT = 1.0  # a URL slug word the title lacks: like a lead word
 # Words (letters, digits, inner hyphens and apostrophes): "S-400", "Snowden's", "Су-57".
 WORD = re.compile(r"[^\W_](?:[\w'’\-]*[^\W_])?")
 CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
+# A slug: three or more words joined by hyphens, underscores or pluses ("gm-recall-probe");
+# "article_d5918de8" or "2014-03-11" are ids and dates, not slugs (their words have digits).
+SLUG = re.compile(r"[^\W_]+(?:[-_+][^\W_]+){2,}")
 # A number with an optional scale word after it: "2.5 billion", "2,5 млрд", "400", "21B".
 NUMBER = re.compile(
     r"(?<![\w.,])(\d{1,3}(?:[ ,\u00a0]\d{3})+|\d+(?:[.,]\d+)?)"
@@ -148,6 +162,18 @@ def words(text: str, language: str | None) -> list[str]:
     return out
 
 
+def slug_words(url: str | None) -> str:
+    """Return the words of the slugs in a URL's path ("" when it has none)."""
+    if not url:
+        return ""
+    found = []
+    for match in SLUG.finditer(unquote(urlsplit(url).path)):
+        parts = [p for p in re.split(r"[-_+]", match.group(0)) if not any(c.isdigit() for c in p)]
+        if len(parts) >= 3:
+            found.append(" ".join(parts))
+    return " ".join(found)
+
+
 def lead(title: str, text: str, lead_words: int = LEAD_WORDS) -> str:
     """Return the first `lead_words` words of the text, without a repeated headline."""
     body = text or ""
@@ -158,7 +184,7 @@ def lead(title: str, text: str, lead_words: int = LEAD_WORDS) -> str:
 
 def article_features(title: str, text: str, language: str | None,
                      actors: Iterable[str | tuple[str, str]] = (),
-                     title_only: bool = False) -> dict[str, float]:
+                     title_only: bool = False, url: str | None = None) -> dict[str, float]:
     """Return the weighted similarity features of one article (see the module docstring).
 
     `title_only` leaves the text out: for a page whose text is boilerplate (`thin`).
@@ -170,10 +196,15 @@ def article_features(title: str, text: str, language: str | None,
     def add(name: str, weight: float) -> None:
         features[name] = max(features.get(name, 0.0), weight)
 
+    for word in words(slug_words(url), language):
+        add(f"w:{word}", SLUG_WEIGHT)
     for word in words(body, language):
         add(f"w:{word}", 1.0)
-    for word in words(title, language):
+    title_words = words(title, language)
+    for word in title_words:
         add(f"w:{word}", TITLE_WEIGHT)
+    for first, second in zip(title_words, title_words[1:]):
+        add(f"p:{first} {second}", PAIR_WEIGHT)
     for part, weight in ((body, 1.0), (title, TITLE_WEIGHT)):
         spans = date_spans(part)
         for day, _ in spans:
@@ -188,7 +219,8 @@ def article_features(title: str, text: str, language: str | None,
         # (id, kind) or an id; countries frame half the press ("India", "Russia"), while a
         # leader, an organisation or a place names an event
         actor_id, kind = actor if isinstance(actor, tuple) else (actor, "")
-        add(f"a:{actor_id}", (1.0 if kind in ("country", "leader") else ACTOR_WEIGHT) * TITLE_WEIGHT)
+        add(f"a:{actor_id}", (FRAME_WEIGHT if kind in ("country", "leader") else ACTOR_WEIGHT)
+            * TITLE_WEIGHT)
     return features
 
 
@@ -201,5 +233,5 @@ def batch_features(articles: Iterable[object], actors: Iterable[object] = (),
         named.setdefault(mention.article_id, []).append((mention.actor, mention.kind))
     return {a.article_id: article_features(a.title, a.text, a.language,
                                            named.get(a.article_id, ()),
-                                           title_only=a.article_id in thin)
+                                           title_only=a.article_id in thin, url=a.url)
             for a in articles}

@@ -21,19 +21,16 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
+
+from warehouse.runs import now_utc
 
 from . import settings
 from .console import OUT, say
 
 LOGGER = logging.getLogger(__name__)
-
-
-def now_utc() -> datetime:
-    """Return the current UTC time as a naive timestamp (the warehouse stores UTC)."""
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 @lru_cache(maxsize=4)
@@ -249,7 +246,7 @@ def watch_test(args: argparse.Namespace, watch_set, db: str) -> int:
     from warehouse.alerts import WatchSet, dry_run
     from warehouse.db import open_warehouse
 
-    from .console import fail
+    from .console import day_option, fail
     from .status import table
 
     chosen = [w for w in watch_set.watches if w.name == args.name]
@@ -257,10 +254,7 @@ def watch_test(args: argparse.Namespace, watch_set, db: str) -> int:
         fail(f"no watch named {args.name!r} in the watch file "
              f"(have: {', '.join(w.name for w in watch_set.watches)})")
     today = now_utc().date()
-    try:
-        since = date.fromisoformat(args.since) if args.since else today - timedelta(days=30)
-    except ValueError:
-        fail(f"--since {args.since!r} is not a date: use YYYY-MM-DD")
+    since = day_option(args.since, "--since") or today - timedelta(days=30)
     with open_warehouse(db, read_only=True, wait_s=float(settings.get("lock_wait_s"))) as con:
         matched, fired = dry_run(con, WatchSet(tuple(chosen), (today - since).days), since,
                                  now_utc())

@@ -10,11 +10,10 @@ import argparse
 import subprocess
 import sys
 import tempfile
-from datetime import date
 from pathlib import Path
 
 from . import settings
-from .console import ERR, OUT, fail, say
+from .console import ERR, OUT, day_option, fail, say
 
 EXPORT_SUFFIXES = {".parquet": "parquet", ".csv": "csv", ".json": "json", ".jsonl": "json",
                    ".ndjson": "json"}
@@ -58,12 +57,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         fail("give some words to search for")
     if args.limit < 1:
         fail("--limit must be at least 1")
-    since = None
-    if args.since:
-        try:
-            since = date.fromisoformat(args.since)
-        except ValueError:
-            fail(f"--since {args.since!r} is not a date: use YYYY-MM-DD")
+    since = day_option(args.since, "--since")
     with open_warehouse(db_of(args), read_only=True, wait_s=lock_wait_s()) as con:
         try:
             hits = search(con, args.text, theme=args.theme, since=since, source=args.source,

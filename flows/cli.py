@@ -6,7 +6,6 @@ import argparse
 import os
 import signal
 import sys
-from datetime import date
 from pathlib import Path
 
 from . import alerts, mirror, serve, settings, status
@@ -18,7 +17,7 @@ from .analyst import (
     cmd_shell,
     read_only_query,
 )
-from .console import ERR, OUT, configure_logging, fail, say
+from .console import ERR, OUT, configure_logging, day_option, fail, say
 
 
 def add_db(parser: argparse.ArgumentParser) -> None:
@@ -148,9 +147,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         ERR.print(f"  feeds: {summary['feeds_polled']} polled, {summary['not_modified']} not "
                   f"modified (304), {summary['new_entries']} new entries")
     for reason, n in sorted(summary["failure_reasons"].items(), key=lambda kv: -kv[1])[:5]:
-        ERR.print(f"  {n} x {reason}")
+        example = summary["failure_examples"].get(reason, "")
+        ERR.print(f"  {n} x {reason}" + (f" (e.g. {example[:120]})" if example else ""))
     if summary["failures"]:
-        ERR.print("  details: mediawatch sql \"select * from ingest_failures where resolved_at is null\"")
+        ERR.print("  details: mediawatch sql \"select stage, code, count(*), any_value(reason) "
+                  "from ingest_failures where resolved_at is null group by all\"")
     return 0
 
 
@@ -158,8 +159,6 @@ def cmd_digest(args: argparse.Namespace) -> int:
     from .prefect_api import flow_run_settings, launch_local_api, start_local_api
 
     launch_local_api()  # starts while the checks and imports below run
-    from warehouse.dates import check_day
-
     from warehouse.days import check_timezone
 
     from .digest import digest_flow
@@ -174,11 +173,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
     db = args.db or str(settings.get("db"))
     if not Path(db).is_file():  # say so here, not in a failed flow run's traceback
         fail(f"no warehouse at {db}: run `mediawatch ingest` first, or pass --db")
-    if args.date:
-        try:
-            check_day(args.date, date.today())
-        except ValueError as exc:
-            fail(f"--date: {exc}")
+    day_option(args.date, "--date")
     start_local_api()
     with flow_run_settings():
         result = digest_flow(day=args.date, out=args.out, db=db, latest=args.latest,
@@ -250,12 +245,7 @@ def cmd_stories(args: argparse.Namespace) -> int:
     from warehouse.story_list import list_stories
 
     db = args.db or settings.get("db")
-    day = None
-    if args.date:
-        try:
-            day = date.fromisoformat(args.date)
-        except ValueError:
-            fail(f"--date {args.date!r} is not a date: use YYYY-MM-DD")
+    day = day_option(args.date, "--date")
     with open_warehouse(db, read_only=True, wait_s=float(settings.get("lock_wait_s"))) as con:
         day = day or latest_day(con)
         if day is None:

@@ -9,6 +9,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from typing import TextIO
 
 from rich.console import Console
@@ -120,6 +121,19 @@ class ProgressLog:
         self.stopped.set()
         if self.writer is not None:
             self.writer.join(timeout=1.0)
+
+
+def day_option(value: str | None, option: str) -> date | None:
+    """Return the day an option gives (YYYY-MM-DD), None when it is not given; exit with a
+    one-line message naming the option when it is not a day an article can have."""
+    if value is None:
+        return None
+    from warehouse.dates import check_day
+
+    try:
+        return check_day(value, date.today())
+    except ValueError as exc:
+        fail(f"{option}: {exc}")
 
 
 def fail(message: str) -> None:

@@ -26,7 +26,7 @@ from extractors.fetch import Fetcher, FetchPolicy, interrupt_all
 from extractors.keys import FirstSeen
 from extractors.pipeline import BatchResult, process_batch, start_worker
 from extractors.text import has_article_text
-from extractors.records import FeedEntry, Failure, SourceDocument
+from extractors.records import FailureCode, FeedEntry, Failure, SourceDocument
 from extractors.actors import Gazetteer
 from extractors.taxonomy import Taxonomy
 
@@ -51,6 +51,7 @@ class FeedPoll:
     warning: str | None = None  # the feed was read, but not cleanly (recorded as a failure)
     entries: list[FeedEntry] = field(default_factory=list)
     new_entries: int = 0
+    code: FailureCode | None = None  # the kind of error or warning, with it
 
 
 def fetch_policy() -> FetchPolicy:
@@ -106,16 +107,17 @@ def poll_one(fetcher: Fetcher, feed: FeedSpec, validators: tuple | None) -> Feed
     status = str(page.status) if page.status else "error"
     if not page.ok:
         return FeedPoll(feed.name, feed.url, False, status, error=page.error,
-                        http_status=page.status, transient=page.transient)
+                        http_status=page.status, transient=page.transient, code=page.code)
     if page.status == 304:
         return FeedPoll(feed.name, feed.url, True, status, etag, modified)
     try:
         entries, warning = read_feed(page.body, feed, page.final_url, page.content_type)
     except ValueError as exc:
         return FeedPoll(feed.name, feed.url, False, "invalid", error=str(exc),
-                        http_status=page.status)
+                        http_status=page.status, code=FailureCode.MALFORMED)
     return FeedPoll(feed.name, feed.url, True, status, page.etag, page.last_modified,
-                    http_status=page.status, warning=warning, entries=entries)
+                    http_status=page.status, warning=warning, entries=entries,
+                    code=FailureCode.MALFORMED if warning else None)
 
 
 @task(name="poll-feeds", cache_policy=NO_CACHE)
@@ -165,7 +167,7 @@ def iter_entry_documents(entries: list[FeedEntry], policy: FetchPolicy
             elif has_article_text(entry.content):
                 yield entry_document(entry, None, None)
             else:
-                yield Failure(entry.location, entry.feed, "fetch", page.error,
+                yield Failure(entry.location, entry.feed, "fetch", page.code, page.error,
                               http_status=page.status, transient=page.transient,
                               feed=entry.feed)
 

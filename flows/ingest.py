@@ -7,14 +7,12 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
 
 import duckdb
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
-from prefect.runtime import flow_run
 from prefect.states import Failed
 # quote(): Prefect walks every element of a task's arguments looking for futures to wait
 # on; over batches of pages and articles that walk cost 2.7 s of CPU per 4,000 articles.
@@ -35,7 +33,7 @@ from warehouse.days import UnknownTimezone, set_day_timezone
 from warehouse.db import WarehouseBusy, open_warehouse
 from warehouse.feeds import entries_to_fetch, feed_validators, pending_retries, record_polls
 from warehouse.load import LoadCounts, load_batch, near_candidates
-from warehouse.runs import close_abandoned_runs, finish_run, start_run
+from warehouse.runs import close_abandoned_runs, now_utc
 from warehouse.search import IndexState, refresh_search_index
 from warehouse.stories import StoryParams
 from warehouse.thin import stored_titles
@@ -62,6 +60,7 @@ from .feeds import (
     start_pool,
     stop_extraction,
 )
+from .ledger import RunEntry, run_entry
 from .locking import IngestLocked, ingest_lock
 
 LOGGER = logging.getLogger(__name__)
@@ -81,7 +80,8 @@ class IngestSummary:
     not_modified: int = 0
     new_entries: int = 0
     elapsed_s: float = 0.0
-    failure_reasons: dict[str, int] = field(default_factory=dict)
+    failure_reasons: dict[str, int] = field(default_factory=dict)  # "stage: code" -> count
+    failure_examples: dict[str, str] = field(default_factory=dict)  # "stage: code" -> a reason
 
     stage_s: dict[str, float] = field(default_factory=dict)
     seed_files_unchanged: int = 0  # skipped unread: same size, mtime or content as last run
@@ -101,8 +101,9 @@ class IngestSummary:
         self.duplicates += counts.duplicates + result.repeats
         self.failures += counts.failures
         for f in result.failures:
-            reason = f"{f.stage}: {f.reason.split(':')[0]}"
+            reason = f"{f.stage}: {f.code}"
             self.failure_reasons[reason] = self.failure_reasons.get(reason, 0) + 1
+            self.failure_examples.setdefault(reason, f.reason)
         self.time(result.stage_s)
         self.time(stage_s)
 
@@ -120,11 +121,6 @@ def timed(stage_s: dict[str, float], stage: str) -> Iterator[None]:
         yield
     finally:
         stage_s[stage] = stage_s.get(stage, 0.0) + time.perf_counter() - t0
-
-
-def now_utc() -> datetime:
-    """Return the current UTC time as a naive timestamp (the warehouse stores UTC)."""
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def batched(items: Iterable, size: int) -> Iterator[list]:
@@ -249,11 +245,11 @@ def seed_scan(db: str, lock_wait_s: float) -> SeedScan:
     return SeedScan(known=known)
 
 
-def record_run(db: str, run_id: str, started: datetime, parameters: dict) -> None:
-    with open_warehouse(db, wait_s=float(settings.get("lock_wait_s"))) as con:
-        set_day_timezone(con, str(settings.get("timezone")))  # days in the analyst's timezone
-        close_abandoned_runs(con, "ingest", started)  # we hold the ingest lock: they are dead
-        start_run(con, run_id, "ingest", started, parameters)
+def prepare_run(con: duckdb.DuckDBPyConnection, entry: RunEntry) -> None:
+    """Before an ingest is recorded: days in the analyst's timezone, and the runs a killed
+    ingest left `running` closed (we hold the ingest lock: their processes are dead)."""
+    set_day_timezone(con, str(settings.get("timezone")))
+    close_abandoned_runs(con, "ingest", entry.started)
 
 
 def ingest_feeds(feed_list: list, db: str, tax: Taxonomy, batch_size: int,
@@ -293,7 +289,7 @@ def ingest_feeds(feed_list: list, db: str, tax: Taxonomy, batch_size: int,
     for poll in polls:
         state = poll.error or f"{poll.status}, {poll.new_entries} new of {len(poll.entries)}"
         say(f"  feed {poll.name}: {state}")
-    poll_failures = [Failure(p.url, p.name, "feed", p.error or p.warning,
+    poll_failures = [Failure(p.url, p.name, "feed", p.code, p.error or p.warning,
                              http_status=p.http_status, transient=p.transient, feed=p.name)
                      for p in polls if not p.ok or p.warning]
     gazetteer = load_gazetteer(settings.get("gazetteer") or None)
@@ -345,62 +341,64 @@ def ingest_flow(
                       "Pass --db (or set MEDIAWATCH_DB) to a file in a writable folder.")
 
 
+def ingest_all(seeds: str, db: str, feeds: str | None, taxonomy: str | None,
+               batch_size: int, summary: IngestSummary) -> IndexState:
+    """Read the seeds, then the feeds, loading batch by batch; return the search index's
+    state once it is current."""
+    lock_wait_s = float(settings.get("lock_wait_s"))
+    tax = load_taxonomy(taxonomy or settings.get("taxonomy") or None)
+    scan = seed_scan(db, lock_wait_s)
+    # checked before any seed is read: a broken list fails the run at once, not after
+    # an hour of seeds
+    feed_list = read_feed_list(feeds)
+    items = iter_seed_documents(Path(seeds), int(settings.get("max_seed_file_bytes")),
+                                int(settings.get("max_document_bytes")),
+                                root=Path(settings.get("seeds")), scan=scan)
+    first_seen = FirstSeen()  # one article per key in this run, seeds and feeds alike
+    pipeline = BatchPipeline(db, tax, summary, lock_wait_s, first_seen)
+    with progress("ingesting seeds") as advance:
+        for batch in batched(items, batch_size):
+            docs = [d for d in batch if isinstance(d, SourceDocument)]
+            upstream = [f for f in batch if isinstance(f, Failure)]
+            pipeline.submit(docs, upstream)
+            advance(len(batch))
+            summary.read += len(batch)
+        pipeline.drain()
+    with open_warehouse(db, wait_s=lock_wait_s) as con:  # only now are they all loaded
+        record_seed_files(con, list(scan.found.values()), now_utc())
+    summary.seed_files_unchanged = scan.unchanged_files
+    ingest_feeds(with_countries(feed_list, seed_sources(Path(seeds))[0]), db, tax,
+                 batch_size, summary, first_seen)
+    shutdown_pool()  # the extraction processes' memory back before the index build
+    with timed(summary.stage_s, "search_index"):
+        return refresh_search(db, lock_wait_s)
+
+
 def run_ingest(seeds: str | None, db: str, feeds: str | None, taxonomy: str | None,
                batch_size: int | None) -> dict:
     """The body of the ingest flow, run while holding the ingest lock."""
     seeds = seeds or str(settings.get("seeds"))
     batch_size = int(batch_size or settings.get("batch_size"))
     lock_wait_s = float(settings.get("lock_wait_s"))
-    run_id = str(flow_run.id or f"local-{time.time_ns()}")
-    started, t0 = now_utc(), time.perf_counter()
+    t0 = time.perf_counter()
     parameters = {"seeds": seeds, "db": db, "feeds": feeds, "taxonomy": taxonomy,
                   "batch_size": batch_size}
-    record_run(db, run_id, started, parameters)
-    allow_extraction()
     summary = IngestSummary()
-    log = ProgressLog(lambda: summary.progress_line(time.perf_counter() - t0),
-                      float(settings.get("progress_interval_s")))
-    try:
-        tax = load_taxonomy(taxonomy or settings.get("taxonomy") or None)
-        scan = seed_scan(db, lock_wait_s)
-        # checked before any seed is read: a broken list fails the run at once, not after
-        # an hour of seeds
-        feed_list = read_feed_list(feeds)
-        items = iter_seed_documents(Path(seeds), int(settings.get("max_seed_file_bytes")),
-                                    int(settings.get("max_document_bytes")),
-                                    root=Path(settings.get("seeds")), scan=scan)
-        first_seen = FirstSeen()  # one article per key in this run, seeds and feeds alike
-        pipeline = BatchPipeline(db, tax, summary, lock_wait_s, first_seen)
-        with progress("ingesting seeds") as advance:
-            for batch in batched(items, batch_size):
-                docs = [d for d in batch if isinstance(d, SourceDocument)]
-                upstream = [f for f in batch if isinstance(f, Failure)]
-                pipeline.submit(docs, upstream)
-                advance(len(batch))
-                summary.read += len(batch)
-            pipeline.drain()
-        with open_warehouse(db, wait_s=lock_wait_s) as con:  # only now are they all loaded
-            record_seed_files(con, list(scan.found.values()), now_utc())
-        summary.seed_files_unchanged = scan.unchanged_files
-        ingest_feeds(with_countries(feed_list, seed_sources(Path(seeds))[0]), db, tax,
-                     batch_size, summary, first_seen)
-        shutdown_pool()  # the extraction processes' memory back before the index build
-        with timed(summary.stage_s, "search_index"):
-            index = refresh_search(db, lock_wait_s)
-    except BaseException as exc:
-        stop_extraction()  # tasks still running end quietly; nothing more is loaded
+    with run_entry(db, "ingest", parameters, prepare=prepare_run) as entry:
+        entry.counts = lambda: asdict(summary)
+        allow_extraction()
+        log = ProgressLog(lambda: summary.progress_line(time.perf_counter() - t0),
+                          float(settings.get("progress_interval_s")))
         try:
-            with open_warehouse(db, wait_s=lock_wait_s) as con:
-                finish_run(con, run_id, now_utc(), "failed", asdict(summary),
-                           f"{type(exc).__name__}: {exc}")
-        except duckdb.Error:
-            pass  # a full disk takes no more rows: the next run marks this one crashed
-        raise
-    finally:
-        log.stop()
-        shutdown_pool()
-    summary.elapsed_s = round(time.perf_counter() - t0, 2)
-    with open_warehouse(db, wait_s=lock_wait_s) as con:
-        rebuild_if_drifted(con)  # articles written outside a load are counted in the trends
-        finish_run(con, run_id, now_utc(), "completed", asdict(summary))
+            index = ingest_all(seeds, db, feeds, taxonomy, batch_size, summary)
+        except BaseException:
+            stop_extraction()  # tasks still running end quietly; nothing more is loaded
+            raise
+        finally:
+            log.stop()
+            shutdown_pool()
+        summary.elapsed_s = round(time.perf_counter() - t0, 2)
+        with open_warehouse(db, wait_s=lock_wait_s) as con:
+            rebuild_if_drifted(con)  # articles written outside a load are counted in the trends
+    started = entry.started
     return {**asdict(summary), "alerts": deliver_after_ingest(db, started if index.rebuilt else None)}

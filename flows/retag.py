@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
-from prefect.runtime import flow_run
 
 from extractors.actors import Gazetteer, find_actors, load_gazetteer
 from extractors.focus import focus_marks, parse_focus
@@ -17,14 +15,10 @@ from extractors.themes import tag_text
 from warehouse.days import set_day_timezone
 from warehouse.db import open_warehouse
 from warehouse.retag import article_pages, count_articles, replace_enrichment
-from warehouse.runs import finish_run, start_run
 
 from . import settings
 from .console import progress
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+from .ledger import run_entry
 
 
 @task(name="retag-batch", cache_policy=NO_CACHE)
@@ -56,15 +50,17 @@ def retag_flow(db: str | None = None, taxonomy: str | None = None,
     tax = load_taxonomy(taxonomy or settings.get("taxonomy") or None)
     gaz = load_gazetteer(gazetteer or settings.get("gazetteer") or None)
     focus = parse_focus(str(settings.get("focus")), gaz)
-    run_id = str(flow_run.id or f"local-{time.time_ns()}")
     t0 = time.perf_counter()
     summary = {"articles": 0, "changed": 0, "tags": 0, "taxonomy_version": tax.version}
     with open_warehouse(db, wait_s=lock_wait_s) as con:
-        set_day_timezone(con, str(settings.get("timezone")))  # before the run is recorded
-        start_run(con, run_id, "retag", now_utc(), {"db": db, "taxonomy": tax.path})
         total = count_articles(con)
     after = ""
-    try:
+    with run_entry(db, "retag", {"db": db, "taxonomy": tax.path},
+                   # days in the analyst's timezone before the run is recorded
+                   prepare=lambda con, _: set_day_timezone(con, str(settings.get("timezone")))
+                   ) as entry:
+        entry.counts = lambda: {"seen": summary["articles"], "stored": summary["changed"],
+                                "unchanged": summary["articles"] - summary["changed"]}
         with progress("retagging", total=total) as advance:
             while True:
                 # One short connection per batch, so readers are not locked out for the run.
@@ -80,15 +76,5 @@ def retag_flow(db: str | None = None, taxonomy: str | None = None,
                 summary["articles"] += len(rows)
                 summary["tags"] += len(tags)
                 advance(len(rows))
-    except BaseException as exc:
-        with open_warehouse(db, wait_s=lock_wait_s) as con:
-            finish_run(con, run_id, now_utc(), "failed",
-                       {"seen": summary["articles"], "stored": summary["changed"]},
-                       f"{type(exc).__name__}: {exc}")
-        raise
-    summary["elapsed_s"] = round(time.perf_counter() - t0, 2)
-    with open_warehouse(db, wait_s=lock_wait_s) as con:
-        finish_run(con, run_id, now_utc(), "completed",
-                   {"seen": summary["articles"], "stored": summary["changed"],
-                    "unchanged": summary["articles"] - summary["changed"]})
+        summary["elapsed_s"] = round(time.perf_counter() - t0, 2)
     return summary

@@ -59,6 +59,11 @@ def short(text: str | None, width: int = 80) -> str | None:
     return text if text is None or len(text) <= width else text[: width - 1] + "…"
 
 
+def tail(text: str | None, width: int = 32) -> str | None:
+    """Return the last `width` characters of `text` (a path's or URL's end says most)."""
+    return text if text is None or len(text) <= width else "…" + text[1 - width:]
+
+
 def render(status: dict, hours: float, now: datetime) -> None:
     """Print the status as tables on stdout."""
     flows = status["flows"]
@@ -97,11 +102,12 @@ def render(status: dict, hours: float, now: datetime) -> None:
     if not counts:
         OUT.print("open failures: none")
         return
-    by_stage = ", ".join(f"{stage} {n}" for stage, n in counts.items())
+    by_kind = ", ".join(f"{kind} {n}" for kind, n in counts.items())
     OUT.print(table(
-        f"Open failures: {sum(counts.values())} ({by_stage}); most recent",
-        ["last seen", "stage", "where", "reason", "attempts"],
-        [[when(f["last_seen"]), f["stage"], f["url"], short(f["reason"]), f["attempts"]]
+        f"Open failures: {sum(counts.values())} ({by_kind}); most recent",
+        ["last seen", "failure", "where", "reason", "attempts"],
+        [[when(f["last_seen"]), f"{f['stage']}: {f['code']}", tail(f["url"]), short(f["reason"]),
+          f["attempts"]]
          for f in status["failures"]]))
 
 

@@ -1,4 +1,4 @@
-"""The range of believable publication dates, and the check of a digest's date against it."""
+"""The range of believable publication dates, and the check of a day a user gives against it."""
 
 from __future__ import annotations
 
@@ -26,6 +26,6 @@ def check_day(value: str, today: date) -> date:
                          f"{today.isoformat()}") from None
     latest = today + MAX_AHEAD
     if not EARLIEST.date() <= day <= latest:
-        raise ValueError(f"{day.isoformat()} is out of range: a digest day runs from "
+        raise ValueError(f"{day.isoformat()} is out of range: a day runs from "
                          f"{EARLIEST.date().isoformat()} to {latest.isoformat()}")
     return day

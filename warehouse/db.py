@@ -204,6 +204,17 @@ def open_warehouse(
 
 
 @contextmanager
+def registered(con: duckdb.DuckDBPyConnection, name: str, table: object) -> Iterator[None]:
+    """Make the Arrow `table` queryable as `name` for the block only (a later batch's table
+    of the same name must not find this one)."""
+    con.register(name, table)
+    try:
+        yield
+    finally:
+        con.unregister(name)
+
+
+@contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
     """Run the block in one transaction: all of it is visible afterwards, or none of it."""
     con.execute("begin transaction")

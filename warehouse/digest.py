@@ -177,8 +177,8 @@ def health_section(con: duckdb.DuckDBPyConnection, day: date) -> dict:
             "last_success_at": iso_utc(r["last_success_at"]),
             "last_error": r["last_error"],
         } for r in rows(con, "failing_feeds", {})]
-    by_source = [{"source": r["source"], "stage": r["stage"], "failures": int(r["failures"]),
-                  "example_reason": r["example_reason"]}
+    by_source = [{"source": r["source"], "stage": r["stage"], "code": r["code"],
+                  "failures": int(r["failures"]), "example_reason": r["example_reason"]}
                  for r in rows(con, "failures_by_source", {"day": day})]
     return {"feeds_available": feeds_available, "failing_feeds": failing,
             "failures_by_source": by_source}

@@ -75,6 +75,7 @@ FAILURE_SCHEMA = pa.schema(
         ("source", pa.string()),
         ("feed", pa.string()),
         ("stage", pa.string()),
+        ("code", pa.string()),
         ("reason", pa.string()),
         ("http_status", pa.int32()),
         ("transient", pa.bool_()),
@@ -97,14 +98,18 @@ class LoadCounts:
 
 
 def to_arrow(records: Sequence[object], schema: pa.Schema, renames: dict | None = None) -> pa.Table:
-    """Return an Arrow table of the attributes named in `schema` (dict keys also work)."""
+    """Return an Arrow table of the attributes named in `schema` (dict keys also work).
+
+    Every name must be there: a field renamed in extractors/records.py raises here
+    (AttributeError, KeyError) instead of loading a column of NULLs.
+    """
     renames = renames or {}
 
     def value(record: object, name: str) -> object:
         attr = renames.get(name, name)
         if isinstance(record, dict):
-            return record.get(attr)
-        return getattr(record, attr, None)
+            return record[attr]
+        return getattr(record, attr)
 
     columns = {f.name: [value(r, f.name) for r in records] for f in schema}
     if "evidence" in columns:
@@ -154,7 +159,8 @@ def load_batch(
     actors = first_per(actors, "article_id", "actor")
     focus = first_per(focus, "article_id")
     near_links = near_links or {}
-    incoming = to_arrow([{**{f.name: getattr(a, f.name, None) for f in ARTICLE_SCHEMA},
+    incoming = to_arrow([{**{f.name: getattr(a, f.name) for f in ARTICLE_SCHEMA
+                             if f.name != "near_of"},
                           "near_of": near_links.get(i)} for i, a in by_id.items()], ARTICLE_SCHEMA)
     incoming = incoming.append_column("ingested_at", pa.array([now] * len(incoming), pa.timestamp("us")))
     incoming = incoming.append_column("batch_pos", pa.array(range(1, len(incoming) + 1), pa.int64()))

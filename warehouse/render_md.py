@@ -134,7 +134,7 @@ def render_markdown(data: dict) -> str:
                      f"row, last status {md_text(f['last_status'])}"
                      + (f" — {md_text(clip(f['last_error'], 160))}" if f["last_error"] else ""))
     for f in health["failures_by_source"]:
-        lines.append(f"- {md_text(f['source'])} ({md_text(f['stage'])}): "
+        lines.append(f"- {md_text(f['source'])} ({md_text(f['stage'])}, {md_text(f['code'])}): "
                      f"{plural(f['failures'], 'failure')}, "
                      f"e.g. {md_text(clip(f['example_reason'], 160))}")
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-import duckdb
+if TYPE_CHECKING:  # flows.cli imports now_utc: the CLI must not load DuckDB to start
+    import duckdb
+
+
+def now_utc() -> datetime:
+    """Return the current UTC time as a naive timestamp (the warehouse stores UTC)."""
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def start_run(con: duckdb.DuckDBPyConnection, run_id: str, flow: str, started_at: datetime,

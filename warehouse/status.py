@@ -46,7 +46,7 @@ def feed_health(con: duckdb.DuckDBPyConnection) -> list[dict] | None:
 
 
 def open_failures(con: duckdb.DuckDBPyConnection, limit: int) -> tuple[dict[str, int], list[dict]]:
-    """Return open failures counted by stage, and the `limit` most recently seen."""
+    """Return open failures counted by "stage: code", and the `limit` most recently seen."""
     counts = dict(con.execute(sql("status_failure_counts")).fetchall())
     return counts, rows(con.execute(sql("status_failures"), {"limit": limit}))
 

@@ -9,6 +9,10 @@ steps, all on the batch and the stories still open on its days (never the whole 
 2. Each cluster of two or more joins the open story whose centroid is most similar, if that
    similarity reaches `join_story`; otherwise it opens a new story.
 3. Single articles then meet every story, those just opened included, at `join_single`.
+4. Stories merge when their centroids have become similar (`merge_stories`): two halves of
+   one event, opened before either was big enough to recognise the other, meet as they
+   grow. Only open stories merge, and only when a batch changed one of them: the archive is
+   still never reclustered.
 
 Weights are TF-IDF with document frequencies over the open window (the open stories'
 members plus the batch), damped by (1 - 1/df): a word only one article has cannot link two
@@ -35,7 +39,7 @@ from sklearn.cluster import AgglomerativeClustering
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.preprocessing import normalize
 
-from .db import sql
+from .db import registered, sql
 
 MAX_FEATURES = 300  # per story centroid: the most frequent; keeps a big story's row small
 CLUSTER_CHUNK = 1000  # articles clustered together at most (a 1000 x 1000 distance matrix)
@@ -46,7 +50,7 @@ class StoryParams:
     """The knobs of story assignment (tuned on the development set: docs/stories.md)."""
 
     window_days: int = 3  # a story stays open this many days after its last article
-    join_within: float = 0.35  # cosine for two articles of one batch to share a cluster
+    join_within: float = 0.45  # cosine for two articles of one batch to share a cluster
     join_story: float = 0.15  # cosine for a cluster to join a story
     join_single: float = 0.1  # cosine for a lone article to join a story
     small_margin: float = 0.1  # join_story + this / size of the smaller side (see threshold)
@@ -54,6 +58,8 @@ class StoryParams:
     prior_docs: int = 0  # background documents in the IDF (1000 was tried: see Weights)
     idf_power: float = 1.0  # IDF ** this (0.5 was tried: see docs/stories.md)
     day_penalty: float = 0.25  # similarity / (1 + day_penalty * (days apart - 1))
+    merge_at: float = 0.2  # cosine of centroids for two open stories to merge
+    merge_margin: float = 0.2  # merge_at + this / size of the smaller story
 
 
 @dataclass
@@ -70,6 +76,7 @@ class Story:
     title_features: dict | None = None
     title: str | None = None
     touched: bool = False
+    absorbed: list = None  # (title_article_id, title_features, title) of merged stories
 
     def add(self, features: Mapping[str, float], seen_at: datetime) -> None:
         for name, weight in features.items():
@@ -82,6 +89,23 @@ class Story:
 
     def centroid(self) -> dict[str, float]:
         return {name: w / self.members for name, w in self.weights.items()}
+
+    def trim(self, limit: int = MAX_FEATURES) -> None:
+        """Keep the `limit` features most members have: what is stored of a centroid."""
+        top = self.counts.most_common(limit)
+        self.counts = Counter(dict(top))
+        self.weights = Counter({name: self.weights[name] for name, _ in top})
+
+    def absorb(self, other: Story) -> None:
+        """Take in the members of `other` (a merge): its centroid, span and title."""
+        self.counts.update(other.counts)
+        self.weights.update(other.weights)
+        self.members += other.members
+        self.first_seen = min(self.first_seen, other.first_seen)
+        self.last_seen = max(self.last_seen, other.last_seen)
+        self.absorbed = [*(self.absorbed or []), *(other.absorbed or []),
+                         (other.title_article_id, other.title_features, other.title)]
+        self.touched = True
 
 
 def time_factor(gap_days: float, params: StoryParams) -> float:
@@ -229,6 +253,84 @@ def assign(batch: list[tuple[str, datetime, dict[str, float]]], stories: list[St
     return result
 
 
+def merge_threshold(sizes: np.ndarray, params: StoryParams) -> np.ndarray:
+    """Return the similarity each pair of stories (of `sizes` members) needs to merge: more
+    when the smaller one is small (a story of two articles is a noisy guess of its event, as
+    in `threshold`); a story of one article merges as a lone article joins (join_single)."""
+    small = np.minimum(sizes[:, None], sizes[None, :])
+    big = np.maximum(sizes[:, None], sizes[None, :])
+    return np.where(small == 1, params.join_single + params.single_margin / big,
+                    params.merge_at + params.merge_margin / np.maximum(small, 1))
+
+
+def merge_stories(stories: list[Story], params: StoryParams) -> dict[str, str]:
+    """Merge the stories whose centroids have become similar; return {merged_id: kept_id}.
+
+    Greedy, most similar pair first, centroids recomputed after each merge; only pairs with a
+    story the batch touched (the others were compared before), within the window of each
+    other, and damped by days apart like articles. The bigger story keeps its id. Updates
+    `stories` in place (merged stories are removed). Pure: no database.
+    """
+    if len(stories) < 2 or not any(s.touched for s in stories):
+        return {}
+    weights = Weights(stories, [], params.idf_power, params.prior_docs)
+    vectorizer = DictVectorizer().fit([weights.vector(s.centroid()) for s in stories]
+                                      + [{"": 0.0}])
+
+    def unit(indexes: list[int]) -> sparse.csr_matrix:
+        return normalize(vectorizer.transform([weights.vector(stories[i].centroid())
+                                               for i in indexes]))
+
+    n = len(stories)
+    rows = unit(list(range(n)))
+    touched = np.array([s.touched for s in stories])
+    seconds = np.array([[s.first_seen.timestamp(), s.last_seen.timestamp()] for s in stories])
+    sizes = np.array([s.members for s in stories], dtype=np.float64)
+    alive = np.ones(n, dtype=bool)
+
+    def factors(i: int) -> np.ndarray:
+        # days between the spans of story i and every story (0 where they overlap)
+        gap = np.maximum(0.0, np.maximum(seconds[:, 0] - seconds[i, 1],
+                                         seconds[i, 0] - seconds[:, 1])) / 86400.0
+        return np.where(gap > params.window_days, 0.0,
+                        1.0 / (1.0 + params.day_penalty * np.maximum(0.0, gap - 1.0)))
+
+    # only rows of touched stories are needed: a pair of untouched stories never merges
+    candidates = np.flatnonzero(touched)
+    similarity = np.full((n, n), -1.0)
+    block = (rows[candidates] @ rows.T).toarray()
+    for k, i in enumerate(candidates):
+        similarity[i] = block[k] * factors(i)
+        similarity[:, i] = similarity[i]
+    np.fill_diagonal(similarity, -1.0)
+    merged: dict[str, str] = {}
+    while True:
+        margin = similarity - merge_threshold(sizes, params)
+        i, j = np.unravel_index(int(np.argmax(margin)), margin.shape)
+        if margin[i, j] < 0:
+            break
+        if (sizes[j], -seconds[j, 0]) > (sizes[i], -seconds[i, 0]):
+            i, j = j, i  # the bigger (then the older) story keeps its id
+        stories[i].absorb(stories[j])
+        merged[stories[j].story_id] = stories[i].story_id
+        alive[j] = False
+        sizes[i] = stories[i].members
+        seconds[i] = [stories[i].first_seen.timestamp(), stories[i].last_seen.timestamp()]
+        similarity[j, :] = similarity[:, j] = -1.0
+        row = (rows @ unit([i]).T).toarray().ravel() * factors(i)
+        row[~alive] = -1.0
+        row[i] = -1.0
+        similarity[i, :] = similarity[:, i] = row
+        rows = sparse.vstack([rows[:i], unit([i]), rows[i + 1:]]).tocsr()
+    stories[:] = [s for s, keep in zip(stories, alive) if keep]
+    # a story merged into one that was merged later points at the one that is left
+    for old, new in merged.items():
+        while new in merged:
+            new = merged[new]
+        merged[old] = new
+    return merged
+
+
 def central_titles(batch: list[tuple[str, datetime, dict[str, float]]],
                    assigned: Mapping[str, str], stories: list[Story],
                    params: StoryParams) -> None:
@@ -242,8 +344,13 @@ def central_titles(batch: list[tuple[str, datetime, dict[str, float]]],
         if not story.touched:
             continue
         candidates = by_story.get(story.story_id, [])
-        if story.title_article_id and story.title_features is not None:
-            candidates = [(story.title_article_id, story.title_features), *candidates]
+        # the title so far, and those of the stories it took in, stay in the running
+        known_titles = {}
+        for title_id, title_features, title in [(story.title_article_id, story.title_features,
+                                                 story.title), *(story.absorbed or [])]:
+            if title_id and title_features is not None:
+                candidates = [(title_id, title_features), *candidates]
+                known_titles[title_id] = title
         centroid = weights.vector(story.centroid())
         norm = math.sqrt(sum(v * v for v in centroid.values())) or 1.0
 
@@ -252,17 +359,18 @@ def central_titles(batch: list[tuple[str, datetime, dict[str, float]]],
             length = math.sqrt(sum(v * v for v in vector.values())) or 1.0
             return sum(v * centroid.get(k, 0.0) for k, v in vector.items()) / (length * norm)
 
+        if not candidates:
+            continue
         best_id, best_features = max(candidates, key=lambda c: centrality(c[1]))
         story.title_article_id, story.title_features = best_id, best_features
+        story.title = known_titles.get(best_id, story.title)
 
 
 def load_open_stories(con: duckdb.DuckDBPyConnection, days: list, window_days: int) -> list[Story]:
     """Return the stories open on any of `days` (see sql/stories/open.sql)."""
-    con.register("batch_days", pa.table({"day": pa.array(sorted(set(days)), pa.timestamp("us"))}))
-    try:
+    batch_days = pa.table({"day": pa.array(sorted(set(days)), pa.timestamp("us"))})
+    with registered(con, "batch_days", batch_days):
         rows = con.execute(sql("stories/open"), {"window_days": window_days}).fetchall()
-    finally:
-        con.unregister("batch_days")
     stories = []
     for story_id, first, last, members, features, title_features, title_id, title in rows:
         state = json.loads(features) if features else {}
@@ -288,15 +396,8 @@ def assign_stories(con: duckdb.DuckDBPyConnection, article_ids: list[str],
     """
     params = params or StoryParams()
     ids = pa.table({"article_id": pa.array(list(article_ids), pa.string())})
-    con.register("story_batch", ids)
-    try:
-        rows = con.execute(
-            "select article_id, duplicate_of, coalesce(published_at, ingested_at), title "
-            "from articles semi join story_batch using (article_id) "
-            "where story_id is null order by ingested_at, article_id"
-        ).fetchall()
-    finally:
-        con.unregister("story_batch")
+    with registered(con, "story_batch", ids):
+        rows = con.execute(sql("stories/unassigned")).fetchall()
     order = {article_id: i for i, article_id in enumerate(article_ids)}
     rows.sort(key=lambda r: order[r[0]])  # batch order decides which article opens a story
     originals = [(r[0], r[2], dict(features.get(r[0]) or {})) for r in rows if r[1] is None]
@@ -304,29 +405,36 @@ def assign_stories(con: duckdb.DuckDBPyConnection, article_ids: list[str],
     if not originals and not rows:
         return 0
     stories = load_open_stories(con, [r[2] for r in rows], params.window_days) if originals else []
-    known = len(stories)
+    known = {s.story_id for s in stories}
     assigned = assign(originals, stories, params)
+    merged = merge_stories(stories, params)
+    assigned = {a: merged.get(s, s) for a, s in assigned.items()}
     central_titles(originals, assigned, stories, params)
     touched = [s for s in stories if s.touched]
+    if merged:
+        move_merged(con, merged)
     save_stories(con, touched, titles, now)
-    con.register("story_assigned", pa.table({
-        "article_id": pa.array(list(assigned), pa.string()),
-        "story_id": pa.array(list(assigned.values()), pa.string())}))
-    try:
-        con.execute("update articles set story_id = n.story_id from story_assigned n "
-                    "where articles.article_id = n.article_id")
-    finally:
-        con.unregister("story_assigned")
+    with registered(con, "story_assigned", pa.table({
+            "article_id": pa.array(list(assigned), pa.string()),
+            "story_id": pa.array(list(assigned.values()), pa.string())})):
+        con.execute(sql("stories/assign"))
     copies = [r[0] for r in rows if r[1] is not None]
     if copies:
         join_originals(con, copies, now)
-    con.register("touched_stories", pa.table({"story_id": pa.array(
-        sorted({s.story_id for s in touched} | copy_stories(con, copies)), pa.string())}))
-    try:
+    touched_ids = sorted({s.story_id for s in touched} | copy_stories(con, copies))
+    with registered(con, "touched_stories",
+                    pa.table({"story_id": pa.array(touched_ids, pa.string())})):
         con.execute(sql("stories/refresh"))
-    finally:
-        con.unregister("touched_stories")
-    return len(stories) - known
+    return len({s.story_id for s in stories} - known)
+
+
+def move_merged(con: duckdb.DuckDBPyConnection, merged: Mapping[str, str]) -> None:
+    """Move the articles of merged stories to the story that took them in, and drop the
+    merged stories' rows (stories opened in this batch have none yet)."""
+    with registered(con, "story_merged", pa.table({
+            "story_id": pa.array(list(merged), pa.string()),
+            "kept_id": pa.array(list(merged.values()), pa.string())})):
+        con.execute(sql("stories/move_merged"))
 
 
 def save_stories(con: duckdb.DuckDBPyConnection, touched: list[Story], titles: Mapping[str, str],
@@ -336,8 +444,8 @@ def save_stories(con: duckdb.DuckDBPyConnection, touched: list[Story], titles: M
         return
 
     def state(story: Story) -> str:
-        top = story.counts.most_common(MAX_FEATURES)
-        return json.dumps({k: [n, round(story.weights[k], 3)] for k, n in top},
+        story.trim()
+        return json.dumps({k: [n, round(story.weights[k], 3)] for k, n in story.counts.items()},
                           ensure_ascii=False)
 
     table = pa.table({
@@ -351,41 +459,25 @@ def save_stories(con: duckdb.DuckDBPyConnection, touched: list[Story], titles: M
         "title_features": [json.dumps(s.title_features or {}, ensure_ascii=False)
                            for s in touched],
     })
-    con.register("story_state", table)
-    try:
+    with registered(con, "story_state", table):
         con.execute(sql("stories/save"), [now])
-    finally:
-        con.unregister("story_state")
 
 
 def join_originals(con: duckdb.DuckDBPyConnection, copies: list[str], now: datetime) -> None:
     """Put syndicated copies in their original's story (a singleton if it has none)."""
-    con.register("story_copies", pa.table({"article_id": pa.array(copies, pa.string())}))
-    try:
-        con.execute(
-            "update articles set story_id = coalesce(o.story_id, 's' || articles.article_id) "
-            "from articles o where articles.duplicate_of = o.article_id "
-            "and articles.article_id in (select article_id from story_copies)")
-        # a copy whose original is not stored (cannot happen today) still gets a story row
-        con.execute(
-            "insert into stories (story_id, title, title_article_id, first_seen, last_seen, "
-            "articles, outlets, members, updated_at) "
-            "select a.story_id, a.title, a.article_id, coalesce(a.published_at, a.ingested_at), "
-            "coalesce(a.published_at, a.ingested_at), 0, 0, 1, ? "
-            "from articles a where a.article_id in (select article_id from story_copies) "
-            "and a.story_id not in (select story_id from stories)", [now])
-    finally:
-        con.unregister("story_copies")
+    with registered(con, "story_copies", copies_table(copies)):
+        con.execute(sql("stories/join_originals"), [now])
 
 
 def copy_stories(con: duckdb.DuckDBPyConnection, copies: list[str]) -> set[str]:
     """Return the stories the copies joined (their counts change too)."""
     if not copies:
         return set()
-    con.register("story_copies", pa.table({"article_id": pa.array(copies, pa.string())}))
-    try:
+    with registered(con, "story_copies", copies_table(copies)):
         return {r[0] for r in con.execute(
             "select distinct story_id from articles semi join story_copies using (article_id)"
         ).fetchall()}
-    finally:
-        con.unregister("story_copies")
+
+
+def copies_table(copies: list[str]) -> pa.Table:
+    return pa.table({"article_id": pa.array(copies, pa.string())})

@@ -106,3 +106,19 @@ def test_export_query_to_csv(warehouse, tmp_path):
     rows = list(csv.DictReader(out.open()))
     assert {r["day"] for r in rows} == {"2024-07-08", "2024-07-09"}
     assert len(rows) == 2 * len({r["theme"] for r in rows})  # dense: every theme on both days
+
+
+@pytest.mark.parametrize("argv, option", [
+    (["search", "oil", "--since", "last week"], "--since"),
+    (["stories", "--date", "2024-02-30"], "--date"),
+    (["search", "oil", "--since", "0001-01-01"], "--since"),
+])
+def test_a_bad_day_option_is_one_line_naming_the_option(tmp_path, capsys, argv, option):
+    from flows.cli import main
+
+    with pytest.raises(SystemExit) as info:
+        main([*argv, "--db", str(tmp_path / "none.duckdb")])
+    err = capsys.readouterr().err
+    assert info.value.code == 1
+    assert err.startswith(f"error: {option}: ") and ("is not a date" in err or "out of range" in err)
+    assert len(err.strip().splitlines()) == 1

@@ -162,7 +162,7 @@ def test_cli_digest_latest(ingested, tmp_path, capsys):
     (["--date", "09/07/2024"], "is not a date"),
     (["--timezone", "Mars/Olympus"], "unknown timezone"),
     (["--date", DAY, "--latest"], "not both"),
-    (["--date", "0001-01-01"], "0001-01-01 is out of range: a digest day runs from 1900-01-01"),
+    (["--date", "0001-01-01"], "0001-01-01 is out of range: a day runs from 1900-01-01"),
     (["--date", "9999-12-31"], "9999-12-31 is out of range"),
     (["--db", "/nonexistent/mediawatch.duckdb"], "no warehouse at /nonexistent"),
 ])

@@ -14,7 +14,7 @@ import duckdb
 import pytest
 
 from tests.flows import cli_process as cli
-from tests.warehouse.test_load import Row
+from tests.records import make_article
 from warehouse.db import open_warehouse
 from warehouse.load import load_batch
 
@@ -25,7 +25,7 @@ pytestmark = pytest.mark.slow
 def warehouse(tmp_path):
     db = tmp_path / "mw.duckdb"
     with open_warehouse(db) as con:
-        load_batch(con, [Row("a", "ka", "India buys Russian oil.", "h1")], [], [],
+        load_batch(con, [make_article("a", "ka", "India buys Russian oil.", "h1")], [], [],
                    datetime(2024, 7, 3))
     return db
 

@@ -27,7 +27,7 @@ def test_digest_runs_are_recorded_and_status_shows_them(ingested, tmp_path, caps
     status = json.loads(capsys.readouterr().out)
     assert {f["flow"]: f["last_status"] for f in status["flows"]} == {
         "digest": "completed", "ingest": "completed"}
-    assert status["open_failures"] == {"seed": 2}
+    assert status["open_failures"] == {"seed: malformed": 2}  # two bad JSONL lines
     ingest_run = next(r for r in status["runs"] if r["flow"] == "ingest")
     # where the ingest spent its time, as recorded in runs.stage_s
     assert {"extract", "tag", "load", "search_index"} <= set(ingest_run["stage_s"])

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from tests.warehouse.test_load import Row, Tag
+from tests.records import make_article, make_tag
 from warehouse.db import open_warehouse
 from warehouse.load import load_batch
 from warehouse.retag import article_pages, replace_enrichment
@@ -17,11 +17,11 @@ def mention(article_id, actor, kind="country", mentions=1):
 
 def load_three(con):
     articles = [
-        Row("a1", "k1", "India and Russia", "h1", published_at=T0),
-        Row("a2", "k2", "India, Russia and the US", "h2", published_at=T0),
-        Row("a3", "k3", "India and Russia", "h1", published_at=T0),  # exact copy of a1
+        make_article("a1", "k1", "India and Russia", "h1", published_at=T0),
+        make_article("a2", "k2", "India, Russia and the US", "h2", published_at=T0),
+        make_article("a3", "k3", "India and Russia", "h1", published_at=T0),  # exact copy of a1
     ]
-    tags = [Tag("a1", "energy"), Tag("a2", "energy"), Tag("a3", "energy")]
+    tags = [make_tag("a1", "energy"), make_tag("a2", "energy"), make_tag("a3", "energy")]
     actors = [mention("a1", "India"), mention("a1", "Russia"),
               mention("a2", "India", mentions=2), mention("a2", "Russia"),
               mention("a2", "United States"),
@@ -48,7 +48,7 @@ def test_actor_views_count_distinct_articles(db_path):
 def test_reloading_a_changed_article_replaces_its_actors(db_path):
     with open_warehouse(db_path) as con:
         load_three(con)
-        load_batch(con, [Row("a2", "k2", "Only Russia now", "h9", published_at=T0)], [], [], T0,
+        load_batch(con, [make_article("a2", "k2", "Only Russia now", "h9", published_at=T0)], [], [], T0,
                    actors=[mention("a2", "Russia", mentions=3)])
         rows = con.execute("select actor, mentions from article_actors where article_id = 'a2'"
                            ).fetchall()
@@ -61,7 +61,7 @@ def test_replace_enrichment_is_idempotent_and_counts_changes(db_path):
         pages = list(article_pages(con, size=2))
         assert [len(p) for p in pages] == [2, 1]
         assert [r[0] for p in pages for r in p] == ["a1", "a2", "a3"]
-        new_tags = [Tag("a1", "trade", taxonomy_version="v2")]
+        new_tags = [make_tag("a1", "trade", taxonomy_version="v2")]
         changed = replace_enrichment(con, ["a1", "a2"], new_tags, [mention("a1", "India")])
         assert changed == 2  # a1 changed theme, a2 lost its tag
         assert replace_enrichment(con, ["a1", "a2"], new_tags, [mention("a1", "India")]) == 0

@@ -1,11 +1,12 @@
 """Watches matched inside the batch load: matches, outbox rows, idempotency keys, triggers."""
 
 import json
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import pytest
 
+from extractors.records import Article, ThemeTag
+from tests.records import make_actor, make_article, make_tag
 from warehouse.alerts import (
     WatchSet,
     due_alerts,
@@ -23,44 +24,25 @@ HOOK = "json://127.0.0.1:9/hook"
 MAIL = "mailto://desk@127.0.0.1:2525"
 
 
-@dataclass
-class Row:
-    article_id: str
-    title: str
-    text: str
-    published_at: datetime | None = datetime(2026, 3, 10, 6, 0)
-    source: str = "Wire"
-    language: str = "en"
-    url: str | None = None
-    key: str = ""
-    content_hash: str = ""
-    word_count: int = 10
-    simhash: int = 0
-    origin: str = "seed"
-
-    def __post_init__(self):
-        self.key = self.key or f"k-{self.article_id}"
-        self.content_hash = self.content_hash or f"h-{self.article_id}-{hash(self.text)}"
-        self.url = self.url or f"https://news.example/{self.article_id}"
+def Row(article_id: str, title: str, text: str,
+        published_at: datetime | None = datetime(2026, 3, 10, 6, 0), source: str = "Wire",
+        language: str = "en", url: str | None = None, key: str = "",
+        content_hash: str = "") -> Article:
+    """A real Article with this module's defaults (its URL and key from its id)."""
+    return make_article(article_id, key or f"k-{article_id}", text,
+                        content_hash or f"h-{article_id}-{hash(text)}", title=title,
+                        published_at=published_at, source=source, language=language,
+                        url=url or f"https://news.example/{article_id}", word_count=10)
 
 
-@dataclass
-class Tag:
-    article_id: str
-    theme: str
-    score: float = 2.5
-    evidence: dict = field(default_factory=lambda: {
+def Tag(article_id: str, theme: str) -> ThemeTag:
+    """A real ThemeTag with an evidence sentence, as the tagger writes it."""
+    return make_tag(article_id, theme, 2.5, {
         "terms": {"crude": 1}, "sentences": [{"text": "Refiners bought Russian crude.",
-                                              "start": 0, "end": 30}]})
-    taxonomy_version: str = "tax-7"
+                                              "start": 0, "end": 30}]}, "tax-7")
 
 
-@dataclass
-class Actor:
-    article_id: str
-    actor: str
-    kind: str = "country"
-    mentions: int = 1
+Actor = make_actor
 
 
 OIL = Row("oil", "India buys more Russian oil", "Indian refiners bought Russian oil at a discount.")

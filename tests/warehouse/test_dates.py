@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from tests.warehouse.test_load import Row, Tag
+from tests.records import make_article, make_tag
 from warehouse import trend_counts
 from warehouse.dates import check_day
 from warehouse.days import day_timezone, set_day_timezone
@@ -23,12 +23,12 @@ def days(con):
 
 
 def test_dates_out_of_range_are_not_used_and_say_why(db_path):
-    rows = [Row("future", "kf", "a", "h1", published_at=datetime(9999, 12, 31)),
-            Row("ancient", "ka", "b", "h2", published_at=datetime(1, 1, 1)),
-            Row("soon", "ks", "c", "h3", published_at=T0 + timedelta(days=1, hours=23)),
-            Row("fine", "kk", "d", "h4", published_at=datetime(1950, 5, 1, 10))]
+    rows = [make_article("future", "kf", "a", "h1", published_at=datetime(9999, 12, 31)),
+            make_article("ancient", "ka", "b", "h2", published_at=datetime(1, 1, 1)),
+            make_article("soon", "ks", "c", "h3", published_at=T0 + timedelta(days=1, hours=23)),
+            make_article("fine", "kk", "d", "h4", published_at=datetime(1950, 5, 1, 10))]
     with open_warehouse(db_path) as con:
-        load_batch(con, rows, [Tag(r.article_id, "energy") for r in rows], [], T0)
+        load_batch(con, rows, [make_tag(r.article_id, "energy") for r in rows], [], T0)
         got = {r[0]: r[1:] for r in con.execute(
             "select article_id, published_at, day, date_source, date_note from articles").fetchall()}
         latest = latest_day(con)
@@ -44,19 +44,19 @@ def test_dates_out_of_range_are_not_used_and_say_why(db_path):
 
 def test_latest_day_is_the_last_day_with_dated_articles(db_path):
     with open_warehouse(db_path) as con:
-        load_batch(con, [Row("u0", "ku0", "undated only", "h0")], [], [], T0 - timedelta(days=20))
+        load_batch(con, [make_article("u0", "ku0", "undated only", "h0")], [], [], T0 - timedelta(days=20))
         assert latest_day(con) == date(2024, 6, 20)  # nothing is dated: the newest day at all
-        load_batch(con, [Row("a", "ka", "a", "h1", published_at=datetime(2024, 7, 3, 9))], [], [], T0)
-        load_batch(con, [Row("u", "ku", "undated", "h2")], [], [], T0 + timedelta(days=3))
+        load_batch(con, [make_article("a", "ka", "a", "h1", published_at=datetime(2024, 7, 3, 9))], [], [], T0)
+        load_batch(con, [make_article("u", "ku", "undated", "h2")], [], [], T0 + timedelta(days=3))
         assert max(days(con).values()) == date(2024, 7, 13)  # the undated one, first seen then
         assert latest_day(con) == date(2024, 7, 3)
         # its text changes days later: it stays on the day it was first seen
-        load_batch(con, [Row("u", "ku", "undated, edited", "h3")], [], [], T0 + timedelta(days=6))
+        load_batch(con, [make_article("u", "ku", "undated, edited", "h3")], [], [], T0 + timedelta(days=6))
         assert days(con)["u"] == date(2024, 7, 13)
 
 
 @pytest.mark.parametrize("value, message", [
-    ("0001-01-01", "0001-01-01 is out of range: a digest day runs from 1900-01-01 to 2024-07-12"),
+    ("0001-01-01", "0001-01-01 is out of range: a day runs from 1900-01-01 to 2024-07-12"),
     ("9999-12-31", "9999-12-31 is out of range"),
     ("2024-13-01", "'2024-13-01' is not a date: use YYYY-MM-DD"),
 ])
@@ -69,10 +69,10 @@ def test_a_digest_day_is_checked_with_a_one_line_message(value, message):
 
 def test_a_moscow_00_30_article_is_on_its_moscow_day(db_path):
     # 00:30 in Moscow on 2 July is 21:30 UTC on 1 July
-    late = Row("late", "kl", "late", "h1", published_at=datetime(2024, 7, 1, 21, 30))
-    dated_only = Row("dateonly", "kd", "date only", "h2", published_at=datetime(2024, 7, 1))
+    late = make_article("late", "kl", "late", "h1", published_at=datetime(2024, 7, 1, 21, 30))
+    dated_only = make_article("dateonly", "kd", "date only", "h2", published_at=datetime(2024, 7, 1))
     with open_warehouse(db_path) as con:
-        load_batch(con, [late, dated_only], [Tag("late", "energy")], [], T0)
+        load_batch(con, [late, dated_only], [make_tag("late", "energy")], [], T0)
         assert days(con) == {"late": date(2024, 7, 1), "dateonly": date(2024, 7, 1)}
         assert set_day_timezone(con, "Europe/Moscow") == 1
         assert day_timezone(con) == "Europe/Moscow"
@@ -95,25 +95,25 @@ def test_a_moscow_00_30_article_is_on_its_moscow_day(db_path):
 
 def test_daily_counts_stay_exact_through_loads_updates_copies_retags_and_timezones(db_path):
     with open_warehouse(db_path) as con:
-        a = Row("a", "ka", "oil deal", "h1", published_at=datetime(2024, 7, 1, 22))
-        b = Row("b", "kb", "oil deal", "h1", published_at=datetime(2024, 7, 1, 9))  # a's copy
-        c = Row("c", "kc", "frigates", "h2")  # undated
-        d = Row("d", "kd", "sanctions", "h3", published_at=datetime(2024, 7, 2, 9))
-        load_batch(con, [a, b, c, d], [Tag("a", "energy"), Tag("b", "energy"), Tag("c", "defense"),
-                                       Tag("d", "western_pressure"), Tag("d", "energy")], [], T0)
+        a = make_article("a", "ka", "oil deal", "h1", published_at=datetime(2024, 7, 1, 22))
+        b = make_article("b", "kb", "oil deal", "h1", published_at=datetime(2024, 7, 1, 9))  # a's copy
+        c = make_article("c", "kc", "frigates", "h2")  # undated
+        d = make_article("d", "kd", "sanctions", "h3", published_at=datetime(2024, 7, 2, 9))
+        load_batch(con, [a, b, c, d], [make_tag("a", "energy"), make_tag("b", "energy"), make_tag("c", "defense"),
+                                       make_tag("d", "western_pressure"), make_tag("d", "energy")], [], T0)
         assert trend_counts.counts_match(con)
         # d's text and date change (it moves a day), c gets a date, a is unchanged
         load_batch(con, [a, replace(c, text="frigates sail", content_hash="h2b",
                                     published_at=datetime(2024, 7, 2, 1)),
                          replace(d, text="sanctions bite", content_hash="h3b",
                                  published_at=datetime(2024, 7, 3, 9))],
-                   [Tag("a", "energy"), Tag("c", "defense"), Tag("d", "trade")], [], T0 + timedelta(days=1))
+                   [make_tag("a", "energy"), make_tag("c", "defense"), make_tag("d", "trade")], [], T0 + timedelta(days=1))
         assert trend_counts.counts_match(con)
         assert con.execute("select day, theme, articles from theme_daily order by 1, 2").fetchall() == [
             (date(2024, 7, 1), "energy", 1), (date(2024, 7, 2), "defense", 1),
             (date(2024, 7, 3), "trade", 1)]
-        replace_enrichment(con, ["a", "d"], [Tag("a", "diplomacy"), Tag("d", "trade"),
-                                             Tag("d", "energy")], [])
+        replace_enrichment(con, ["a", "d"], [make_tag("a", "diplomacy"), make_tag("d", "trade"),
+                                             make_tag("d", "energy")], [])
         assert trend_counts.counts_match(con)
         set_day_timezone(con, "Asia/Kolkata")  # a at 22:00 UTC is 3:30 the next day there
         assert trend_counts.counts_match(con)
@@ -124,8 +124,8 @@ def test_daily_counts_stay_exact_through_loads_updates_copies_retags_and_timezon
 
 def test_rows_written_by_hand_are_caught_by_the_check(db_path):
     with open_warehouse(db_path) as con:
-        load_batch(con, [Row("a", "ka", "oil", "h1", published_at=datetime(2024, 7, 1, 9))],
-                   [Tag("a", "energy")], [], T0)
+        load_batch(con, [make_article("a", "ka", "oil", "h1", published_at=datetime(2024, 7, 1, 9))],
+                   [make_tag("a", "energy")], [], T0)
         con.execute("insert into article_themes values ('a', 'trade', 1.0, '{}', 'hand')")
         assert not trend_counts.counts_match(con)
         trend_counts.rebuild(con)
@@ -138,11 +138,8 @@ def test_rows_written_by_hand_are_caught_by_the_check(db_path):
 
 
 def test_date_source_is_stored_as_the_extractors_said_else_ingested(db_path):
-    from types import SimpleNamespace
-
     def record(aid, source, when):
-        return SimpleNamespace(**{**Row(aid, aid, aid, aid, published_at=when).__dict__,
-                                  "date_source": source})
+        return make_article(aid, aid, aid, aid, published_at=when, date_source=source)
     when = datetime(2024, 7, 1, 9)
     with open_warehouse(db_path) as con:
         load_batch(con, [record("f", "feed", when), record("e", "estimated", datetime(2024, 7, 1)),
@@ -155,9 +152,9 @@ def test_the_digest_says_how_many_undated_articles_it_left_out(db_path):
     from warehouse.render_md import render_markdown
 
     with open_warehouse(db_path) as con:
-        load_batch(con, [Row("a", "ka", "oil", "h1", published_at=datetime(2024, 7, 10, 5)),
-                         Row("u", "ku", "undated oil", "h2")],
-                   [Tag("a", "energy"), Tag("u", "energy")], [], T0)
+        load_batch(con, [make_article("a", "ka", "oil", "h1", published_at=datetime(2024, 7, 10, 5)),
+                         make_article("u", "ku", "undated oil", "h2")],
+                   [make_tag("a", "energy"), make_tag("u", "energy")], [], T0)
         data = digest_data(con, T0.date())
     assert data["totals"]["articles"] == 2 and data["totals"]["undated"] == 1
     assert [(t["theme"], t["articles"]) for t in data["themes"]] == [("energy", 1)]

@@ -10,16 +10,17 @@ from warehouse.digest_export import render_json
 def test_totals_count_copies_sources_and_failures(db_path):
     con = build_warehouse(db_path)
     seen = datetime.combine(DAY, datetime.min.time())
-    con.execute("insert into ingest_failures (url, source, stage, reason, first_seen, last_seen)"
-                " values ('feed.xml', 'Gazette', 'fetch', 'HTTP 503', ?, ?),"
-                " ('old.xml', 'Gazette', 'fetch', 'HTTP 404', ?, ?)",
+    con.execute("insert into ingest_failures (url, source, stage, code, reason, first_seen,"
+                " last_seen) values ('feed.xml', 'Gazette', 'fetch', 'http', 'HTTP 503', ?, ?),"
+                " ('old.xml', 'Gazette', 'fetch', 'http', 'HTTP 404', ?, ?)",
                 [seen, seen, seen - timedelta(days=9), seen - timedelta(days=8)])
     data = digest_data(con, DAY)
     assert data["date"] == "2024-07-09" and data["empty"] is False
     assert data["totals"] == {"articles": 6, "distinct_articles": 4, "duplicates": 2, "undated": 0,
                               "sources": 4, "failures": 1, "with_tone": 0}
     assert data["source_health"]["failures_by_source"] == [
-        {"source": "Gazette", "stage": "fetch", "failures": 1, "example_reason": "HTTP 503"}]
+        {"source": "Gazette", "stage": "fetch", "code": "http", "failures": 1,
+         "example_reason": "HTTP 503"}]
     assert latest_day(con) == DAY
 
 

@@ -3,7 +3,7 @@
 import duckdb
 from datetime import datetime
 
-from tests.warehouse.test_load import T0, T1, Fail, Row, Tag
+from tests.records import T0, T1, make_article, make_failure, make_tag
 from warehouse.db import open_warehouse
 from warehouse.ducklake import extension_file, mirror, open_lake
 from warehouse.load import load_batch
@@ -37,12 +37,12 @@ def test_the_extension_loads_from_its_wheel():
 
 def test_mirror_copies_tables_and_views_then_only_what_changed(db_path, tmp_path):
     lake = tmp_path / "lake"
-    articles = [Row("a", "k-a", "oil deal signed", "h1", published_at=datetime(2024, 7, 1, 9)),
-                Row("b", "k-b", "S-400 deliveries", "h2", published_at=datetime(2024, 7, 1, 10)),
-                Row("c", "k-c", "oil deal signed", "h1")]
-    tags = [Tag("a", "energy"), Tag("b", "defense"), Tag("c", "energy")]
+    articles = [make_article("a", "k-a", "oil deal signed", "h1", published_at=datetime(2024, 7, 1, 9)),
+                make_article("b", "k-b", "S-400 deliveries", "h2", published_at=datetime(2024, 7, 1, 10)),
+                make_article("c", "k-c", "oil deal signed", "h1")]
+    tags = [make_tag("a", "energy"), make_tag("b", "defense"), make_tag("c", "energy")]
     with open_warehouse(db_path) as con:
-        load_batch(con, articles, tags, [Fail("wire.jsonl:4")], T0)
+        load_batch(con, articles, tags, [make_failure("wire.jsonl:4")], T0)
         con.execute("insert into runs (run_id, flow, started_at, status) values ('r1', 'ingest', ?,"
                     " 'completed')", [T0])
 
@@ -67,7 +67,7 @@ def test_mirror_copies_tables_and_views_then_only_what_changed(db_path, tmp_path
 
     # b's text changes (its tags are replaced), a failure is resolved, a run is deleted
     with open_warehouse(db_path) as con:
-        load_batch(con, [Row("b", "k-b", "S-400 and Su-57", "h3")], [Tag("b", "technology")], [], T1)
+        load_batch(con, [make_article("b", "k-b", "S-400 and Su-57", "h3")], [make_tag("b", "technology")], [], T1)
         con.execute("delete from runs where run_id = 'r1'")
     third, warehouse = mirror_into(db_path, lake)
     assert (third.inserted["articles"], third.deleted["articles"]) == (1, 1)

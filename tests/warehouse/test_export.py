@@ -7,7 +7,7 @@ from datetime import datetime
 import pyarrow.parquet as pq
 import pytest
 
-from tests.warehouse.test_load import Row, Tag
+from tests.records import make_article, make_tag
 from warehouse.db import open_warehouse
 from warehouse.export import export, table_relation
 from warehouse.load import load_batch
@@ -17,10 +17,10 @@ from warehouse.query import format_result
 @pytest.fixture
 def con(db_path):
     with open_warehouse(db_path) as con:
-        load_batch(con, [Row("a", "ka", "x", "h1", title="A | pipe\nand newline",
+        load_batch(con, [make_article("a", "ka", "x", "h1", title="A | pipe\nand newline",
                              published_at=datetime(2024, 7, 1)),
-                         Row("b", "kb", "y", "h2", published_at=datetime(2024, 7, 2))],
-                   [Tag("a", "energy"), Tag("b", "energy")], [], datetime(2024, 7, 3))
+                         make_article("b", "kb", "y", "h2", published_at=datetime(2024, 7, 2))],
+                   [make_tag("a", "energy"), make_tag("b", "energy")], [], datetime(2024, 7, 3))
         yield con
 
 

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from tests.warehouse.test_load import T0, T1, Fail, Row
+from tests.records import T0, T1, make_article, make_failure
 from warehouse.db import open_warehouse
 from warehouse.feeds import entries_to_fetch, feed_validators, record_polls
 from warehouse.load import load_batch
@@ -41,12 +41,12 @@ def test_entries_already_stored_or_given_up_are_not_fetched(db_path):
         ("g4", "https://wire.example/d"),   # failed transiently once: try again
         ("g5", "https://wire.example/e"),   # new
     ]]
-    b = Row("b", "https://wire.example/b-moved", "text b", "hb")
+    b = make_article("b", "https://wire.example/b-moved", "text b", "hb")
     with open_warehouse(db_path) as con:
-        load_batch(con, [Row("a", "https://wire.example/a", "text a", "ha")], [], [], T0)
-        load_batch(con, [b], [], [Fail("https://wire.example/c", stage="fetch", http_status=404),
-                                  Fail("https://wire.example/d", stage="fetch", transient=True)], T0)
+        load_batch(con, [make_article("a", "https://wire.example/a", "text a", "ha")], [], [], T0)
+        load_batch(con, [b], [], [make_failure("https://wire.example/c", stage="fetch", http_status=404),
+                                  make_failure("https://wire.example/d", stage="fetch", transient=True)], T0)
         con.execute("update articles set feed = 'Wire', guid = 'g2' where article_id = 'b'")
         assert entries_to_fetch(con, entries, max_attempts=2) == {("Wire", "g4"), ("Wire", "g5")}
-        load_batch(con, [], [], [Fail("https://wire.example/d", stage="fetch", transient=True)], T1)
+        load_batch(con, [], [], [make_failure("https://wire.example/d", stage="fetch", transient=True)], T1)
         assert entries_to_fetch(con, entries, max_attempts=2) == {("Wire", "g5")}

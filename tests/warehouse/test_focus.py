@@ -5,7 +5,7 @@ from collections import Counter
 from datetime import date, datetime
 
 from extractors.records import FocusMark
-from tests.warehouse.test_load import Row, Tag
+from tests.records import make_article, make_tag
 from warehouse.db import open_warehouse
 from warehouse.digest import digest_data
 from warehouse.load import load_batch
@@ -36,9 +36,9 @@ ARTICLES = {
 def load(con):
     rows, tags, marks = [], [], []
     for aid, (offset, themes, parties, copy_of) in ARTICLES.items():
-        rows.append(Row(aid, aid, f"text of {copy_of or aid}", f"h-{copy_of or aid}",
+        rows.append(make_article(aid, aid, f"text of {copy_of or aid}", f"h-{copy_of or aid}",
                         published_at=AT.replace(day=AT.day + offset)))
-        tags += [Tag(aid, t, score=2.0) for t in themes]
+        tags += [make_tag(aid, t, score=2.0) for t in themes]
         marks.append(mark(aid, parties))
     load_batch(con, rows, tags, [], AT, focus=marks)
 
@@ -68,7 +68,7 @@ def test_theme_daily_focus_matches_the_oracle(db_path):
 def test_retag_replaces_focus_marks(db_path):
     with open_warehouse(db_path) as con:
         load(con)
-        replace_enrichment(con, ["b"], [Tag("b", "energy")], [], [mark("b", ["India", "Russia"])])
+        replace_enrichment(con, ["b"], [make_tag("b", "energy")], [], [mark("b", ["India", "Russia"])])
         assert con.execute("select is_focus from article_focus where article_id = 'b'"
                            ).fetchone() == (True,)
         assert con.execute("select articles from theme_daily_focus where day = ? and "

@@ -8,7 +8,7 @@ from extractors.dedupe import NearDuplicateIndex
 from extractors.pipeline import build_article
 from extractors.records import SourceDocument
 from tests.extractors.test_dedupe import story
-from tests.warehouse.test_load import T0, T1, Tag
+from tests.records import T0, T1, make_tag
 from warehouse.db import open_warehouse
 from warehouse.load import load_batch, near_candidates
 
@@ -46,12 +46,12 @@ def test_near_copies_link_to_the_first_across_batches_and_sources(db_path):
     first = article("seed:wire.txt", base)
     with open_warehouse(db_path) as con:
         load_deduped(con, [first, article("seed:other.txt", other)],
-                     [Tag(first.article_id, "energy")], T0)
+                     [make_tag(first.article_id, "energy")], T0)
         copy = article("https://reprint.example/a", edited(base, 40), origin="feed")
         copy_of_copy = article("https://third.example/a", edited(base, 40, 90), origin="feed")
         counts = load_deduped(con, [copy, copy_of_copy],
-                              [Tag(copy.article_id, "energy"),
-                               Tag(copy_of_copy.article_id, "energy")], T1)
+                              [make_tag(copy.article_id, "energy"),
+                               make_tag(copy_of_copy.article_id, "energy")], T1)
         got = links(con)
         daily = con.execute("select articles from theme_daily where theme = 'energy'").fetchall()
     assert got["https://reprint.example/a"] == "seed:wire.txt"

@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 import pytest
 
-from tests.warehouse.test_load import Row, Tag
+from tests.records import make_article, make_tag
 from warehouse.db import open_warehouse
 from warehouse.load import load_batch
 from warehouse.search import refresh_index, refresh_search_index, search, snippet
@@ -13,16 +13,16 @@ from warehouse.search import refresh_index, refresh_search_index, search, snippe
 T0 = datetime(2024, 7, 2, 6)
 T1 = datetime(2024, 7, 3, 6)
 ROWS = [
-    Row("a", "ka", "India signed a deal for Kamov helicopters with Rosoboronexport.", "h1",
+    make_article("a", "ka", "India signed a deal for Kamov helicopters with Rosoboronexport.", "h1",
         title="Helicopter deal", source="Wire", published_at=datetime(2024, 7, 1)),
-    Row("b", "kb", "India signed a deal for Kamov helicopters with Rosoboronexport.", "h1",
+    make_article("b", "kb", "India signed a deal for Kamov helicopters with Rosoboronexport.", "h1",
         title="Helicopter deal", source="Reprint", published_at=datetime(2024, 7, 1)),
-    Row("c", "kc", "Oil imports from Russia rose again; refiners in Jamnagar bought more crude.",
+    make_article("c", "kc", "Oil imports from Russia rose again; refiners in Jamnagar bought more crude.",
         "h2", title="Crude imports climb", source="Wire", published_at=datetime(2024, 7, 2)),
-    Row("d", "kd", "Crude oil and crude oil again: the crude oil trade with O'Brien's fund.", "h3",
+    make_article("d", "kd", "Crude oil and crude oil again: the crude oil trade with O'Brien's fund.", "h3",
         title="Crude oil crude oil", source="Desk", published_at=datetime(2024, 7, 2)),
 ]
-TAGS = [Tag("a", "defense"), Tag("c", "energy"), Tag("d", "energy"), Tag("d", "trade")]
+TAGS = [make_tag("a", "defense"), make_tag("c", "energy"), make_tag("d", "energy"), make_tag("d", "trade")]
 
 
 @pytest.fixture
@@ -57,7 +57,7 @@ def test_quotes_and_sql_in_the_query_are_data(con, query):
 
 def test_each_load_updates_the_index_in_its_own_transaction(con):
     assert refresh_index(con, T0).rebuilt is False
-    load_batch(con, [Row("e", "ke", "Zircon hypersonic missile test.", "h5", title="Zircon")],
+    load_batch(con, [make_article("e", "ke", "Zircon hypersonic missile test.", "h5", title="Zircon")],
                [], [], datetime(2024, 7, 3))
     assert [h.article_id for h in search(con, "zircon")] == ["e"]  # no rebuild needed
     assert con.execute("select articles, built_at from search_index").fetchone() == (
@@ -91,18 +91,18 @@ def test_loads_leave_the_same_index_as_a_full_rebuild(db_path):
 
     def row(i, version=0, text=True):
         body = " ".join(rng.choices(words, k=rng.randint(1, 30))) if text else ""
-        return Row(f"a{i}", f"k{i}", body, f"h{i}.{version}.{body}",
+        return make_article(f"a{i}", f"k{i}", body, f"h{i}.{version}.{body}",
                    title=" ".join(rng.choices(words, k=4)))
 
     with open_warehouse(db_path) as con:
         load_batch(con, [row(i) for i in range(30)], [], [], T0)  # creates the index
         # new articles, changed ones (their old words must go), an empty text, an exact copy
         load_batch(con, [row(i) for i in range(30, 45)] + [row(i, 1) for i in range(5, 15)]
-                   + [row(45, text=False), Row("copy", "kc", "oil crude", "same", title="x"),
-                      Row("orig", "ko", "oil crude", "same", title="x")], [], [], T1)
+                   + [row(45, text=False), make_article("copy", "kc", "oil crude", "same", title="x"),
+                      make_article("orig", "ko", "oil crude", "same", title="x")], [], [], T1)
         # a word only one article had, gone from its new version
-        load_batch(con, [Row("only", "ko1", "Zvezdochka shipyard", "z1")], [], [], T1)
-        load_batch(con, [row(i, 2) for i in range(10, 12)] + [Row("only", "ko1", "shipyard", "z2")],
+        load_batch(con, [make_article("only", "ko1", "Zvezdochka shipyard", "z1")], [], [], T1)
+        load_batch(con, [row(i, 2) for i in range(10, 12)] + [make_article("only", "ko1", "shipyard", "z2")],
                    [], [], datetime(2024, 7, 10))
         queries = ["oil", "crude sanctions", "defense naive", "S-400 Moscow", "rupee tariffs x"]
         loaded, loaded_scores = index_tables(con), scores(con, queries)
@@ -126,7 +126,7 @@ def test_an_index_already_behind_is_rebuilt_at_the_end_of_the_ingest(con, db_pat
     # An article that arrived without going through a load (an older mediawatch, by hand):
     # a load does not patch an index it cannot vouch for...
     add_by_hand(con, "z", "Zircon trials")
-    load_batch(con, [Row("e", "ke", "Frigate delivery from Kaliningrad.", "h5")], [], [],
+    load_batch(con, [make_article("e", "ke", "Frigate delivery from Kaliningrad.", "h5")], [], [],
                datetime(2024, 7, 3))
     assert search(con, "zircon") == [] and search(con, "frigate") == []
     con.close()
@@ -146,14 +146,14 @@ def test_loads_carry_the_fingerprint_forward_and_the_ingest_end_still_checks_it(
         return con.execute("select articles, fingerprint from search_index").fetchone()
 
     # new, changed and unchanged articles: the carried fingerprint is the full one
-    load_batch(con, [Row("e", "ke", "Frigate delivery.", "h5"),
-                     Row("c", "kc", "Oil imports fell.", "h2b", title="Crude imports slip"),
+    load_batch(con, [make_article("e", "ke", "Frigate delivery.", "h5"),
+                     make_article("c", "kc", "Oil imports fell.", "h2b", title="Crude imports slip"),
                      ROWS[0]], [], [], T1)
     assert stored() == full() and stored()[0] == 5
     # a title edited by hand between two loads of one process is not re-read by the load
     # (same count of articles)...
     con.execute("update articles set title = 'Edited by hand' where article_id = 'd'")
-    load_batch(con, [Row("f", "kf", "Corvette sea trials.", "h6")], [], [], T1)
+    load_batch(con, [make_article("f", "kf", "Corvette sea trials.", "h6")], [], [], T1)
     assert stored() != full()
     con.close()
     # ...the end of the ingest compares in full and rebuilds

@@ -7,7 +7,7 @@ import duckdb
 import pytest
 
 from tests.conftest import SHARED
-from tests.warehouse.test_load import Row
+from tests.records import make_article
 from warehouse.db import load_fts, open_warehouse
 from warehouse.load import load_batch
 from warehouse.search import refresh_index, refresh_search_index, search
@@ -38,7 +38,7 @@ WEAPONS = [
 
 
 def rows(items):
-    return [Row(i, f"k{i}", text, f"h-{i}", title=title) for i, title, text in items]
+    return [make_article(i, f"k{i}", text, f"h-{i}", title=title) for i, title, text in items]
 
 
 @pytest.fixture
@@ -134,7 +134,7 @@ REAL_RU = SHARED / "corpus" / "themes" / "realmix-dev-ru.jsonl"
 def test_real_russian_articles_same_set_for_every_case_form(db_path):
     records = [json.loads(line) for line in REAL_RU.read_text(encoding="utf-8").splitlines()]
     with open_warehouse(db_path) as con:
-        load_batch(con, [Row(r["id"], r["id"], r["text"], r["id"], title=r["title"])
+        load_batch(con, [make_article(r["id"], r["id"], r["text"], r["id"], title=r["title"])
                          for r in records], [], [], T0)
         for forms in ["Индия Индии Индию Индией", "Россия России Россию Россией",
                       "Украина Украины Украине Украину Украиной", "санкция санкции санкциями",

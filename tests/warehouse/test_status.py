@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta
 
-from tests.warehouse.test_load import T0, T1, Fail, Row
+from tests.records import T0, T1, make_article, make_failure
 from warehouse.db import open_warehouse
 from warehouse.load import load_batch
 from warehouse.status import warehouse_status
@@ -25,8 +25,8 @@ def add_runs(con):
 
 def test_runs_and_failures_with_no_feeds(db_path):
     with open_warehouse(db_path) as con:
-        load_batch(con, [], [], [Fail("a.jsonl:1"), Fail("https://e.org/x", stage="fetch")], T0)
-        load_batch(con, [Row("x", "https://e.org/x", "text", "h", url="https://e.org/x")], [], [], T1)
+        load_batch(con, [], [], [make_failure("a.jsonl:1"), make_failure("https://e.org/x", stage="fetch")], T0)
+        load_batch(con, [make_article("x", "https://e.org/x", "text", "h", url="https://e.org/x")], [], [], T1)
         add_runs(con)
         status = warehouse_status(con, since=NOW - timedelta(hours=24), limit=3)
     flows = {f["flow"]: f for f in status["flows"]}
@@ -39,7 +39,7 @@ def test_runs_and_failures_with_no_feeds(db_path):
     assert [r["run_id"] for r in status["runs"]] == ["i3", "i2", "d1"]
     assert status["feeds"] == []
     # the fetch failure was resolved by the later load; only the seed failure is open
-    assert status["open_failures"] == {"seed": 1}
+    assert status["open_failures"] == {"seed: malformed": 1}
     assert [f["url"] for f in status["failures"]] == ["a.jsonl:1"]
 
 

@@ -3,7 +3,7 @@
 import statistics
 from datetime import date, datetime, timedelta
 
-from tests.warehouse.test_load import Fail, Row, Tag
+from tests.records import make_article, make_failure, make_tag
 from warehouse.db import open_warehouse
 from warehouse.load import load_batch
 
@@ -24,9 +24,9 @@ def day_rows(series: dict[str, list[int]], totals: list[int], day0: date = DAY0,
         assert len(themed) <= total
         for j in range(total):
             aid = f"{prefix}d{i}-{j}"
-            rows.append(Row(aid, aid, f"text {aid}", f"h-{aid}", published_at=published))
+            rows.append(make_article(aid, aid, f"text {aid}", f"h-{aid}", published_at=published))
             if j < len(themed):
-                tags.append(Tag(aid, themed[j]))
+                tags.append(make_tag(aid, themed[j]))
     return rows, tags
 
 
@@ -109,8 +109,8 @@ def test_undated_articles_are_left_out_of_trends_and_counted(db_path):
     with open_warehouse(db_path) as con:
         load_series(con, {"energy": ENERGY}, TOTALS)
         # an undated batch first seen a week later: all energy, it would "spike" that day
-        undated = [Row(f"u{i}", f"u{i}", f"undated {i}", f"hu{i}") for i in range(30)]
-        load_batch(con, undated, [Tag(r.article_id, "energy") for r in undated], [],
+        undated = [make_article(f"u{i}", f"u{i}", f"undated {i}", f"hu{i}") for i in range(30)]
+        load_batch(con, undated, [make_tag(r.article_id, "energy") for r in undated], [],
                    datetime(2024, 7, 20, 8))
         days = {d for (d,) in con.execute("select distinct day from theme_trend").fetchall()}
         daily = con.execute("select count(*) from theme_daily where day = date '2024-07-20'").fetchone()
@@ -124,8 +124,8 @@ def test_undated_articles_are_left_out_of_trends_and_counted(db_path):
 def test_calendar_starts_after_a_long_gap_not_at_the_oldest_page(db_path):
     with open_warehouse(db_path) as con:
         load_series(con, {"energy": ENERGY}, TOTALS)
-        old = Row("old", "old", "an archive page", "h-old", published_at=datetime(2006, 3, 1, 9))
-        load_batch(con, [old], [Tag("old", "energy")], [], datetime(2024, 7, 20))
+        old = make_article("old", "old", "an archive page", "h-old", published_at=datetime(2006, 3, 1, 9))
+        load_batch(con, [old], [make_tag("old", "energy")], [], datetime(2024, 7, 20))
         first, rows = con.execute("select min(day), count(*) from theme_trend").fetchone()
         window = con.execute("select first_day, dated_articles, before_window from monitored_window").fetchone()
     assert first == DAY0 and rows == len(TOTALS)
@@ -135,10 +135,10 @@ def test_calendar_starts_after_a_long_gap_not_at_the_oldest_page(db_path):
 def test_source_daily_counts_articles_copies_and_failures(db_path):
     t = datetime(2024, 7, 2, 6)
     with open_warehouse(db_path) as con:
-        load_batch(con, [Row("a", "ka", "same", "h", source="Wire", published_at=datetime(2024, 7, 1)),
-                         Row("b", "kb", "same", "h", source="Reprint", published_at=datetime(2024, 7, 1)),
-                         Row("c", "kc", "other", "h2", source="Wire", published_at=datetime(2024, 7, 1))],
-                   [], [Fail("https://wire/x", source="Wire", stage="fetch")], t)
+        load_batch(con, [make_article("a", "ka", "same", "h", source="Wire", published_at=datetime(2024, 7, 1)),
+                         make_article("b", "kb", "same", "h", source="Reprint", published_at=datetime(2024, 7, 1)),
+                         make_article("c", "kc", "other", "h2", source="Wire", published_at=datetime(2024, 7, 1))],
+                   [], [make_failure("https://wire/x", source="Wire", stage="fetch")], t)
         rows = con.execute("select day, source, articles, failures, duplicates from source_daily "
                            "order by day, source").fetchall()
     assert rows == [(date(2024, 7, 1), "Reprint", 1, 0, 1), (date(2024, 7, 1), "Wire", 2, 0, 0),
@@ -148,7 +148,7 @@ def test_source_daily_counts_articles_copies_and_failures(db_path):
 def test_latest_articles_are_the_newest_week_of_distinct_articles(db_path):
     with open_warehouse(db_path) as con:
         load_series(con, {"energy": ENERGY}, TOTALS)
-        load_batch(con, [Row("copy", "kcopy", "text d9-0", "h-d9-0",
+        load_batch(con, [make_article("copy", "kcopy", "text d9-0", "h-d9-0",
                              published_at=datetime(2024, 7, 10, 12))], [], [], datetime(2024, 7, 14))
         rows = con.execute("select day, themes, copies, article_id from latest_articles").fetchall()
         newest_week = con.execute(
@@ -165,8 +165,8 @@ def test_latest_articles_are_the_newest_week_of_distinct_articles(db_path):
 def test_a_stray_page_after_the_monitored_days_does_not_shrink_the_window(db_path):
     with open_warehouse(db_path) as con:
         load_series(con, {"energy": ENERGY}, TOTALS)
-        late = Row("late", "late", "a page months later", "h-late", published_at=datetime(2024, 11, 3, 9))
-        load_batch(con, [late], [Tag("late", "energy")], [], datetime(2024, 11, 4))
+        late = make_article("late", "late", "a page months later", "h-late", published_at=datetime(2024, 11, 3, 9))
+        load_batch(con, [late], [make_tag("late", "energy")], [], datetime(2024, 11, 4))
         window = con.execute("select first_day, last_day, before_window from monitored_window").fetchone()
     assert window == (DAY0, date(2024, 11, 3), 0)
 
@@ -174,7 +174,7 @@ def test_a_stray_page_after_the_monitored_days_does_not_shrink_the_window(db_pat
 def test_a_tiny_warehouse_trends_over_its_newest_stretch(db_path):
     with open_warehouse(db_path) as con:
         load_series(con, {"energy": [1, 1]}, [2, 2])
-        old = Row("old", "old", "an archive page", "h-old", published_at=datetime(2006, 3, 1, 9))
+        old = make_article("old", "old", "an archive page", "h-old", published_at=datetime(2006, 3, 1, 9))
         load_batch(con, [old], [], [], datetime(2024, 7, 5))
         window = con.execute("select first_day, last_day, before_window from monitored_window").fetchone()
     assert window == (DAY0, DAY0 + timedelta(days=1), 1)

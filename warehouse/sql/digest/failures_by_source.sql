@@ -1,8 +1,9 @@
 -- Ingest failures seen that day (first_seen <= day <= last_seen), per source (the feed
--- when known) and stage.
+-- when known), stage and code.
 select
     coalesce(feed, source, 'unknown') as source,
     stage,
+    coalesce(code, 'unknown') as code,
     count(*) as failures,
     min(reason) as example_reason
 from ingest_failures

@@ -8,8 +8,8 @@ update stories set
     copies = agg.copies,
     outlets = agg.outlets,
     languages = agg.languages,
-    themes = coalesce(th.themes, []),
-    actors = coalesce(ac.actors, [])
+    themes = coalesce(ranked.themes, []),
+    actors = coalesce(ranked.actors, [])
 from (
     select
         a.story_id,
@@ -24,25 +24,24 @@ from (
     group by a.story_id
 ) agg
 left join (
-    select story_id, list(theme order by n desc, theme)[1:3] as themes
-    from (
-        select a.story_id, t.theme, count(*) as n
+    -- each story's most frequent themes (3) and actors (5) over its distinct articles
+    with members as (
+        select a.story_id, a.article_id
         from articles a semi join touched_stories s using (story_id)
-        join article_themes t using (article_id)
         where a.duplicate_of is null
-        group by all
+    ),
+    counted as (
+        select m.story_id, 'theme' as kind, t.theme as name, count(*) as n
+        from members m join article_themes t using (article_id) group by all
+        union all
+        select m.story_id, 'actor' as kind, x.actor as name, count(*) as n
+        from members m join article_actors x using (article_id) group by all
     )
+    select
+        story_id,
+        (list(name order by n desc, name) filter (where kind = 'theme'))[1:3] as themes,
+        (list(name order by n desc, name) filter (where kind = 'actor'))[1:5] as actors
+    from counted
     group by story_id
-) th using (story_id)
-left join (
-    select story_id, list(actor order by n desc, actor)[1:5] as actors
-    from (
-        select a.story_id, x.actor, count(*) as n
-        from articles a semi join touched_stories s using (story_id)
-        join article_actors x using (article_id)
-        where a.duplicate_of is null
-        group by all
-    )
-    group by story_id
-) ac using (story_id)
+) ranked using (story_id)
 where stories.story_id = agg.story_id

@@ -1,0 +1,88 @@
+"""Open stories that grow alike merge: the pure rule, and the move of their articles in DuckDB."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import datetime, timedelta
+
+import pyarrow as pa
+
+from warehouse.db import open_warehouse
+from warehouse.stories import Story, StoryParams, assign_stories, merge_stories
+
+DAY = datetime(2024, 3, 10, 8)
+# Two halves of one event (a bankruptcy told with two vocabularies that share its names) and
+# an unrelated event, each with four members of the same features.
+SBARRO_A = {"w:sbarro": 2.0, "w:pizza": 2.0, "w:bankruptci": 2.0, "w:file": 2.0}
+SBARRO_B = {"w:sbarro": 2.0, "w:pizza": 2.0, "w:chapter": 2.0, "w:bankruptci": 2.0}
+VOICE = {"w:voic": 2.0, "w:blind": 2.0, "w:audit": 2.0, "w:coach": 2.0}
+
+
+def story(story_id: str, features: dict, members: int, touched: bool,
+          when: datetime = DAY) -> Story:
+    s = Story(story_id, when, when, counts=Counter(), weights=Counter())
+    for _ in range(members):
+        s.add(features, when)
+    s.touched = touched
+    return s
+
+
+def test_similar_open_stories_merge_into_the_bigger_and_others_stay():
+    stories = [story("s1", SBARRO_A, 6, False), story("s2", VOICE, 4, False),
+               story("s3", SBARRO_B, 4, True)]
+    assert merge_stories(stories, StoryParams()) == {"s3": "s1"}
+    assert [s.story_id for s in stories] == ["s1", "s2"]
+    assert stories[0].members == 10 and stories[0].counts["w:chapter"] == 4
+
+
+def test_untouched_stories_do_not_merge_and_the_window_keeps_them_apart():
+    params = StoryParams()
+    untouched = [story("s1", SBARRO_A, 6, False), story("s3", SBARRO_B, 4, False),
+                 story("s2", VOICE, 4, True)]
+    assert merge_stories(untouched, params) == {}
+    far = [story("s1", SBARRO_A, 6, False),
+           story("s3", SBARRO_B, 4, True, DAY + timedelta(days=params.window_days + 1)),
+           story("s2", VOICE, 4, False)]
+    assert merge_stories(far, params) == {}
+
+
+def test_a_batch_that_bridges_two_stored_stories_merges_them_in_the_warehouse(db_path):
+    """Two stories stored by earlier loads; a batch joins one, which becomes like the other:
+    the smaller one's articles move, its row goes, and the counts are the articles'."""
+    rows = [("a1", "s1", SBARRO_A), ("a2", "s1", SBARRO_A), ("a3", "s1", SBARRO_A),
+            ("a4", "s1", SBARRO_A), ("a5", "s1", SBARRO_A), ("b1", "s2", SBARRO_B),
+            ("b2", "s2", SBARRO_B), ("v1", "s9", VOICE),
+            ("v2", "s9", VOICE)]
+    with open_warehouse(db_path) as con:
+        con.register("given", pa.table({"article_id": [r[0] for r in rows],
+                                        "story_id": [r[1] for r in rows]}))
+        con.execute("insert into articles (article_id, key, source, title, language,"
+                    " published_at, ingested_at, day, story_id) select article_id,"
+                    " 'id:' || article_id, 'outlet ' || article_id, 'Sbarro', 'en', ?, ?,"
+                    " cast(? as date), story_id from given", [DAY, DAY, DAY])
+        con.unregister("given")
+        for story_id in ("s1", "s2", "s9"):
+            members = [f for _, s, f in rows if s == story_id]
+            state = {k: [len(members), 2.0 * len(members)] for k in members[0]}
+            con.execute("insert into stories (story_id, title, title_article_id, first_seen,"
+                        " last_seen, articles, outlets, members, features, updated_at)"
+                        " values (?, 'Sbarro', null, ?, ?, ?, ?, ?, ?, ?)",
+                        [story_id, DAY, DAY, len(members), len(members), len(members),
+                         json.dumps(state), DAY])
+        when = DAY + timedelta(hours=5)
+        batch = {"c1": {**SBARRO_B, "w:file": 2.0}, "c2": {**SBARRO_A, "w:chapter": 2.0}}
+        con.register("given", pa.table({"article_id": list(batch)}))
+        con.execute("insert into articles (article_id, key, source, title, language,"
+                    " published_at, ingested_at, day) select article_id, 'id:' || article_id,"
+                    " 'late outlet', 'Sbarro again', 'en', ?, ?, cast(? as date) from given",
+                    [when, when, when])
+        con.unregister("given")
+        assign_stories(con, list(batch), batch, when, StoryParams())
+        story_of = dict(con.execute("select article_id, story_id from articles").fetchall())
+        assert {story_of[a] for a in ("a1", "a5", "b1", "b2", "c1", "c2")} == {"s1"}
+        assert story_of["v1"] == story_of["v2"] == "s9"
+        stored = dict(con.execute("select story_id, articles from stories").fetchall())
+        assert stored == {"s1": 9, "s9": 2}
+        # c1 and c2 come from one outlet
+        assert con.execute("select outlets from stories where story_id = 's1'").fetchone() == (8,)
