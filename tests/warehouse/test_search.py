@@ -224,10 +224,10 @@ def random_archive(db_path, n=120, seed=5):
     for i in range(n):
         body = " ".join(rng.choices(words, k=rng.randint(3, 40)))
         copy = i > 10 and rng.random() < 0.1
-        rows.append(Row(f"a{i:03d}", f"k{i}", body, f"h{i}" if not copy else "h0",
+        rows.append(make_article(f"a{i:03d}", f"k{i}", body, f"h{i}" if not copy else "h0",
                         title=" ".join(rng.choices(words, k=3)), source=f"S{i % 4}",
                         published_at=datetime(2024, 6, 1 + i % 30, 8)))
-        tags += [Tag(f"a{i:03d}", t) for t in ("energy", "defense", "trade") if rng.random() < 0.4]
+        tags += [make_tag(f"a{i:03d}", t) for t in ("energy", "defense", "trade") if rng.random() < 0.4]
     with open_warehouse(db_path) as con:
         for start in range(0, n, 40):  # loads keep the index: appended, unsorted postings
             batch_tags = [t for t in tags if start <= int(t.article_id[1:]) < start + 40]
@@ -288,6 +288,6 @@ def test_the_ingest_end_sorts_postings_once_loads_appended_enough(db_path):
     assert not state.rebuilt and state.locked_s > 0
     with open_warehouse(db_path) as con:
         assert unsorted_postings(con) == (0, total)
-        load_batch(con, [Row("late", "kl", "oil", "hl")], [], [], T1)  # a few appended
+        load_batch(con, [make_article("late", "kl", "oil", "hl")], [], [], T1)  # a few appended
         assert 0 < unsorted_postings(con)[0] <= UNSORTED_SHARE * unsorted_postings(con)[1]
     assert refresh_search_index(db_path, T1, wait_s=5).locked_s == 0  # left for later
