@@ -6,6 +6,7 @@ import calendar
 import logging
 import tomllib
 import xml.sax
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,8 +19,10 @@ from .charset import CharsetUnknown, bom_codec, decode_text, http_charset, xml_e
 from .feedxml import strip_dtd
 from .keys import entry_key, url_key
 from .normalise import one_line
-from .records import FeedEntry, SourceDocument
+from .fetch import Fetcher, FetchPolicy
+from .records import Failure, FailureCode, FeedEntry, FeedPoll, SourceDocument
 from .sources import SourceRegistry
+from .text import has_article_text
 from .urls import canonical_url
 
 LOGGER = logging.getLogger(__name__)
@@ -225,3 +228,74 @@ def entry_document(entry: FeedEntry, html: str | bytes | None,
         fallback_text=entry.content if html else None,
         source_country=entry.country,
     )
+
+
+def poll_feed(fetcher: Fetcher, feed: FeedSpec, validators: tuple | None) -> FeedPoll:
+    """Fetch one feed with a conditional GET (`validators`: etag, last_modified) and parse
+    its entries; never raises: an error is in the FeedPoll."""
+    etag, modified = validators or (None, None)
+    page = fetcher.fetch(feed.url, html=False, etag=etag, last_modified=modified)
+    status = str(page.status) if page.status else "error"
+    if not page.ok:
+        return FeedPoll(feed.name, feed.url, False, status, error=page.error,
+                        http_status=page.status, transient=page.transient, code=page.code)
+    if page.status == 304:
+        return FeedPoll(feed.name, feed.url, True, status, etag, modified)
+    try:
+        entries, warning = read_feed(page.body, feed, page.final_url, page.content_type)
+    except ValueError as exc:
+        return FeedPoll(feed.name, feed.url, False, "invalid", error=str(exc),
+                        http_status=page.status, code=FailureCode.MALFORMED)
+    return FeedPoll(feed.name, feed.url, True, status, page.etag, page.last_modified,
+                    http_status=page.status, warning=warning, entries=entries,
+                    code=FailureCode.MALFORMED if warning else None)
+
+
+def retry_entry(feed: str, url: str, country: str | None = None) -> FeedEntry:
+    """Return an entry to fetch again from what its failure recorded (feed and URL), with
+    the feed's home country."""
+    return FeedEntry(feed=feed, guid=url, url=url, country=country)
+
+
+def iter_entry_documents(entries: list[FeedEntry], policy: FetchPolicy
+                         ) -> Iterator[SourceDocument | Failure]:
+    """Fetch entries' pages concurrently; yield a document per entry, or a fetch Failure.
+
+    An entry whose page cannot be fetched still becomes a document when the feed itself
+    carries enough text (content:encoded). Documents come one at a time, so a caller can
+    hand them on while later pages are still downloading.
+    """
+    with_url = [e for e in entries if e.url]
+    for entry in entries:
+        if not entry.url:
+            yield entry_document(entry, None, None)
+    with Fetcher(policy) as fetcher:
+        for index, page in fetcher.fetch_many((e.url for e in with_url), html=True):
+            entry = with_url[index]
+            if page.ok:
+                # UTF-8 bytes take a quarter of the memory of a str with wide characters,
+                # and pickle to the extraction processes as they are.
+                yield entry_document(entry, page.body, page.final_url)
+            elif has_article_text(entry.content):
+                yield entry_document(entry, None, None)
+            else:
+                yield Failure(entry.location, entry.feed, "fetch", page.code, page.error,
+                              http_status=page.status, transient=page.transient,
+                              feed=entry.feed)
+
+
+def new_entry_batches(entries: Iterable[FeedEntry], wanted: set[tuple[str, str]],
+                      batch_size: int) -> Iterator[list[FeedEntry]]:
+    """Yield the wanted entries in batches, each entry and each page once (two feeds often
+    list the same page)."""
+    batch, seen = [], set()
+    for entry in entries:
+        ident = (entry.feed, entry.guid)
+        if ident in wanted and ident not in seen and entry.url not in seen:
+            seen.update((ident, entry.url))
+            batch.append(entry)
+            if len(batch) >= batch_size:
+                yield batch
+                batch = []
+    if batch:
+        yield batch

@@ -183,3 +183,22 @@ class FocusMark:
     score: float  # share of the focus parties the article names, 0..1
     is_focus: bool  # every focus party named: a focus article
     parties: tuple[str, ...] = ()  # the focus parties it names
+
+
+@dataclass
+class FeedPoll:
+    """What polling one feed gave: its new validators, status and entries (or an error)."""
+
+    name: str
+    url: str
+    ok: bool
+    status: str  # '200', '304', '404', … or an error word
+    etag: str | None = None
+    last_modified: str | None = None
+    error: str | None = None
+    http_status: int | None = None
+    transient: bool = False
+    warning: str | None = None  # the feed was read, but not cleanly (recorded as a failure)
+    entries: list[FeedEntry] = field(default_factory=list)
+    new_entries: int = 0
+    code: FailureCode | None = None  # the kind of error or warning, with it

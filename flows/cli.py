@@ -121,7 +121,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     api = launch_local_api()
     from prefect.exceptions import FailedRun
 
-    from .feeds import shutdown_pool
+    from .extract_pool import shutdown_pool
     from .ingest import ingest_flow
 
     try:
@@ -396,21 +396,29 @@ def main(argv: list[str] | None = None) -> int:
 
     from .prefect_api import LocalAPIError
 
-    from prefect.exceptions import FailedRun, TerminationSignal
-
     if args.verb != "serve":  # serve has its own; a flow run has Prefect's meanwhile
         signal.signal(signal.SIGTERM, terminated)
     try:
         settings.check_all()  # a bad MEDIAWATCH_* value stops here, before any work
         return COMMANDS[args.verb](args)
     except (WarehouseBusy, LocalAPIError, FileNotFoundError, ValueError, duckdb.Error,
-            FailedRun) as exc:  # FailedRun: the flow said why and what to do
+            *prefect_exceptions("FailedRun")) as exc:  # FailedRun: the flow said why and what to do
         fail(str(exc).strip())
-    except (KeyboardInterrupt, TerminationSignal) as exc:
+    except (KeyboardInterrupt, *prefect_exceptions("TerminationSignal")) as exc:
         ERR.print("interrupted: work already committed is kept (an ingest loads whole batches);"
                   " run the same command again to finish")
         return 130 if type(exc) is KeyboardInterrupt else 128 + signal.SIGTERM
     return 1
+
+
+def prefect_exceptions(*names: str) -> tuple[type[BaseException], ...]:
+    """Return the named classes of prefect.exceptions if Prefect is loaded, else none.
+
+    A command that never imported Prefect cannot have raised its exceptions, and importing
+    it only to name them cost every command ~1 s of CPU before its work began (`status`
+    runs no flow; `ingest` and `digest` import Prefect while their server starts)."""
+    module = sys.modules.get("prefect.exceptions")
+    return tuple(getattr(module, name) for name in names) if module else ()
 
 
 class Terminated(KeyboardInterrupt):

@@ -24,7 +24,7 @@ from extractors.actors import load_gazetteer
 from extractors.focus import focus_marks, parse_focus
 from extractors.keys import FirstSeen
 from extractors.pipeline import BatchResult
-from extractors.feeds import with_countries
+from extractors.feeds import new_entry_batches, retry_entry, with_countries
 from extractors.records import Failure, SourceDocument
 from extractors.seeds import SeedFile, SeedScan, iter_seed_documents
 from extractors.sources import seed_sources
@@ -43,23 +43,16 @@ from warehouse.trend_counts import rebuild_if_drifted
 from . import settings
 from .alerts import current_watches, deliver_after_ingest
 from .console import ERR, ProgressLog, progress, say
-from .feeds import (
+from .extract_pool import (
     STOPPED_ERRORS,
-    FeedListInvalid,
-    FeedPoll,
     allow_extraction,
     extraction_stopping,
-    fetch_and_extract,
-    fetch_policy,
-    new_entry_batches,
-    poll_feeds,
     process_parallel,
-    read_feed_list,
-    retry_entry,
     shutdown_pool,
     start_pool,
     stop_extraction,
 )
+from .feeds import FeedListInvalid, fetch_and_extract, fetch_policy, poll_feeds, read_feed_list
 from .ledger import RunEntry, run_entry
 from .locking import IngestLocked, ingest_lock
 
@@ -282,20 +275,20 @@ def ingest_feeds(feed_list: list, db: str, tax: Taxonomy, batch_size: int,
     summary.feeds_polled += len(polls)
     summary.not_modified += sum(p.status == "304" for p in polls)
     summary.new_entries += len(wanted)
-    if retries:  # pages that failed transiently on earlier runs, no longer in their feed
-        polls.append(FeedPoll("(retries)", "", True, "retry", entries=retries,
-                              new_entries=len(retries)))
-        wanted |= {(e.feed, e.guid) for e in retries}
     for poll in polls:
         state = poll.error or f"{poll.status}, {poll.new_entries} new of {len(poll.entries)}"
         say(f"  feed {poll.name}: {state}")
+    if retries:  # pages that failed transiently on earlier runs, no longer in their feed
+        say(f"  pages to retry (failed on earlier runs, no longer listed): {len(retries)}")
+        wanted |= {(e.feed, e.guid) for e in retries}
+        entries += retries
     poll_failures = [Failure(p.url, p.name, "feed", p.code, p.error or p.warning,
                              http_status=p.http_status, transient=p.transient, feed=p.name)
                      for p in polls if not p.ok or p.warning]
     gazetteer = load_gazetteer(settings.get("gazetteer") or None)
     pipeline = BatchPipeline(db, tax, summary, lock_wait_s, first_seen)
     with progress("fetching feed entries", total=len(wanted)) as advance:
-        for entries_batch in new_entry_batches(polls, wanted, batch_size):
+        for entries_batch in new_entry_batches(entries, wanted, batch_size):
             pipeline.submit_future(fetch_and_extract.submit(
                 quote(entries_batch), policy, quote(tax), quote(gazetteer), quote(poll_failures),
                 quote(pipeline.first_seen)))

@@ -16,12 +16,12 @@ def test_importing_the_cli_loads_neither_duckdb_nor_prefect():
 def test_extraction_processes_load_neither_duckdb_nor_prefect(monkeypatch):
     """What a pool process imports (its initializer included) is paid once per process."""
     from extractors.taxonomy import load_taxonomy
-    from flows import feeds
+    from flows import extract_pool
     from tests.worker_probe import heavy_modules
 
     monkeypatch.setenv("MEDIAWATCH_EXTRACT_WORKERS", "2")
-    feeds.start_pool(load_taxonomy(None), None)
+    extract_pool.start_pool(load_taxonomy(None), None)
     try:
-        assert feeds._POOL.submit(heavy_modules).result(timeout=120) == []
+        assert extract_pool._POOL.submit(heavy_modules).result(timeout=120) == []
     finally:
-        feeds.shutdown_pool()
+        extract_pool.shutdown_pool()

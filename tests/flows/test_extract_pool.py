@@ -3,7 +3,7 @@
 from extractors.pipeline import process_batch
 from extractors.records import SourceDocument
 from extractors.taxonomy import load_taxonomy
-from flows.feeds import process_parallel, shutdown_pool
+from flows.extract_pool import process_parallel, shutdown_pool
 from tests.webserver import WEB
 
 

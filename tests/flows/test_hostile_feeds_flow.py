@@ -7,7 +7,8 @@ import pytest
 
 from extractors.feeds import FeedSpec
 from extractors.fetch import Fetcher
-from flows.feeds import fetch_policy, poll_one
+from extractors.feeds import poll_feed
+from flows.feeds import fetch_policy
 from flows.ingest import ingest_flow
 from tests import hostile_feeds as hf
 from tests.hostile_web import hostile  # noqa: F401 - pytest fixture
@@ -94,7 +95,7 @@ def test_ten_thousand_entry_feed_is_polled_and_planned(hostile_env, hostile, db_
     hostile.feeds["big.xml"] = hf.big_feed(10_000)
     feed = FeedSpec("Firehose", f"{hostile.base}/feeds/big.xml")
     with Fetcher(fetch_policy()) as fetcher:
-        poll = poll_one(fetcher, feed, None)
+        poll = poll_feed(fetcher, feed, None)
     assert poll.ok and len(poll.entries) == 10_000, poll.error
     with open_warehouse(str(db_path)) as con:
         assert len(entries_to_fetch(con, poll.entries, 5)) == 10_000

@@ -102,7 +102,9 @@ def test_a_signal_ends_the_fetch_phase_within_seconds_and_keeps_whole_batches(
     assert proc.returncode == code, err
     assert "Traceback" not in err and "run the same command again" in err, err
     assert after <= 2, after  # queued pages are dropped, not fetched (was: all of them)
-    assert took_s <= 5, took_s  # issue #21: 0.7-0.8 s measured on a quiet 2-core machine
+    # a guard against the old behaviour (445-468 s: every queued page fetched), not a timing
+    # target: 0.7-0.9 s is printed on a quiet 2-core machine, a few seconds under load
+    assert took_s <= 30, took_s
     con = duckdb.connect(str(db), read_only=True)
     try:
         kept = con.execute("select count(*) from articles").fetchone()[0]

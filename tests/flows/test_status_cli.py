@@ -69,3 +69,15 @@ def test_mirror_verb_fills_the_lake(ingested, tmp_path, capsys):
     assert "articles: +3 -0" in capsys.readouterr().out
     assert main(args) == 0
     assert "articles: +0 -0" in capsys.readouterr().out
+
+
+def test_status_runs_without_importing_prefect(ingested):
+    """`status` runs no flow: it must not pay Prefect's import (~1 s of CPU) to start."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from flows.cli import main; rc = main(['status', '--db', sys.argv[1]]);"
+            " sys.exit(rc or 3 * ('prefect' in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code, str(ingested)], capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr

@@ -8,8 +8,8 @@ from dataclasses import fields
 
 import pytest
 
-from extractors.records import ActorMention, Article, Failure, FeedEntry, FocusMark, ThemeTag
-from flows.feeds import FeedPoll
+from extractors.records import (ActorMention, Article, Failure, FeedEntry, FeedPoll, FocusMark,
+                                ThemeTag)
 from warehouse import load
 from warehouse.db import open_warehouse
 from warehouse.feeds import ENTRY_SCHEMA, POLL_SCHEMA

@@ -195,3 +195,99 @@ def test_first_index_of_a_warehouse_is_built_in_place(db_path):
     assert state.rebuilt and state.articles == 1
     with open_warehouse(db_path, read_only=True) as con:
         assert [h.article_id for h in search(con, "Rosoboronexport")] == ["a"]
+
+
+# The ranking search.sql replaced: match_bm25 over every article, filters applied after.
+MATCH_BM25_RANKING = """
+select article_id, fts_main_articles.match_bm25(article_id, $query) as score
+from articles a
+where duplicate_of is null
+  and ($since is null or day >= $since)
+  and ($source is null or lower(source) = lower($source))
+  and ($theme is null or exists (
+      select 1 from article_themes t where t.article_id = a.article_id and t.theme = $theme))
+  and score is not null
+"""
+
+
+def ranking(pairs):
+    """(article_id, score) best first, scores to 9 decimals (match_bm25 sums in hash order)."""
+    return sorted(((i, round(s, 9)) for i, s in pairs), key=lambda p: (-p[1], p[0]))
+
+
+def random_archive(db_path, n=120, seed=5):
+    """Load `n` articles of random words over 40 days, 4 sources, 3 themes, some copies."""
+    words = ("India Russia oil crude sanctions S-400 Moscow refinery rupee tariffs defence "
+             "deal talks summit Индия нефть санкции").split()
+    rng = random.Random(seed)
+    rows, tags = [], []
+    for i in range(n):
+        body = " ".join(rng.choices(words, k=rng.randint(3, 40)))
+        copy = i > 10 and rng.random() < 0.1
+        rows.append(make_article(f"a{i:03d}", f"k{i}", body, f"h{i}" if not copy else "h0",
+                        title=" ".join(rng.choices(words, k=3)), source=f"S{i % 4}",
+                        published_at=datetime(2024, 6, 1 + i % 30, 8)))
+        tags += [make_tag(f"a{i:03d}", t) for t in ("energy", "defense", "trade") if rng.random() < 0.4]
+    with open_warehouse(db_path) as con:
+        for start in range(0, n, 40):  # loads keep the index: appended, unsorted postings
+            batch_tags = [t for t in tags if start <= int(t.article_id[1:]) < start + 40]
+            load_batch(con, rows[start:start + 40], batch_tags, [], T0)
+
+
+@pytest.mark.parametrize("query, theme, since, source", [
+    ("oil sanctions", None, None, None),
+    ("oil sanctions", "energy", date(2024, 6, 15), None),
+    ("S-400 Moscow deal", "defense", None, "s1"),
+    ("India", None, date(2024, 6, 25), None),
+    ("нефть Индия", "trade", None, None),
+    ("absentword", None, None, None),
+])
+def test_filtering_first_ranks_exactly_as_match_bm25_over_every_article(
+        db_path, query, theme, since, source):
+    from warehouse.search import expand_query
+
+    random_archive(db_path)
+    with open_warehouse(db_path, read_only=True) as con:
+        params = {"query": expand_query(query), "theme": theme, "since": since,
+                  "source": source}
+        expected = ranking(con.execute(MATCH_BM25_RANKING, params).fetchall())
+        hits = search(con, query, theme=theme, since=since, source=source, limit=1000)
+    assert ranking((h.article_id, h.score) for h in hits) == expected
+    assert [h.article_id for h in hits] == [i for i, _ in expected]  # ties by article_id
+    assert query == "absentword" or expected
+
+
+def test_sorting_the_loads_postings_in_changes_no_score(db_path):
+    from warehouse.search import sort_postings, unsorted_postings
+
+    random_archive(db_path)
+    queries = ["oil sanctions", "S-400", "Индия"]
+    with open_warehouse(db_path) as con:
+        unsorted, total = unsorted_postings(con)
+        assert 0 < unsorted < total  # the first load built the index sorted; later ones appended
+        before = [ranking((h.article_id, h.score) for h in search(con, q, limit=100))
+                  for q in queries]
+        assert sort_postings(con, force=True) is not None
+        assert unsorted_postings(con) == (0, total)
+        terms = con.execute("select termid, docid from fts_main_articles.terms").fetchall()
+        assert terms == sorted(terms)
+        assert sort_postings(con) is None  # nothing appended since
+        after = [ranking((h.article_id, h.score) for h in search(con, q, limit=100))
+                 for q in queries]
+    assert before == after and all(before)
+
+
+def test_the_ingest_end_sorts_postings_once_loads_appended_enough(db_path):
+    from warehouse.search import UNSORTED_SHARE, unsorted_postings
+
+    random_archive(db_path)
+    with open_warehouse(db_path) as con:
+        unsorted, total = unsorted_postings(con)
+    assert unsorted > UNSORTED_SHARE * total
+    state = refresh_search_index(db_path, T1, wait_s=5)
+    assert not state.rebuilt and state.locked_s > 0
+    with open_warehouse(db_path) as con:
+        assert unsorted_postings(con) == (0, total)
+        load_batch(con, [make_article("late", "kl", "oil", "hl")], [], [], T1)  # a few appended
+        assert 0 < unsorted_postings(con)[0] <= UNSORTED_SHARE * unsorted_postings(con)[1]
+    assert refresh_search_index(db_path, T1, wait_s=5).locked_s == 0  # left for later

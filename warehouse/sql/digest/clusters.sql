@@ -1,5 +1,8 @@
 -- Syndication clusters with a member that day: one story (the first-seen copy) and every
 -- article linked to it by duplicate_of, carried by two or more stored articles.
+-- Members are found by two plain equality joins (the story itself, its copies) rather than
+-- one join on coalesce(duplicate_of, article_id): a join on a column lets DuckDB skip the
+-- rows of other days' stories while scanning, so the cost is the day's, not the archive's.
 with day_stories as (
     select distinct coalesce(duplicate_of, article_id) as story_id
     from articles
@@ -8,7 +11,12 @@ with day_stories as (
 members as (
     select s.story_id, a.article_id, a.source
     from day_stories s
-    join articles a on coalesce(a.duplicate_of, a.article_id) = s.story_id
+    join articles a on a.article_id = s.story_id
+    where a.duplicate_of is null
+    union all
+    select s.story_id, a.article_id, a.source
+    from day_stories s
+    join articles a on a.duplicate_of = s.story_id
 ),
 final as (
     select

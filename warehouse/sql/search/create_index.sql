@@ -11,5 +11,9 @@ create table fts_main_articles.dict (termid bigint, term varchar, df bigint);
 create table fts_main_articles.stats (num_docs bigint, avgdl double);
 create table fts_main_articles.fields (fieldid bigint, field varchar);
 create table fts_main_articles.stopwords (sw varchar);
+-- not FTS's: how many rows at the start of `terms` are sorted by (termid, docid) (see
+-- update_index.sql and sort_postings in warehouse/search.py)
+create table fts_main_articles.layout (sorted_postings bigint);
 insert into fts_main_articles.fields values (0, 'title'), (1, 'text');
 insert into fts_main_articles.stats values (0, 0);
+insert into fts_main_articles.layout values (0);

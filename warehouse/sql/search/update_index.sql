@@ -5,6 +5,13 @@
 -- occurrences, document frequencies and statistics (docid and termid numbers differ, and
 -- BM25 does not read them). tests/warehouse/test_search.py compares the two.
 -- Tokens, stems and stop words: macros.sql and stopwords.sql.
+--
+-- Layout, for search/search.sql: docids are numbered in day order (a full build numbers
+-- every article so; a load's new articles, mostly recent, come after), and postings go in
+-- sorted by (termid, docid). A search then reads the row groups holding its terms only, and
+-- within them, with a --since filter, mostly the recent docids. A load appends its own
+-- postings after the sorted ones; sort_postings (warehouse/search.py) sorts them in again
+-- once they pass a share of the table.
 
 -- 1. Forget the indexed versions of changed articles.
 create or replace temp table fts_stale as
@@ -23,7 +30,7 @@ delete from fts_main_articles.docs where docid in (select docid from fts_stale);
 --    stemmed in its own language.
 create or replace temp table fts_new_docs as
     select (select coalesce(max(docid), -1) from fts_main_articles.docs)
-               + row_number() over (order by a.article_id) as docid,
+               + row_number() over (order by a.day, a.article_id) as docid,
            a.article_id as name, a.title, a.text
     from articles a semi join fts_incoming using (article_id);
 create or replace temp table fts_new_terms as
@@ -56,7 +63,8 @@ insert into fts_main_articles.dict (termid, term, df)
     where term not in (select term from fts_main_articles.dict);
 insert into fts_main_articles.terms (docid, fieldid, termid)
     select t.docid, t.fieldid, d.termid
-    from fts_new_terms t join fts_main_articles.dict d using (term);
+    from fts_new_terms t join fts_main_articles.dict d using (term)
+    order by d.termid, t.docid;
 update fts_main_articles.dict d set df = d.df + n.n
 from (select term, count(distinct docid) as n from fts_new_terms group by term) n
 where d.term = n.term;
