@@ -148,20 +148,17 @@ def db_path(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def prefect_server(tmp_path_factory):
-    """A real `prefect server start` on 127.0.0.1 with its own PREFECT_HOME, for the session
-    (under xdist: the run's shared one).
+    """A real `prefect server start` on 127.0.0.1 with its own PREFECT_HOME, for the session.
 
     Yields the environment a client process needs to use it (PREFECT_API_URL and
     PREFECT_HOME set, no MEDIAWATCH_* overrides from the caller's shell).
     """
-    from contextlib import nullcontext
-
     from flows.local_server import local_prefect_server
 
-    shared = run_server()
-    home = shared[1] if shared else tmp_path_factory.mktemp("prefect-home")
-    server = nullcontext(shared[0]) if shared else local_prefect_server(home=home, timeout_s=180)
-    with server as api_url:
+    # Its own server even under xdist: on the run's shared one, busy with every worker's
+    # flows, `serve`'s per-minute schedule made one run in 150 s instead of two (twice).
+    home = tmp_path_factory.mktemp("prefect-home")
+    with local_prefect_server(home=home, timeout_s=180) as api_url:
         env = {k: v for k, v in os.environ.items() if not k.startswith("MEDIAWATCH_")}
         env.update(PREFECT_API_URL=api_url, PREFECT_HOME=str(home),
                    PREFECT_SERVER_ANALYTICS_ENABLED="false")
