@@ -32,10 +32,12 @@ run: setup
 	$(BIN)/mediawatch ingest
 	$(BIN)/mediawatch digest --latest
 
-## make test: import every dependency, then run the whole test suite
+## make test: import every dependency, then run the whole test suite on every core
+## (TEST_WORKERS=0 runs it in one process; loadgroup keeps the scheduler tests on one worker)
+TEST_WORKERS ?= auto
 test: setup-test chromium
 	$(BIN)/python -m tests.check_imports
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 bench: setup-test
 	$(BIN)/python benchmarks/extraction.py

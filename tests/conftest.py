@@ -8,6 +8,10 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+# The console's width, read once when flows/console.py is imported: without it, it is the
+# terminal's width in a terminal and 80 in an xdist worker or CI (no terminal), where the
+# `status` table elides what tests look for. 200, as the CLI subprocess tests set it.
+os.environ.setdefault("COLUMNS", "200")
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -15,13 +19,125 @@ SEED_FILE = SEEDS / "000_cad0c3fdfa389879.txt"
 SHARED = ROOT.parent / "shared"
 
 
+def shared_path(relative: str) -> Path:
+    """Return ../shared/RELATIVE for a test that reads the shared corpora.
+
+    CI always has ../shared beside the clone: there a missing file FAILS the test (a quality
+    gate that silently skips is no gate). On a developer's machine without it the test is
+    skipped, saying what is missing.
+    """
+    path = SHARED / relative
+    if not path.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{path} is missing: CI must provide ../shared beside the clone "
+                        "(the quality gates read it)", pytrace=False)
+        pytest.skip(f"{path} is missing (../shared is not beside this checkout)")
+    return path
+
+
+# Under pytest-xdist (`make test`), one real `prefect server start` for the whole run, owned
+# by the controller process; "URL HOME" in this variable tells the workers where it is. Each
+# worker starting its own harness server (and the scheduler tests a second one) cost ~20-70 s
+# of wall and ~15 s of CPU each on the shared 2-core machine.
+RUN_SERVER = "MEDIAWATCH_TEST_PREFECT_SERVER"
+
+
+def pytest_configure(config):
+    """In the xdist controller: start the run's Prefect server in the background."""
+    if getattr(config, "workerinput", None) is not None or not getattr(
+            config.option, "numprocesses", None):
+        return  # a worker, or a plain run: the fixtures below start their own
+    import tempfile
+    import threading
+
+    from flows.local_server import free_port, local_prefect_server
+
+    home = Path(tempfile.mkdtemp(prefix="mediawatch-test-prefect-"))
+    port, stop = free_port(), threading.Event()
+
+    def serve():
+        # workers wait for /health themselves (run_server()); a server that never answers
+        # fails their Prefect tests with its log's path
+        try:
+            with local_prefect_server(port, home=home, timeout_s=300):
+                stop.wait()
+        except Exception:  # noqa: BLE001 - reported by the workers' health wait
+            pass
+
+    thread = threading.Thread(target=serve, name="prefect-server", daemon=True)
+    thread.start()
+    config._mediawatch_server = (stop, thread, home)
+    os.environ[RUN_SERVER] = f"http://127.0.0.1:{port}/api {home}"
+
+
+def pytest_unconfigure(config):
+    """Stop the run's Prefect server (the controller's) and remove its home."""
+    server = getattr(config, "_mediawatch_server", None)
+    if server is not None:
+        import shutil
+
+        stop, thread, home = server
+        stop.set()
+        thread.join(timeout=30)
+        shutil.rmtree(home, ignore_errors=True)
+        os.environ.pop(RUN_SERVER, None)
+
+
+def run_server() -> tuple[str, Path] | None:
+    """Return (API URL, PREFECT_HOME) of the run's shared server once it answers; None when
+    there is none (a plain `pytest` run)."""
+    if not os.environ.get(RUN_SERVER):
+        return None
+    import time
+
+    import httpx
+
+    url, home = os.environ[RUN_SERVER].split(" ", 1)
+    deadline = time.monotonic() + 300
+    while True:
+        try:
+            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                return url, Path(home)
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline:
+            pytest.fail(f"the run's Prefect server at {url} did not answer in 300 s; see "
+                        f"{home}/mediawatch-server.log", pytrace=False)
+        time.sleep(0.5)
+
+
 @pytest.fixture(scope="session")
 def prefect_harness():
-    """Run flows against a temporary Prefect API (one per test session)."""
+    """Run flows in this process against a temporary Prefect API (one per test session;
+    under xdist, the run's shared server).
+
+    PREFECT_API_URL is also set in os.environ: an in-process `mediawatch` call (`main([...])`)
+    reads it there, and would otherwise start a temporary server of its own (~30 s on a
+    loaded machine) for what the test calls it for.
+    """
+    from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness(server_startup_timeout=120):
+    shared = run_server()
+    harness = (temporary_settings(updates={PREFECT_API_URL: shared[0]}) if shared
+               else prefect_test_harness(server_startup_timeout=120))
+    with harness, pytest.MonkeyPatch.context() as env:
+        env.setenv("PREFECT_API_URL", str(get_current_settings().api.url))
         yield
+
+
+@pytest.fixture(scope="session")
+def prefect_api_url(prefect_harness) -> str:
+    """The URL of the session's Prefect API (the harness's), for CLI subprocesses.
+
+    A `mediawatch` command given PREFECT_API_URL starts no temporary Prefect server of its
+    own: ~10-18 s of CPU a command saved (server imports, SQLite migrations of a fresh
+    PREFECT_HOME). Tests of the temporary server itself (tests/flows/test_exit_codes.py,
+    test_concurrency.py, test_crash.py, test_interrupt.py) leave it unset.
+    """
+    from prefect.settings import get_current_settings
+
+    return str(get_current_settings().api.url)
 
 
 @pytest.fixture
@@ -32,16 +148,33 @@ def db_path(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def prefect_server(tmp_path_factory):
-    """A real `prefect server start` on 127.0.0.1 with its own PREFECT_HOME, for the session.
+    """A real `prefect server start` on 127.0.0.1 with its own PREFECT_HOME, for the session
+    (under xdist: the run's shared one).
 
     Yields the environment a client process needs to use it (PREFECT_API_URL and
     PREFECT_HOME set, no MEDIAWATCH_* overrides from the caller's shell).
     """
+    from contextlib import nullcontext
+
     from flows.local_server import local_prefect_server
 
-    home = tmp_path_factory.mktemp("prefect-home")
-    with local_prefect_server(home=home, timeout_s=180) as api_url:
+    shared = run_server()
+    home = shared[1] if shared else tmp_path_factory.mktemp("prefect-home")
+    server = nullcontext(shared[0]) if shared else local_prefect_server(home=home, timeout_s=180)
+    with server as api_url:
         env = {k: v for k, v in os.environ.items() if not k.startswith("MEDIAWATCH_")}
         env.update(PREFECT_API_URL=api_url, PREFECT_HOME=str(home),
                    PREFECT_SERVER_ANALYTICS_ENABLED="false")
         yield env
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist (`make test`): tests that use `prefect_server` (deployments and
+    schedules) run one after another on one worker (`--dist loadgroup`), and the slow tests
+    are handed out first, so that the minute-long ones do not end the run on one worker
+    while the other waits."""
+    for item in items:
+        if "prefect_server" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("prefect_server"))
+    if getattr(config.option, "numprocesses", None) or getattr(config, "workerinput", None):
+        items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable

@@ -8,7 +8,6 @@ reason in the commit message.
 """
 
 import json
-import os
 
 import pytest
 
@@ -16,20 +15,14 @@ from extractors.evaluate import evaluate, macro_f1, tags_per_article
 from extractors.sources import load_sources
 from extractors.taxonomy import load_taxonomy
 from extractors.themes import tag_text
-from tests.conftest import ROOT
+from tests.conftest import shared_path
 
-THEMES_CORPUS = ROOT.parent / "shared" / "corpus" / "themes"
 SIX = ["defense", "energy", "diplomacy", "western_pressure", "trade", "ukraine_war"]
 CAP = ["defense", "energy", "trade", "diplomacy", "technology"]
 
 
 def records(name):
-    path = THEMES_CORPUS / name
-    if not path.is_file():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{path} is missing: CI must provide ../shared/corpus (the tagging "
-                        "quality gate cannot run without it)")
-        pytest.skip(f"no theme corpus at {path}")
+    path = shared_path(f"corpus/themes/{name}")
     return [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
 
 
@@ -74,13 +67,13 @@ def test_cap_headlines(taxonomy):
     assert macro_f1(scores) >= 0.70
 
 
-def test_a_missing_corpus_fails_under_ci(monkeypatch, tmp_path):
-    import tests.test_tagging_quality as gate
+def test_a_missing_corpus_fails_under_ci_and_skips_elsewhere(monkeypatch, tmp_path):
+    import tests.conftest as conftest
 
-    monkeypatch.setattr(gate, "THEMES_CORPUS", tmp_path / "no-shared")
+    monkeypatch.setattr(conftest, "SHARED", tmp_path / "no-shared")
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="CI must provide"):
-        gate.records("dev.jsonl")
+        records("dev.jsonl")
     monkeypatch.setenv("CI", "")
-    with pytest.raises(pytest.skip.Exception):
-        gate.records("dev.jsonl")
+    with pytest.raises(pytest.skip.Exception, match="no-shared/corpus/themes/dev.jsonl"):
+        records("dev.jsonl")

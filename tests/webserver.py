@@ -15,6 +15,8 @@ import hashlib
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -114,12 +116,21 @@ class WebServer(ThreadingHTTPServer):
         return f"http://127.0.0.1:{self.server_port}"
 
 
-@pytest.fixture
-def web():
-    """A fresh loopback web server (fresh hit counters) for one test."""
+@contextmanager
+def serve_web() -> Iterator[WebServer]:
+    """Run a fresh loopback web server (fresh hit counters) for the `with` block."""
     server = WebServer()
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def web():
+    """A fresh loopback web server (fresh hit counters) for one test."""
+    with serve_web() as server:
+        yield server

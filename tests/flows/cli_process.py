@@ -18,13 +18,20 @@ TAGGED_TEXT = (
 )
 
 
-def cli_env(prefect_home: Path, **extra: str) -> dict[str, str]:
-    """Return the environment of a CLI subprocess: its own PREFECT_HOME, no API URL, none of
-    the settings an in-process CLI call of an earlier test may have left in os.environ."""
+def cli_env(prefect_home: Path, api_url: str | None = None, **extra: str) -> dict[str, str]:
+    """Return the environment of a CLI subprocess: its own PREFECT_HOME, none of the settings
+    an in-process CLI call of an earlier test may have left in os.environ.
+
+    `api_url`: the session's Prefect API (conftest's `prefect_api_url`), for tests of
+    something other than the temporary server; None (no API URL): each command starts its
+    own temporary Prefect server, as a user's does.
+    """
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("PREFECT_API_", "PREFECT_LOGGING_", "MEDIAWATCH_"))}
     env.update(PREFECT_HOME=str(prefect_home), PREFECT_SERVER_ANALYTICS_ENABLED="false",
                COLUMNS="200", **extra)
+    if api_url:
+        env["PREFECT_API_URL"] = api_url
     return env
 
 

@@ -45,10 +45,11 @@ def alert_rows(db):
 
 
 @pytest.fixture
-def env(prefect_server):
-    """The session's Prefect server (one start for every run here, not one per command)."""
-    return {**prefect_server, "COLUMNS": "200", "MEDIAWATCH_ALLOWED_PRIVATE_HOSTS": "127.0.0.1",
-            "MEDIAWATCH_ALERT_RETRY_DELAY_S": "0.05"}
+def env(tmp_path, prefect_api_url):
+    """The session's Prefect API (one start for every run here, not one per command)."""
+    return cli.cli_env(tmp_path / "prefect-home", prefect_api_url,
+                       MEDIAWATCH_ALLOWED_PRIVATE_HOSTS="127.0.0.1",
+                       MEDIAWATCH_ALERT_RETRY_DELAY_S="0.05")
 
 
 def test_each_alert_once_to_smtp_and_webhook_across_reruns_and_a_retag(tmp_path, env):

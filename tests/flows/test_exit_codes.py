@@ -17,7 +17,14 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def env(tmp_path_factory):
+def env(tmp_path_factory, prefect_api_url):
+    """The session's Prefect API: what is tested here is the command's own exit and words."""
+    return cli.cli_env(tmp_path_factory.mktemp("prefect-home"), prefect_api_url)
+
+
+@pytest.fixture(scope="module")
+def temporary_api_env(tmp_path_factory):
+    """No API URL: each command starts (and must stop) its own temporary Prefect server."""
     return cli.cli_env(tmp_path_factory.mktemp("prefect-home"))
 
 
@@ -90,11 +97,11 @@ def test_bad_setting_value_exits_1(tmp_path, env):
     assert cli.clean_output(result.stderr), result.stderr
 
 
-def test_prefect_server_that_cannot_start_is_a_message_not_a_hang(tmp_path, env):
+def test_prefect_server_that_cannot_start_is_a_message_not_a_hang(tmp_path, temporary_api_env):
     # Prefect's own server cannot open its database: the command says so and what to do.
     seeds = tmp_path / "seeds"
     cli.write_jsonl(seeds / "wire.jsonl", 1)
-    broken = {**env, "PREFECT_HOME": str(tmp_path / "ph"),
+    broken = {**temporary_api_env, "PREFECT_HOME": str(tmp_path / "ph"),
               "PREFECT_SERVER_DATABASE_CONNECTION_URL":
                   f"sqlite+aiosqlite:///{tmp_path}/missing-folder/prefect.db"}
     result = cli.run(["ingest", "--seeds", str(seeds), "--db", str(tmp_path / "mw.duckdb")],
@@ -105,12 +112,13 @@ def test_prefect_server_that_cannot_start_is_a_message_not_a_hang(tmp_path, env)
     assert "PREFECT_API_URL" in last
 
 
-def test_output_ends_when_the_command_does(tmp_path, env):
+def test_output_ends_when_the_command_does(tmp_path, temporary_api_env):
     """Nothing the command leaves behind (the Prefect server's watchdog) holds its stdout or
     stderr open: a pipe reading them (`| tee`, a scheduler capturing logs) ends with it."""
     seeds = tmp_path / "seeds"
     cli.write_jsonl(seeds / "wire.jsonl", 2)
-    proc = cli.start(["ingest", "--seeds", str(seeds), "--db", str(tmp_path / "mw.duckdb")], env)
+    proc = cli.start(["ingest", "--seeds", str(seeds), "--db", str(tmp_path / "mw.duckdb")],
+                     temporary_api_env)
     fds = [proc.stdout.fileno(), proc.stderr.fileno()]
     for fd in fds:
         os.set_blocking(fd, False)

@@ -59,7 +59,7 @@ def hostile_server():
     server.server_close()
 
 
-def test_every_hostile_string_is_shown_as_data(tmp_path, hostile_server):
+def test_every_hostile_string_is_shown_as_data(tmp_path, hostile_server, prefect_api_url):
     seeds = tmp_path / "seeds [red]x[/]y"  # "[/]" in a path spans a folder: "x[" / "]y"
     seeds.mkdir(parents=True)
     (seeds / "wire.jsonl").write_text(json.dumps({
@@ -74,7 +74,7 @@ def test_every_hostile_string_is_shown_as_data(tmp_path, hostile_server):
         f'[[feeds]]\nname = "Good [red]"\nurl = "http://{hostile_server}/feed.xml"\n')
     db = tmp_path / "db [red]" / "mw[/].duckdb"
     db.parent.mkdir(parents=True)
-    env = cli.cli_env(tmp_path / "prefect", MEDIAWATCH_ALLOWED_PRIVATE_HOSTS=hostile_server,
+    env = cli.cli_env(tmp_path / "prefect", prefect_api_url, MEDIAWATCH_ALLOWED_PRIVATE_HOSTS=hostile_server,
                       MEDIAWATCH_HOST_DELAY_S="0", MEDIAWATCH_EXTRACT_WORKERS="1",
                       MEDIAWATCH_SEEDS=str(seeds))
 

@@ -14,7 +14,7 @@ from tests.flows import cli_process as cli
 pytestmark = pytest.mark.slow
 
 
-def test_a_latin1_file_name_is_stored_under_a_printable_name(tmp_path):
+def test_a_latin1_file_name_is_stored_under_a_printable_name(tmp_path, prefect_api_url):
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     folder = os.fsencode(seeds)
@@ -27,7 +27,7 @@ def test_a_latin1_file_name_is_stored_under_a_printable_name(tmp_path):
     os.symlink(folder + b"/gone\xfe.txt", folder + b"/link\xfe.txt")  # a broken link to one
     (seeds / "good.txt").write_text("Good\nIndia and Russia signed a trade pact on Monday.")
     db = tmp_path / "mw.duckdb"
-    env = cli.cli_env(tmp_path / "prefect", MEDIAWATCH_SEEDS=str(seeds))
+    env = cli.cli_env(tmp_path / "prefect", prefect_api_url, MEDIAWATCH_SEEDS=str(seeds))
 
     done = cli.run(["ingest", "--seeds", str(seeds), "--db", str(db)], env)
     assert done.returncode == 0, done.stderr

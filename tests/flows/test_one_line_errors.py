@@ -1,6 +1,6 @@
 """Issue #21 case 10: one actionable line where a traceback was, and the run marked failed.
 
-Through the real console script, against the session's Prefect server (a temporary one per
+Through the real console script, against the session's Prefect API (a temporary one per
 command can take a minute to start on a loaded machine; that is not what is tested here).
 `export --out` a folder is in tests/flows/test_read_only.py.
 """
@@ -14,8 +14,8 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def env(prefect_server):
-    return {**prefect_server, "COLUMNS": "200"}
+def env(tmp_path, prefect_api_url):
+    return cli.cli_env(tmp_path / "prefect-home", prefect_api_url)
 
 
 def one_line_failure(result, *words):

@@ -40,13 +40,14 @@ def test_progress_log_is_silent_when_the_interval_is_zero(capsys):
 
 
 @pytest.mark.slow
-def test_ingest_to_a_log_file_writes_progress_lines(tmp_path):
+def test_ingest_to_a_log_file_writes_progress_lines(tmp_path, prefect_api_url):
     """`mediawatch ingest > log.txt`: the log gets progress lines while the run goes on."""
     seeds = tmp_path / "seeds"
     for k in range(4):
         cli.write_jsonl(seeds / f"wire{k}.jsonl", 300, start_at=300 * k)
     log_path = tmp_path / "log.txt"
-    env = cli.cli_env(tmp_path / "prefect-home", MEDIAWATCH_PROGRESS_INTERVAL_S="0.2")
+    env = cli.cli_env(tmp_path / "prefect-home", prefect_api_url,
+                      MEDIAWATCH_PROGRESS_INTERVAL_S="0.2")
     with log_path.open("w") as log:
         done = subprocess.run([str(cli.MEDIAWATCH), "ingest", "--seeds", str(seeds), "--db",
                                str(tmp_path / "mw.duckdb"), "--batch-size", "50"],

@@ -66,16 +66,17 @@ def slow_site():
 
 @pytest.mark.parametrize("signum, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
 def test_a_signal_ends_the_fetch_phase_within_seconds_and_keeps_whole_batches(
-        tmp_path, slow_site, prefect_server, signum, code):
+        tmp_path, slow_site, prefect_api_url, signum, code):
     feeds = tmp_path / "feeds.toml"
     feeds.write_text(f'[[feeds]]\nname = "Slow"\nurl = "http://127.0.0.1:{slow_site.server_port}/feed.xml"\n')
     (tmp_path / "seeds").mkdir()
     db = tmp_path / "mw.duckdb"
-    # the session's Prefect server: a temporary one per command may take a minute to start
+    # the session's Prefect API: a temporary server per command may take a minute to start
     # on a loaded machine, which is not what this test measures
-    env = {**prefect_server, "COLUMNS": "200", "MEDIAWATCH_ALLOW_PRIVATE_ADDRESSES": "1",
-           "MEDIAWATCH_HOST_DELAY_S": "0", "MEDIAWATCH_RESPECT_ROBOTS": "0",
-           "MEDIAWATCH_BATCH_SIZE": str(BATCH), "MEDIAWATCH_EXTRACT_WORKERS": "1"}
+    env = cli.cli_env(tmp_path / "prefect-home", prefect_api_url,
+                      MEDIAWATCH_ALLOW_PRIVATE_ADDRESSES="1", MEDIAWATCH_HOST_DELAY_S="0",
+                      MEDIAWATCH_RESPECT_ROBOTS="0", MEDIAWATCH_BATCH_SIZE=str(BATCH),
+                      MEDIAWATCH_EXTRACT_WORKERS="1")
     proc = subprocess.Popen([str(cli.MEDIAWATCH), "ingest", "--seeds", str(tmp_path / "seeds"),
                              "--feeds", str(feeds), "--db", str(db)], env=env, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,

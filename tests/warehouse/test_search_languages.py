@@ -6,7 +6,7 @@ from datetime import datetime
 import duckdb
 import pytest
 
-from tests.conftest import SHARED
+from tests.conftest import shared_path
 from tests.records import make_article
 from warehouse.db import load_fts, open_warehouse
 from warehouse.load import load_batch
@@ -127,12 +127,9 @@ def test_incremental_russian_loads_equal_a_full_build(con):
     assert before == after
 
 
-REAL_RU = SHARED / "corpus" / "themes" / "realmix-dev-ru.jsonl"
-
-
-@pytest.mark.skipif(not REAL_RU.exists(), reason="../shared/corpus is not here")
 def test_real_russian_articles_same_set_for_every_case_form(db_path):
-    records = [json.loads(line) for line in REAL_RU.read_text(encoding="utf-8").splitlines()]
+    real_ru = shared_path("corpus/themes/realmix-dev-ru.jsonl")
+    records = [json.loads(line) for line in real_ru.read_text(encoding="utf-8").splitlines()]
     with open_warehouse(db_path) as con:
         load_batch(con, [make_article(r["id"], r["id"], r["text"], r["id"], title=r["title"])
                          for r in records], [], [], T0)
