@@ -1,6 +1,7 @@
 -- The day's focus articles (article_focus.is_focus: they name every party of the `focus`
 -- setting), distinct stories only, best first: most themes, then best theme score. Each
--- with its themes (best first) and the evidence sentence of its best theme.
+-- with its themes (best first) and the evidence sentence of its best theme (the rule of
+-- evidence_sentence, as everywhere in the digest).
 -- The day's focus articles are found first and only their tags are read: aggregating every
 -- stored tag (JSON evidence included) before the join cost time in the size of the archive.
 with day_focus as (
@@ -14,7 +15,7 @@ themes as (
         t.article_id,
         list(t.theme order by t.score desc, t.theme) as themes,
         max(t.score) as best_score,
-        arg_max(json_extract_string(t.evidence, '$.sentences[0].text'), t.score) as evidence
+        arg_max(t.evidence, t.score) as best_evidence
     from article_themes t
     semi join day_focus d using (article_id)
     group by t.article_id
@@ -23,7 +24,7 @@ final as (
     select
         d.article_id, d.title, d.source, d.published_at, d.url, d.focus,
         coalesce(t.themes, []) as themes,
-        t.evidence,
+        evidence_sentence(t.best_evidence, d.title) as evidence,
         coalesce(t.best_score, 0) as best_score
     from day_focus d
     left join themes t using (article_id)

@@ -4,14 +4,7 @@ with ranked as (
     select
         a.story_id,
         t.theme,
-        coalesce(
-            (select json_extract_string(s.value, '$.text')
-             from json_each(t.evidence, '$.sentences') s
-             where cast(json_extract(s.value, '$.start') as integer) > length(coalesce(a.title, ''))
-             order by cast(s.key as integer)
-             limit 1),
-            json_extract_string(t.evidence, '$.sentences[0].text')
-        ) as evidence,
+        evidence_sentence(t.evidence, a.title) as evidence,
         row_number() over (partition by a.story_id, t.theme
                            order by t.score desc, a.article_id) as rank
     from articles a

@@ -38,14 +38,7 @@ final as (
     -- the evidence sentence is read from the JSON of the rows kept only
     select
         r.theme, r.article_id, r.title, r.source, r.published_at, r.url, r.score,
-        coalesce(
-            (select json_extract_string(s.value, '$.text')
-             from json_each(r.evidence, '$.sentences') s
-             where cast(json_extract(s.value, '$.start') as integer) > length(coalesce(r.title, ''))
-             order by cast(s.key as integer)
-             limit 1),
-            json_extract_string(r.evidence, '$.sentences[0].text')
-        ) as evidence,
+        evidence_sentence(r.evidence, r.title) as evidence,
         r.outlets,
         r.rank
     from ranked r
