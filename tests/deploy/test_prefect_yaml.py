@@ -58,6 +58,16 @@ def test_deploy_then_a_worker_runs_a_triggered_ingest(prefect_server, tmp_path):
     # runs return to the checkout the deployment was made from
     pull = ingest["pull_steps"][0]["prefect.deployments.steps.set_working_directory"]
     assert Path(pull["directory"]).resolve() == ROOT
+    # The schedules are shown live; now they step aside: a scheduled ingest due within the
+    # worker's prefetch window (the :00 and :30 runs) would take the one ingest slot and the
+    # run under test would be cancelled (CANCEL_NEW) - it happened once at 15:59:57.
+    for d in deployments:
+        httpx.patch(f"{api}/deployments/{d['id']}", json={"paused": True},
+                    timeout=30).raise_for_status()
+    due = httpx.post(f"{api}/flow_runs/filter", timeout=30, json={
+        "flow_runs": {"state": {"type": {"any_": ["SCHEDULED", "PENDING"]}}}}).json()
+    for r in due:
+        httpx.delete(f"{api}/flow_runs/{r['id']}", timeout=30).raise_for_status()
 
     seeds = tmp_path / "seeds"
     seeds.mkdir()
