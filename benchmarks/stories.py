@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from extractors.actors import find_actors, load_gazetteer  # noqa: E402
-from extractors.evaluate import bcubed  # noqa: E402
+from extractors.evaluate import score_stories  # noqa: E402
 from extractors.stories import article_features  # noqa: E402
 from warehouse.db import open_warehouse, transaction  # noqa: E402
 from warehouse.stories import (MAX_FEATURES, Story, StoryParams, assign,  # noqa: E402
@@ -141,8 +141,6 @@ def dev_quality(path: Path, batch: int = 500, params: StoryParams | None = None)
 def quality(records: list[dict], batch: int = 500, params: StoryParams | None = None) -> tuple:
     """Return (P, R, F1, ARI, stories) of the assignment of gold records, in batches, as a
     load does it: assign, then merge the stories that became similar."""
-    from sklearn.metrics import adjusted_rand_score
-
     params = params or StoryParams()
     gazetteer = load_gazetteer()
     stories: list[Story] = []
@@ -165,11 +163,8 @@ def quality(records: list[dict], batch: int = 500, params: StoryParams | None = 
         predicted = {a: merged.get(s, s) for a, s in predicted.items()}
         for story in stories:
             story.trim()  # as stored, and read back by the next batch
-    gold = {r["id"]: r["story"] for r in records}
-    p, r, f1 = bcubed(predicted, gold)
-    ids = list(gold)
-    ari = adjusted_rand_score([gold[i] for i in ids], [predicted[i] for i in ids])
-    return p, r, f1, ari, len(set(predicted.values()))
+    score = score_stories(predicted, {r["id"]: r["story"] for r in records})
+    return score.precision, score.recall, score.f1, score.ari, score.stories
 
 
 def main() -> None:

@@ -123,3 +123,44 @@ def bcubed(predicted: Mapping[str, str], gold: Mapping[str, str]) -> tuple[float
     p = sum(both[(predicted[i], gold[i])] / cluster[predicted[i]] for i in items) / len(items)
     r = sum(both[(predicted[i], gold[i])] / story[gold[i]] for i in items) / len(items)
     return p, r, 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass(frozen=True)
+class StoryScore:
+    """How a story clustering compares with gold stories, over the items both name."""
+
+    items: int
+    gold_stories: int
+    stories: int
+    precision: float
+    recall: float
+    f1: float
+    ari: float  # adjusted Rand index
+
+
+def score_stories(predicted: Mapping[str, str], gold: Mapping[str, str]) -> StoryScore:
+    """Return B-cubed precision/recall/F1 and ARI of `predicted` (item -> story) against
+    `gold` (item -> gold story), over the items both name."""
+    from sklearn.metrics import adjusted_rand_score
+
+    items = [i for i in gold if i in predicted]
+    p, r, f1 = bcubed(predicted, gold)
+    ari = adjusted_rand_score([gold[i] for i in items], [predicted[i] for i in items]) \
+        if items else 0.0
+    return StoryScore(len(items), len({gold[i] for i in items}),
+                      len({predicted[i] for i in items}), p, r, f1, ari)
+
+
+def read_gold_stories(path: Path | str) -> list[tuple[dict, str]]:
+    """Return (record, gold story) of every line of a story gold file (JSONL with `id` and
+    `story`); ValueError naming the line when one lacks either."""
+    found = []
+    with open(path, encoding="utf-8") as handle:
+        for n, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            record = json.loads(line)
+            if record.get("id") in (None, "") or record.get("story") in (None, ""):
+                raise ValueError(f"{path}:{n}: a gold line needs an id and a story")
+            found.append((record, str(record["story"])))
+    return found

@@ -273,43 +273,28 @@ def cmd_stories(args: argparse.Namespace) -> int:
 
 
 def cmd_eval_stories(args: argparse.Namespace) -> int:
-    import json
-
-    import pyarrow as pa
-    from sklearn.metrics import adjusted_rand_score
-
-    from extractors.evaluate import bcubed
+    from extractors.evaluate import read_gold_stories, score_stories
     from extractors.keys import article_id, jsonl_key, seed_location
     from warehouse.db import open_warehouse
+    from warehouse.stories import stored_stories
 
     gold_file = seed_location(Path(args.gold), Path(settings.get("seeds")))
-    gold: dict[str, str] = {}
-    with open(args.gold, encoding="utf-8") as handle:
-        for n, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            record = json.loads(line)
-            if record.get("id") in (None, "") or record.get("story") in (None, ""):
-                fail(f"{args.gold}:{n}: a gold line needs an id and a story")
-            gold[article_id(jsonl_key(record, gold_file))] = str(record["story"])
+    gold = {article_id(jsonl_key(record, gold_file)): story
+            for record, story in read_gold_stories(args.gold)}
     db = args.db or settings.get("db")
     with open_warehouse(db, read_only=True, wait_s=float(settings.get("lock_wait_s"))) as con:
-        con.register("gold_ids", pa.table({"article_id": list(gold)}))
-        predicted = dict(con.execute("select article_id, story_id from articles "
-                                     "semi join gold_ids using (article_id)").fetchall())
+        predicted = stored_stories(con, list(gold))
     missing = len(gold) - len(predicted)
     if missing:
-        ERR.print(f"[yellow]{missing} of {len(gold)} gold records are not in {db} (left out); "
-                  "ingest the gold file as a .jsonl seed first")
+        say((f"{missing} of {len(gold)}", "yellow"), f" gold records are not in {db} (left "
+            "out); ingest the gold file as a .jsonl seed first")
     if not predicted:
         fail(f"none of the gold records is in {db}: ingest {args.gold} as a .jsonl seed first")
-    p, r, f1 = bcubed(predicted, gold)
-    ids = list(predicted)
-    ari = adjusted_rand_score([gold[i] for i in ids], [predicted[i] for i in ids])
-    OUT.print(f"{len(ids)} gold records in {len(set(gold[i] for i in ids))} gold stories; "
-              f"{len(set(predicted.values()))} stories in {db}", markup=False)
-    OUT.print(f"B-cubed precision {p:.3f}  recall {r:.3f}  F1 {f1:.3f}  ARI {ari:.3f}",
-              markup=False)
+    score = score_stories(predicted, gold)
+    OUT.print(f"{score.items} gold records in {score.gold_stories} gold stories; "
+              f"{score.stories} stories in {db}")
+    OUT.print(f"B-cubed precision {score.precision:.3f}  recall {score.recall:.3f}  "
+              f"F1 {score.f1:.3f}  ARI {score.ari:.3f}")
     return 0
 
 
@@ -337,8 +322,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
             stored_themes, stored = theme_sets(con, list(ids.values()))
         missing = sum(1 for a in ids.values() if a not in stored)
         if missing:
-            say((f"{missing} of {len(ids)}", "yellow"), " gold records are not in {args.db} "
-                      f"(counted as untagged); ingest the gold file as a .jsonl seed first")
+            say((f"{missing} of {len(ids)}", "yellow"), f" gold records are not in {args.db} "
+                "(counted as untagged); ingest the gold file as a .jsonl seed first")
         predicted = {k: stored_themes.get(a, set()) for k, a in ids.items()}
         source = f"article_themes in {args.db}"
     else:

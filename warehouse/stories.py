@@ -481,3 +481,11 @@ def copy_stories(con: duckdb.DuckDBPyConnection, copies: list[str]) -> set[str]:
 
 def copies_table(copies: list[str]) -> pa.Table:
     return pa.table({"article_id": pa.array(copies, pa.string())})
+
+
+def stored_stories(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> dict[str, str]:
+    """Return article_id -> story_id of the stored articles among `article_ids`."""
+    wanted = pa.table({"article_id": pa.array(article_ids, pa.string())})
+    with registered(con, "wanted_ids", wanted):
+        return dict(con.execute("select article_id, story_id from articles "
+                                "semi join wanted_ids using (article_id)").fetchall())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import random
+from dataclasses import replace
 from itertools import combinations
 from pathlib import Path
 
@@ -156,3 +157,44 @@ def test_a_true_copy_is_still_a_copy_and_joins_its_original_story(db_path):
         row = con.execute("select articles, copies, outlets from stories").fetchall()
     assert (copies, stories, thin) == (2, 1, 0)
     assert row == [(1, 2, 3)]
+
+
+def test_eval_stories_scores_the_stored_stories_against_a_gold_file(db_path, pairs, tmp_path,
+                                                                    capsys):
+    from extractors.evaluate import score_stories
+    from extractors.keys import url_key
+    from flows.cli import main
+
+    with_urls = [{**r, "url": f"https://wire.example/{r['id']}"} for r in pairs]
+    tax = load_taxonomy()
+    docs = [replace(d, key=url_key(r["url"]), url=r["url"])
+            for d, r in zip(documents(with_urls), with_urls)]
+    load.fn(str(db_path), process_batch(docs[:-1], tax), 10.0)  # the last one is not ingested
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("".join(json.dumps({"id": r["id"], "url": r["url"], "story": r["pair"]}) + "\n"
+                            for r in with_urls))
+
+    assert main(["eval", "stories", "--gold", str(gold), "--db", str(db_path)]) == 0
+    out, err = capsys.readouterr()
+    with open_warehouse(db_path, read_only=True) as con:
+        stored = dict(con.execute("select url, story_id from articles").fetchall())
+    expected = score_stories(stored, {r["url"]: r["pair"] for r in with_urls})
+    assert f"{len(pairs) - 1} gold records in {len(pairs) // 2} gold stories" in out
+    assert f"F1 {expected.f1:.3f}  ARI {expected.ari:.3f}" in out
+    assert f"1 of {len(pairs)} gold records are not in {db_path}" in err  # named, not "{db}"
+
+    gold.write_text(json.dumps({"id": "x", "url": "https://wire.example/x"}) + "\n")
+    with pytest.raises(SystemExit):
+        main(["eval", "stories", "--gold", str(gold), "--db", str(db_path)])
+    assert f"{gold}:1: a gold line needs an id and a story" in capsys.readouterr().err
+
+
+def test_story_scores_are_perfect_for_the_gold_and_lower_for_one_big_story():
+    from extractors.evaluate import score_stories
+
+    gold = {"a": "s1", "b": "s1", "c": "s2", "d": "s2"}
+    perfect = score_stories({"a": "x", "b": "x", "c": "y", "d": "y"}, gold)
+    lumped = score_stories({i: "one" for i in gold}, gold)
+    assert (perfect.precision, perfect.recall, perfect.f1, perfect.ari) == (1.0, 1.0, 1.0, 1.0)
+    assert (lumped.precision, lumped.recall) == (0.5, 1.0) and lumped.ari == 0.0
+    assert (perfect.items, perfect.gold_stories, perfect.stories, lumped.stories) == (4, 2, 2, 1)
