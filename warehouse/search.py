@@ -38,7 +38,8 @@ from pathlib import Path
 
 import duckdb
 
-from .db import WRITER_CONFIG, connect, load_fts, open_warehouse, registered, sql, transaction
+from .db import (WRITER_CONFIG, load_fts, open_warehouse, registered, signals_kept, sql,
+                 transaction)
 
 INDEX_SCHEMA = "fts_main_articles"
 # Database file -> the stored (fingerprint, articles) this process last found equal to the
@@ -260,24 +261,22 @@ def _build_side_index(db: Path, side_path: Path, wait_s: float) -> tuple[int, in
     Returns the (articles, fingerprint) it was built from. The warehouse is open read-only
     meanwhile (other readers go on; a writer would wait).
     """
-    side = duckdb.connect(str(side_path), config=WRITER_CONFIG)
-    try:
-        load_fts(side)
-        # `day` numbers the documents in day order (sql/search/update_index.sql)
-        side.execute("create table articles (article_id varchar primary key, title varchar,"
-                     " text varchar, day date)")
-        source = connect(db, read_only=True, wait_s=wait_s)
+    with signals_kept():
+        side = duckdb.connect(str(side_path), config=WRITER_CONFIG)
         try:
-            articles, fingerprint = source.execute(sql("search/fingerprint")).fetchone()
-            rows = source.execute("select article_id, title, text, day from articles")
-            for batch in rows.to_arrow_reader(50_000):
-                with registered(side, article_batch=batch):
-                    side.execute("insert into articles select * from article_batch")
+            load_fts(side)
+            # `day` numbers the documents in day order (sql/search/update_index.sql)
+            side.execute("create table articles (article_id varchar primary key, title varchar,"
+                         " text varchar, day date)")
+            with open_warehouse(db, read_only=True, wait_s=wait_s) as source:
+                articles, fingerprint = source.execute(sql("search/fingerprint")).fetchone()
+                rows = source.execute("select article_id, title, text, day from articles")
+                for batch in rows.to_arrow_reader(50_000):
+                    with registered(side, article_batch=batch):
+                        side.execute("insert into articles select * from article_batch")
+            create_fts_index(side)
         finally:
-            source.close()
-        create_fts_index(side)
-    finally:
-        side.close()
+            side.close()
     return articles, fingerprint
 
 

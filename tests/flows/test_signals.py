@@ -83,7 +83,10 @@ def test_a_signal_ends_the_fetch_phase_within_seconds_and_keeps_whole_batches(
     proc = subprocess.Popen([str(cli.MEDIAWATCH), "ingest", "--seeds", str(tmp_path / "seeds"),
                              "--feeds", str(feeds), "--db", str(db)], env=env, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            start_new_session=True)
+                            start_new_session=True,
+                            # Ctrl-C as in a terminal: a shell's background job (CI, nohup)
+                            # starts with SIGINT ignored, and Python keeps it so
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         deadline = time.monotonic() + 240
         while len(slow_site.page_hits) < 3 * BATCH and time.monotonic() < deadline:
