@@ -270,6 +270,8 @@ def near_candidates(con: duckdb.DuckDBPyConnection, fingerprints: Sequence[int],
     bits of one of the batch's `fingerprints`, oldest first: the near copies' candidates."""
     if not fingerprints:
         return []
+    if max_hamming // bands > 1:  # near_candidates.sql probes each band one bit wide at most
+        raise ValueError(f"{bands} bands cannot find every fingerprint within {max_hamming} bits")
     table = pa.table({"simhash": pa.array(sorted(set(fingerprints)), pa.int64())})
     con.register("incoming_fingerprints", table)
     try:
