@@ -252,6 +252,7 @@ def other_rows(n_articles: int, pool: Pool, rng: random.Random):
 # ---------------------------------------------------------------- building (cached)
 def build(path: Path, n_articles: int, pool: Pool) -> None:
     """Bulk-load `n_articles` articles into a new warehouse at `path` and index them once."""
+    from warehouse import trend_counts
     from warehouse.db import open_warehouse, transaction
     from warehouse.search import refresh_index
 
@@ -278,6 +279,10 @@ def build(path: Path, n_articles: int, pool: Pool) -> None:
                 con.register("bulk", table)
                 con.execute(f"insert into {name} by name select * from bulk")  # noqa: S608
                 con.unregister("bulk")
+        # the per-day counts theme_trend reads, as the loads would have kept them (without
+        # them theme_trend answers from empty tables)
+        with transaction(con):
+            trend_counts.rebuild(con)
         t1 = time.perf_counter()
         refresh_index(con, datetime.now(), force=True)
         print(f"  build {path.name}: search index in {time.perf_counter() - t1:.0f} s", flush=True)
