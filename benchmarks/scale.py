@@ -306,6 +306,7 @@ def measure(op: str, db: str, repeats: int) -> dict:
     from warehouse.db import open_warehouse
 
     times: list[float] = []
+    cpu: list[float] = []  # this process's CPU time (all its threads) over the same span
     if op == "batch":
         from extractors import dedupe
         from extractors.pipeline import process_batch
@@ -325,7 +326,7 @@ def measure(op: str, db: str, repeats: int) -> dict:
                     text="\n".join(pool.units[p][1] for p in parts),
                     published_at=datetime.combine(END_DAY, datetime.min.time())))
             result = process_batch(docs, pool.taxonomy, pool.gazetteer)
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             with open_warehouse(db) as con:  # the `load` task of flows/ingest.py
                 known = near_candidates(con, dedupe.fingerprints(result.articles), dedupe.BANDS,
                                         dedupe.BAND_BITS, dedupe.MIN_NEAR_COPY_WORDS, dedupe.MAX_HAMMING)
@@ -333,10 +334,11 @@ def measure(op: str, db: str, repeats: int) -> dict:
                 load_batch(con, result.articles, result.tags, result.failures, datetime.now(),
                            near_links=links, actors=result.actors)
             times.append(time.perf_counter() - t0)
-        return {"times": times}
+            cpu.append(time.process_time() - c0)
+        return {"times": times, "cpu": cpu}
     with open_warehouse(db, read_only=True) as con:
         for _ in range(repeats):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             if op == "theme_trend":
                 con.execute("select * from theme_trend").fetchall()
             elif op == "search":
@@ -356,7 +358,8 @@ def measure(op: str, db: str, repeats: int) -> dict:
             else:
                 raise SystemExit(f"unknown operation {op}")
             times.append(time.perf_counter() - t0)
-    return {"times": times}
+            cpu.append(time.process_time() - c0)
+    return {"times": times, "cpu": cpu}
 
 
 def peak_rss_mb() -> float:
@@ -396,8 +399,9 @@ def measure_size(base: Path, work_dir: Path, n_articles: int, repeats: int) -> d
         for op in ("batch", "theme_trend", "search", "digest_queries", "status_queries"):
             _, rss, out = run_child(me + ["--measure", op, "--db", str(work),
                                           "--repeats", str(repeats)])
-            times = json.loads(out.strip().splitlines()[-1])["times"]
-            figures[op] = (statistics.median(times), rss)
+            measured = json.loads(out.strip().splitlines()[-1])
+            figures[op] = (statistics.median(measured["times"]), rss)
+            figures[op + "_cpu"] = (statistics.median(measured["cpu"]), 0.0)
         cli = me + ["--cli"]  # `mediawatch ...`, reporting its peak RSS
         with tempfile.TemporaryDirectory() as out_dir:
             env = {**os.environ, "PREFECT_HOME": str(Path(out_dir) / "prefect")}
@@ -440,12 +444,17 @@ def print_table(sizes: list[int], results: dict[int, dict]) -> None:
             value, rss = results[n][key]
             shown = {"s": f"{value:.2f} s", "ms": f"{value * 1000:.0f} ms",
                      "KB": f"{value / 1024:.1f} KB"}[unit]
+            if key + "_cpu" in results[n]:
+                cpu = results[n][key + "_cpu"][0]
+                shown += f" (CPU {cpu:.2f} s)" if unit == "s" else f" (CPU {cpu * 1000:.0f} ms)"
             cells.append(shown + (f", {rss:,.0f} MB RSS" if rss else ""))
         print(f"| {label} | " + " | ".join(cells) + " |")
     if len(sizes) > 1:
         small, big = sizes[0], sizes[-1]
         print(f"\nbatch load at {big:,} / at {small:,}: "
-              f"{results[big]['batch'][0] / results[small]['batch'][0]:.2f}x (target <= 1.5x)")
+              f"{results[big]['batch'][0] / results[small]['batch'][0]:.2f}x wall, "
+              f"{results[big]['batch_cpu'][0] / results[small]['batch_cpu'][0]:.2f}x CPU "
+              "(target <= 1.5x)")
 
 
 def main() -> None:
@@ -481,7 +490,10 @@ def main() -> None:
         return
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} "
           "(shared machine: figures are noisy; median of the repeats)")
-    results = {n: measure_size(paths[n], cache, n, args.repeats) for n in sizes}
+    results = {}
+    for n in sizes:
+        results[n] = measure_size(paths[n], cache, n, args.repeats)
+        print(f"  measured N = {n:,} (load average now {os.getloadavg()[0]:.1f})", flush=True)
     print_table(sizes, results)
 
 

@@ -196,8 +196,11 @@ def load_batch(
             con.execute(sql("upsert_articles_apply"))
             if changed:
                 update_index(con, now, index_was_current, delta)
+            # only stored articles have tags and actors to replace: with no stored one in the
+            # batch (the usual case) the delete reads nothing, where it scanned every tag
             con.execute(
-                "delete from article_themes where article_id in (select article_id from incoming)"
+                "delete from article_themes where article_id in "
+                "(select article_id from incoming where stored)"
             )
             con.execute(
                 "insert into article_themes by name "
@@ -206,7 +209,8 @@ def load_batch(
             # the tags just inserted are incoming_tags' rows of these articles
             trend_counts.add(con, "incoming", tags="incoming_tags")
             con.execute(
-                "delete from article_actors where article_id in (select article_id from incoming)"
+                "delete from article_actors where article_id in "
+                "(select article_id from incoming where stored)"
             )
             con.execute(
                 "insert into article_actors by name "
