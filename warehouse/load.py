@@ -195,8 +195,11 @@ def load_batch(
         con.execute(sql("upsert_articles_apply"))
         if changed:
             update_index(con, now, index_was_current, delta)
+        # only stored articles have tags and actors to replace: with no stored one in the
+        # batch (the usual case) the delete reads nothing, where it scanned every tag
         con.execute(
-            "delete from article_themes where article_id in (select article_id from incoming)"
+            "delete from article_themes where article_id in "
+            "(select article_id from incoming where stored)"
         )
         con.execute(
             "insert into article_themes by name "
@@ -205,7 +208,8 @@ def load_batch(
         # the tags just inserted are incoming_tags' rows of these articles
         trend_counts.add(con, "incoming", tags="incoming_tags")
         con.execute(
-            "delete from article_actors where article_id in (select article_id from incoming)"
+            "delete from article_actors where article_id in "
+            "(select article_id from incoming where stored)"
         )
         con.execute(
             "insert into article_actors by name "
@@ -265,6 +269,8 @@ def near_candidates(con: duckdb.DuckDBPyConnection, fingerprints: Sequence[int],
     bits of one of the batch's `fingerprints`, oldest first: the near copies' candidates."""
     if not fingerprints:
         return []
+    if max_hamming // bands > 1:  # near_candidates.sql probes each band one bit wide at most
+        raise ValueError(f"{bands} bands cannot find every fingerprint within {max_hamming} bits")
     table = pa.table({"simhash": pa.array(sorted(set(fingerprints)), pa.int64())})
     with registered(con, incoming_fingerprints=table):
         rows = con.execute(sql("near_candidates"), {

@@ -1,6 +1,6 @@
 import random
 
-from extractors.dedupe import MAX_HAMMING, NearDuplicateIndex, bands, similarity
+from extractors.dedupe import BAND_BITS, BANDS, MAX_HAMMING, NearDuplicateIndex, bands, probes, similarity
 from extractors.identity import simhash
 
 WORDS = ("india russia oil defence missile deal trade rupee ruble sanctions washington delhi "
@@ -21,14 +21,25 @@ def test_one_changed_word_is_near_and_unrelated_text_is_not():
     assert similarity(simhash(" ".join(a)), simhash(" ".join(story(2)))) < 0.8
 
 
-def test_near_fingerprints_share_a_band():
+def test_near_fingerprints_meet_through_a_probe():
     rng = random.Random(7)
     for _ in range(200):
         a = rng.getrandbits(64)
         b = a
         for bit in rng.sample(range(64), MAX_HAMMING):
             b ^= 1 << bit
-        assert set(bands(a)) & set(bands(b))
+        assert set(bands(a)) & set(probes(b))
+    # the hardest spread: MAX_HAMMING bits over the bands as evenly as can be
+    a = rng.getrandbits(64)
+    b = a
+    for k in range(MAX_HAMMING):
+        b ^= 1 << ((k % BANDS) * BAND_BITS + k // BANDS)
+    assert set(bands(a)) & set(probes(b))
+    # and a fingerprint one bit further away than probes reach, in every band, is missed
+    far = a
+    for band in range(BANDS):
+        far ^= 0b11 << (band * BAND_BITS)
+    assert not set(bands(a)) & set(probes(far))
 
 
 def test_index_links_copies_to_the_first_and_stays_small():

@@ -1,5 +1,6 @@
 """Near-duplicate linking in the load path (SimHash bands in SQL), for every source."""
 
+import dataclasses
 import random
 import time
 
@@ -90,3 +91,35 @@ def test_batches_link_like_one_index_over_thousands_of_copies(db_path):
                 fingerprints[key] == fingerprints[first]
     assert sum(v is None for v in got.values()) < 300
     print(f"1500 near-identical articles loaded in {elapsed:.1f} s")
+
+
+def test_candidates_are_every_stored_first_seen_within_the_distance(db_path):
+    """The banded look-up (near_candidates.sql) returns what comparing every pair returns,
+    around the threshold: 0-8 differing bits, spread at random and as evenly over the bands
+    as can be (the hardest case for the probes)."""
+    rng = random.Random(11)
+    base = [rng.getrandbits(64) for _ in range(40)]
+    queries = []
+    for i, fp in enumerate(base):
+        flipped = rng.sample(range(64), i % 9) if i % 2 else \
+            [(k % dedupe.BANDS) * dedupe.BAND_BITS + k // dedupe.BANDS for k in range(i % 9)]
+        for bit in flipped:
+            fp ^= 1 << bit
+        queries.append(fp)
+
+    def signed(fp):
+        return fp - (1 << 64) if fp >= 1 << 63 else fp
+
+    stored = []
+    for i, fp in enumerate(base):
+        a = article(f"https://stored.example/{i}", story(300 + i), origin="feed")
+        stored.append(dataclasses.replace(a, simhash=signed(fp)))
+    with open_warehouse(db_path) as con:
+        load_batch(con, stored, [], [], T0)
+        got = near_candidates(con, [signed(q) for q in queries], dedupe.BANDS, dedupe.BAND_BITS,
+                              dedupe.MIN_NEAR_COPY_WORDS, dedupe.MAX_HAMMING)
+    expected = {a.article_id for a in stored
+                if any(dedupe.similarity(a.simhash, q) >= 1 - dedupe.MAX_HAMMING / 64
+                       for q in queries)}
+    assert {article_id for article_id, _ in got} == expected
+    assert 5 < len(expected) < 40  # some near, some just too far

@@ -1,5 +1,6 @@
--- Bring the BM25 index (fts_main_articles) up to date with the articles named in the temp
--- table `fts_incoming` (new, or changed since they were indexed). A full build is the same
+-- Bring the BM25 index (fts_main_articles) up to date with the articles in the temp table
+-- or view `fts_incoming` (article_id, day, title, text: new, or changed since they were
+-- indexed, as stored). A full build is the same
 -- statements over every article on empty tables (create_index.sql), so an index kept up
 -- to date batch by batch equals a rebuild: the same documents and lengths, term
 -- occurrences, document frequencies and statistics (docid and termid numbers differ, and
@@ -32,7 +33,7 @@ create or replace temp table fts_new_docs as
     select (select coalesce(max(docid), -1) from fts_main_articles.docs)
                + row_number() over (order by a.day, a.article_id) as docid,
            a.article_id as name, a.title, a.text
-    from articles a semi join fts_incoming using (article_id);
+    from fts_incoming a;
 create or replace temp table fts_new_terms as
     with tokens as materialized (
         select unnest(fts_main_articles.tokenize(d.title)) as w, d.docid, 0 as fieldid
