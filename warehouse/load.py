@@ -166,8 +166,10 @@ def load_batch(
     failure_table = failure_table.append_column(
         "seen_at", pa.array([now] * len(failure_table), pa.timestamp("us"))
     )
-    with transaction(con), registered(con, "incoming_all", incoming), \
-            registered(con, "incoming_failures", failure_table):
+    # registered outside the transaction: a stop signal held during the batch comes after
+    # its commit, so the batch is kept whole (db.registered)
+    with registered(con, incoming_all=incoming, incoming_failures=failure_table), \
+            transaction(con):
         # Only new articles and those whose text changed go further (the staging table).
         staged = [row[0] for row in con.execute(sql("load/stage")).fetchall()]
         changed = len(staged)
@@ -219,9 +221,8 @@ def enriched(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str], tags: S
     tag_table = to_arrow(first_per(tags, "article_id", "theme"), TAG_SCHEMA)
     actor_table = to_arrow(first_per(actors, "article_id", "actor"), ACTOR_SCHEMA)
     focus_table = to_arrow(first_per(focus, "article_id"), FOCUS_SCHEMA)
-    with registered(con, "enriched_ids", ids), registered(con, "enriched_tags", tag_table), \
-            registered(con, "enriched_actors", actor_table), \
-            registered(con, "enriched_focus", focus_table):
+    with registered(con, enriched_ids=ids, enriched_tags=tag_table,
+                    enriched_actors=actor_table, enriched_focus=focus_table):
         yield
 
 
@@ -243,11 +244,8 @@ def near_candidates(con: duckdb.DuckDBPyConnection, fingerprints: Sequence[int],
     if not fingerprints:
         return []
     table = pa.table({"simhash": pa.array(sorted(set(fingerprints)), pa.int64())})
-    con.register("incoming_fingerprints", table)
-    try:
+    with registered(con, incoming_fingerprints=table):
         rows = con.execute(sql("near_candidates"), {
             "bands": bands, "band_bits": band_bits, "min_words": min_words,
             "max_hamming": max_hamming}).fetchall()
-    finally:
-        con.unregister("incoming_fingerprints")
     return [(article_id, simhash) for article_id, simhash, _, _ in rows]

@@ -37,7 +37,8 @@ def replace_enrichment(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str
     Returns how many of these articles had tags from another taxonomy version, or tags that
     differ from the new ones (the articles whose themes changed).
     """
-    with transaction(con), enriched(con, article_ids, tags, actors, focus):
+    # a held stop signal comes after the commit (db.registered)
+    with enriched(con, article_ids, tags, actors, focus), transaction(con):
         changed = con.execute(sql("retag/changed")).fetchone()[0]
         trend_counts.retract(con, "enriched_ids")
         replace_enriched(con)
