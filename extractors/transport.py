@@ -188,7 +188,7 @@ def guarded_transport(limits: httpx.Limits, allow_private: bool,
     """Return an httpx transport whose connections go through GuardedBackend.
 
     httpx does not take a network backend, so its pool is rebuilt with one (pinned httpx
-    0.28; tests/extractors/test_hostile_pages.py fails loudly if this stops working).
+    0.28; tests/extractors/test_fetch_addresses.py fails loudly if this stops working).
     """
     transport = httpx.HTTPTransport(limits=limits, trust_env=False)
     transport._pool = httpcore.ConnectionPool(  # noqa: SLF001

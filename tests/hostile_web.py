@@ -182,3 +182,14 @@ def hostile():
     yield server
     stop(server)
     stop(canary)
+
+
+def hostile_settings(server: HostileServer) -> dict[str, str]:
+    """Return the MEDIAWATCH_* settings of an ingest against the hostile server: private
+    addresses refused but for its own host:port, and the same small limits as
+    tests/fetching.py's policy_for (a 2 s total deadline, a 2 MB cap, one retry)."""
+    return {f"MEDIAWATCH_{name}": value for name, value in {
+        "ALLOW_PRIVATE_ADDRESSES": "0", "ALLOWED_PRIVATE_HOSTS": f"127.0.0.1:{server.server_port}",
+        "HOST_DELAY_S": "0", "FETCH_BACKOFF_S": "0.05", "TOTAL_TIMEOUT_S": "2",
+        "READ_TIMEOUT_S": "1", "CONNECT_TIMEOUT_S": "1", "FETCH_RETRIES": "1",
+        "PER_HOST_CONCURRENCY": "8", "MAX_PAGE_BYTES": "2000000", "EXTRACT_WORKERS": "1"}.items()}

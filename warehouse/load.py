@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -155,39 +156,23 @@ def load_batch(
     for a in articles:
         by_id.setdefault(getattr(a, "article_id"), a)  # records, as before
     repeats = len(articles) - len(by_id)
-    tags = first_per(tags, "article_id", "theme")
-    actors = first_per(actors, "article_id", "actor")
-    focus = first_per(focus, "article_id")
     near_links = near_links or {}
     incoming = to_arrow([{**{f.name: getattr(a, f.name) for f in ARTICLE_SCHEMA
                              if f.name != "near_of"},
                           "near_of": near_links.get(i)} for i, a in by_id.items()], ARTICLE_SCHEMA)
     incoming = incoming.append_column("ingested_at", pa.array([now] * len(incoming), pa.timestamp("us")))
     incoming = incoming.append_column("batch_pos", pa.array(range(1, len(incoming) + 1), pa.int64()))
-    tag_table = to_arrow(tags, TAG_SCHEMA)
-    actor_table = to_arrow(actors, ACTOR_SCHEMA)
-    focus_table = to_arrow(focus, FOCUS_SCHEMA)
     failure_table = to_arrow(failures, FAILURE_SCHEMA, renames={"url": "location"})
     failure_table = failure_table.append_column(
         "seen_at", pa.array([now] * len(failure_table), pa.timestamp("us"))
     )
-    # registered outside the transaction: a stop signal held during the batch comes after
-    # its commit, so the batch is kept whole
-    staged = registered(con, incoming_all=incoming, incoming_tags=tag_table,
-                        incoming_failures=failure_table, incoming_actors=actor_table,
-                        incoming_focus=focus_table)
-    with staged, transaction(con):
-        # Only new articles and those whose text changed go further.
-        con.execute(
-            "create or replace temp table incoming as "
-            "select i.*, a.ingested_at as first_seen, "  # an update keeps its first-seen time
-            "a.article_id is not null as stored "
-            "from incoming_all i left join articles a using (article_id) "
-            "where a.article_id is null or a.content_hash is distinct from i.content_hash"
-        )
+    with registered(con, incoming_all=incoming, incoming_failures=failure_table), \
+            transaction(con):
+        # Only new articles and those whose text changed go further (the staging table).
+        staged = con.execute(sql("load/stage")).fetchall()  # (article_id, stored)
+        changed = len(staged)
         delta = con.execute(sql("search/fingerprint_delta")).fetchone()
         existing = delta[0]
-        changed = con.execute("select count(*) from incoming").fetchone()[0]
         index_was_current = changed > 0 and index_is_current(con)
         # only articles already stored counted before (first_seen is theirs)
         trend_counts.retract(con, "(select article_id from incoming where first_seen is not null)")
@@ -195,46 +180,19 @@ def load_batch(
         con.execute(sql("upsert_articles_apply"))
         if changed:
             update_index(con, now, index_was_current, delta)
-        # only stored articles have tags and actors to replace: with no stored one in the
-        # batch (the usual case) the delete reads nothing, where it scanned every tag
-        con.execute(
-            "delete from article_themes where article_id in "
-            "(select article_id from incoming where stored)"
-        )
-        con.execute(
-            "insert into article_themes by name "
-            "select t.* from incoming_tags t semi join incoming using (article_id)"
-        )
-        # the tags just inserted are incoming_tags' rows of these articles
-        trend_counts.add(con, "incoming", tags="incoming_tags")
-        con.execute(
-            "delete from article_actors where article_id in "
-            "(select article_id from incoming where stored)"
-        )
-        con.execute(
-            "insert into article_actors by name "
-            "select x.* from incoming_actors x semi join incoming using (article_id)"
-        )
+        # only stored articles have rows to replace: with none in the batch (the usual case)
+        # the deletes read nothing, where they scanned every tag (benchmarks/scale.py)
+        with enriched(con, [r[0] for r in staged], tags, actors, focus,
+                      stored=[r[1] for r in staged]):
+            replace_enriched(con)
         mark_thin(con, thin_keys)
         assign_stories(con, list(by_id), story_features or {}, now, story_params)
-        replace_focus(con, "incoming", "incoming_focus")
         # after everything the batch writes: watches read its tags, actors, focus, stories
         record_matches(con, watches, now)
-        duplicates = con.execute(
-            "select count(*) from articles semi join incoming using (article_id) "
-            "where duplicate_of is not null"
-        ).fetchone()[0]
+        duplicates = con.execute(sql("load/copies")).fetchone()[0]
         if len(failure_table):
             con.execute(sql("failures_upsert"))
-        # Anything that loaded now is no longer an open failure: failures are recorded
-        # under a document's location (path[:line], entry link) or its page's URL.
-        con.execute(
-            "update ingest_failures set resolved_at = ? where resolved_at is null "
-            "and url in (select location from incoming_all "
-            "union all select coalesce(url, key) from incoming_all)",
-            [now],
-        )
-        con.execute("drop table incoming")
+        con.execute(sql("load/finish"), {"now": now})
     return LoadCounts(
         inserted=changed - existing,
         updated=existing,
@@ -254,13 +212,34 @@ def first_per(records: Sequence[object], *names: str) -> list[object]:
     return list(firsts.values())
 
 
-def replace_focus(con: duckdb.DuckDBPyConnection, ids_table: str, focus_table: str) -> None:
-    """Replace the article_focus rows of the articles in `ids_table` with `focus_table`'s
-    (both registered relations; inside the caller's transaction)."""
-    con.execute(f"delete from article_focus where article_id in "
-                f"(select article_id from {ids_table})")
-    con.execute(f"insert into article_focus by name select f.* from {focus_table} f "
-                f"semi join {ids_table} using (article_id)")
+@contextmanager
+def enriched(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str], tags: Sequence[object],
+             actors: Sequence[object], focus: Sequence[object],
+             stored: Sequence[bool] | None = None) -> Iterator[None]:
+    """Make the new enrichment of `article_ids` queryable for the block, as `enriched_ids`,
+    `enriched_tags`, `enriched_actors` and `enriched_focus` (what replace_enriched writes).
+    `stored`: per article, whether it may have rows already (default: all may).
+    A record repeated (same article and theme, actor) counts once."""
+    ids = pa.table({"article_id": pa.array(list(article_ids), pa.string()),
+                    "stored": pa.array(list(stored) if stored is not None
+                                       else [True] * len(article_ids), pa.bool_())})
+    tag_table = to_arrow(first_per(tags, "article_id", "theme"), TAG_SCHEMA)
+    actor_table = to_arrow(first_per(actors, "article_id", "actor"), ACTOR_SCHEMA)
+    focus_table = to_arrow(first_per(focus, "article_id"), FOCUS_SCHEMA)
+    with registered(con, enriched_ids=ids, enriched_tags=tag_table,
+                    enriched_actors=actor_table, enriched_focus=focus_table):
+        yield
+
+
+def replace_enriched(con: duckdb.DuckDBPyConnection) -> None:
+    """Replace the stored tags, actors and focus marks of `enriched_ids` with the new ones
+    (inside an `enriched` block) and add what they count to the daily counts: the one rule
+    for a load and a retag (sql/replace_enrichment.sql). Call it inside the writer's
+    transaction, after trend_counts.retract of these articles."""
+    con.execute(sql("replace_enrichment"))
+    # the tags just inserted are enriched_tags' rows of these articles: cheaper to count
+    # than a scan of article_themes
+    trend_counts.add(con, "enriched_ids", tags="enriched_tags")
 
 
 def near_candidates(con: duckdb.DuckDBPyConnection, fingerprints: Sequence[int], bands: int,

@@ -5,17 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 import duckdb
-import pyarrow as pa
 
 from . import trend_counts
-from .db import registered, transaction
-from .load import ACTOR_SCHEMA, FOCUS_SCHEMA, TAG_SCHEMA, replace_focus, to_arrow
-
-# Keyset pagination (article_id > last) keeps every page query cheap on a large table.
-PAGE_SQL = (
-    "select article_id, title, text, language, source_country from articles "
-    "where article_id > ? order by article_id limit ?"
-)
+from .db import sql, transaction
+from .load import enriched, replace_enriched
 
 
 def count_articles(con: duckdb.DuckDBPyConnection) -> int:
@@ -28,7 +21,7 @@ def article_pages(con: duckdb.DuckDBPyConnection, size: int,
     """Yield lists of up to `size` (article_id, title, text, language, source_country), in
     article_id order."""
     while True:
-        rows = con.execute(PAGE_SQL, [after, size]).fetchall()
+        rows = con.execute(sql("retag/page"), {"after": after, "size": size}).fetchall()
         if not rows:
             return
         yield rows
@@ -38,34 +31,15 @@ def article_pages(con: duckdb.DuckDBPyConnection, size: int,
 def replace_enrichment(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str],
                        tags: Sequence[object], actors: Sequence[object],
                        focus: Sequence[object] = ()) -> int:
-    """Replace the tags, actors and focus marks of `article_ids` in one transaction.
+    """Replace the tags, actors and focus marks of `article_ids` in one transaction, by the
+    load's own rule (warehouse/load.py replace_enriched).
 
     Returns how many of these articles had tags from another taxonomy version, or tags that
     differ from the new ones (the articles whose themes changed).
     """
-    ids = pa.table({"article_id": pa.array(list(article_ids), pa.string())})
-    tag_table = to_arrow(tags, TAG_SCHEMA)
-    actor_table = to_arrow(actors, ACTOR_SCHEMA)
-    focus_table = to_arrow(focus, FOCUS_SCHEMA)
-    staged = registered(con, retag_ids=ids, retag_tags=tag_table, retag_actors=actor_table,
-                        retag_focus=focus_table)
-    with staged, transaction(con):  # a held stop signal comes after the commit
-        changed = con.execute(
-            "with old as (select article_id, theme, taxonomy_version from article_themes "
-            "  semi join retag_ids using (article_id)), "
-            "new as (select article_id, theme, taxonomy_version from retag_tags), "
-            "diff as ((select * from old except select * from new) "
-            "  union (select * from new except select * from old)) "
-            "select count(distinct article_id) from diff"
-        ).fetchone()[0]
-        trend_counts.retract(con, "retag_ids")
-        con.execute("delete from article_themes where article_id in "
-                    "(select article_id from retag_ids)")
-        con.execute("insert into article_themes by name select * from retag_tags")
-        trend_counts.add(con, "retag_ids")
-        con.execute("delete from article_actors where article_id in "
-                    "(select article_id from retag_ids)")
-        con.execute("insert into article_actors by name select * from retag_actors")
-        if focus:
-            replace_focus(con, "retag_ids", "retag_focus")
+    # a held stop signal comes after the commit (db.registered)
+    with enriched(con, article_ids, tags, actors, focus), transaction(con):
+        changed = con.execute(sql("retag/changed")).fetchone()[0]
+        trend_counts.retract(con, "enriched_ids")
+        replace_enriched(con)
     return changed

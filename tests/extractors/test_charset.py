@@ -1,4 +1,5 @@
-"""Issue #21 case 9: one charset decoder for seeds, pages and feeds (extractors/charset.py).
+"""Issue #21 case 9: one charset decoder for seeds, pages and feeds (extractors/charset.py),
+and how fetched pages are decoded, declared or not.
 
 UTF-16 with a BOM was refused as "binary"; a short Latin-1 text was stored as cp1250
 mojibake; a windows-1251 feed without a declaration was stored as mojibake.
@@ -8,9 +9,12 @@ import pytest
 
 from extractors.charset import CharsetUnknown, decode_text
 from extractors.feeds import FeedSpec, read_feed
-from extractors.fetch import html_as_utf8
+from extractors.fetch import decode_html, html_as_utf8
 from extractors.records import Failure, SourceDocument
 from extractors.seeds import iter_seed_documents
+from tests.fetching import fetch, fetch_from
+from tests.hostile_web import hostile  # noqa: F401 - pytest fixture
+from tests.webserver import web  # noqa: F401 - pytest fixture
 
 RUSSIAN = "Индия и Россия подписали соглашение о поставках нефти"
 FEED = ('<rss version="2.0"><channel><title>Вести</title><item><title>' + RUSSIAN +
@@ -64,3 +68,24 @@ def test_pages_use_the_same_decoder():
     assert html_as_utf8(page.encode("cp1251"), "text/html; charset=windows-1251").decode() == page
     with pytest.raises(CharsetUnknown):
         html_as_utf8("<p>Le président à Moscou</p>".encode("latin-1"))
+
+
+def test_decode_html_prefers_declarations_and_survives_wrong_ones():
+    text = "<p>Индия</p>"
+    assert decode_html(text.encode("cp1251"), "text/html; charset=windows-1251") == text
+    assert decode_html(text.encode("utf-8"), "text/html; charset=bogus") == text
+
+
+@pytest.mark.parametrize("route", ["/ru/", "/ru-meta/"])
+def test_a_fetched_windows_1251_page_declared_in_the_header_or_meta(web, route):
+    page = fetch(f"{web.base}{route}rossiya-indiya.html")
+    assert "Россия и Индия обсудили в Москве" in page.text
+
+
+def test_fetched_pages_declared_nowhere_and_with_invalid_utf8(hostile):
+    russian = fetch_from(hostile, "/cp1251/rossiya-indiya.html")
+    assert "Россия и Индия" in russian.text
+    japanese = fetch_from(hostile, "/sjis")
+    assert "インドとロシア" in japanese.text
+    broken = fetch_from(hostile, "/badutf8/s400-deliveries.html")
+    assert broken.ok and "S-400 Triumf" in broken.text and "\ufffd" in broken.text

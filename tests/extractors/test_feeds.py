@@ -1,10 +1,12 @@
-"""Feed lists and feed documents (RSS 2.0, RSS 1.0/RDF, Atom, content:encoded)."""
+"""Feed lists and feed documents (RSS 2.0, RSS 1.0/RDF, Atom, content:encoded, malformed XML,
+HTML pages, 10,000 entries). A feed's DTD: test_feedxml.py."""
 
 from datetime import datetime
 
 import pytest
 
-from extractors.feeds import FeedSpec, entry_document, load_feed_list, parse_feed
+from extractors.feeds import FeedSpec, entry_document, load_feed_list, parse_feed, read_feed
+from tests import hostile_feeds as hf
 from tests.conftest import ROOT
 
 FEEDS = ROOT / "tests" / "fixtures" / "web" / "feeds"
@@ -48,9 +50,28 @@ def test_content_encoded_is_the_entry_text():
     assert with_page.key == f"{BASE}/moved" and with_page.fallback_text == entries[1].content
 
 
-def test_not_a_feed_is_an_error():
+@pytest.mark.parametrize("page", [b"<html><body>hello</body></html>",
+                                  b"<!DOCTYPE html><html><body><p>Hello</p></body></html>"])
+def test_an_html_page_is_not_a_feed(page):
     with pytest.raises(ValueError, match="not an RSS/Atom feed"):
-        parse_feed(b"<html><body>hello</body></html>", FeedSpec("x", BASE))
+        parse_feed(page, FeedSpec("x", BASE))
+
+
+def test_malformed_xml_keeps_the_entries_it_can_read():
+    good = hf.item("http://example.org/a", "Modi meets Putin", "guid-a", "Talks on energy.")
+    later = hf.item("http://example.org/c", "After the break", "guid-c")
+    entries, warning = read_feed(hf.malformed(good, hf.item("http://example.org/b", "Second", "b"),
+                                              after=later).encode(), FeedSpec("x", BASE))
+    guids = [e.guid.rsplit("/", 1)[-1] for e in entries]
+    assert guids[:2] == ["guid-a", "b"]  # everything before the error
+    assert "guid-c" in guids  # and, read leniently, what follows it
+    assert warning.startswith("malformed XML (line")
+
+
+def test_ten_thousand_entries():
+    entries, warning = read_feed(hf.big_feed(10_000).encode(), FeedSpec("x", BASE))
+    assert len(entries) == 10_000 and warning is None
+    assert len({e.url for e in entries}) == 10_000
 
 
 def test_feed_list_validation(tmp_path):

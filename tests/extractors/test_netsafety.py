@@ -11,6 +11,7 @@ from extractors.netsafety import (
     is_public_address,
     parse_ipv4_number,
 )
+from extractors.transport import is_public
 
 
 def fake_dns(table):
@@ -27,6 +28,7 @@ def fake_dns(table):
 ])
 def test_public_addresses_pass(ip):
     assert is_public_address(ip)
+    assert is_public(ip)  # the transport's connect-time check, the same rule
 
 
 @pytest.mark.parametrize("ip", [
@@ -47,6 +49,7 @@ def test_public_addresses_pass(ip):
 ])
 def test_non_public_addresses_are_refused(ip):
     assert not is_public_address(ip)
+    assert not is_public(ip)  # the transport's connect-time check, the same rule
 
 
 @pytest.mark.parametrize("host, expected", [

@@ -70,3 +70,31 @@ def test_replace_enrichment_is_idempotent_and_counts_changes(db_path):
         assert stored == {"a1", "a2", "a3"}
         assert con.execute("select taxonomy_version from article_themes where article_id = 'a1'"
                            ).fetchone()[0] == "v2"
+
+
+def test_a_retag_with_what_the_load_stored_changes_nothing(db_path):
+    # one rule replaces enrichment in both (sql/replace_enrichment.sql): a retag handed the
+    # load's own tags, actors and focus marks leaves every row and count as it was
+    from extractors.records import FocusMark
+    from warehouse import trend_counts
+
+    tables = ("article_themes", "article_actors", "article_focus", "daily_counts",
+              "daily_theme_counts")
+
+    def rows(con):
+        return {t: sorted(con.execute(f"select * from {t}").fetchall(), key=repr) for t in tables}
+
+    marks = [FocusMark("a1", "India, Russia", 0.5, False, ("India",)),
+             FocusMark("a2", "India, Russia", 0.5, False, ("Russia",)),
+             FocusMark("a3", "India, Russia", 0.0, False, ())]
+    with open_warehouse(db_path) as con:
+        articles = [make_article(f"a{i}", f"k{i}", f"text {i}", f"h{i}", published_at=T0)
+                    for i in (1, 2, 3)]
+        tags = [make_tag("a1", "energy"), make_tag("a2", "energy"), make_tag("a2", "trade")]
+        actors = [mention("a1", "India"), mention("a2", "Russia", mentions=2)]
+        load_batch(con, articles, tags, [], T0, actors=actors, focus=marks)
+        loaded = rows(con)
+        assert all(loaded[t] for t in tables)  # something of each kind to compare
+        assert replace_enrichment(con, ["a1", "a2", "a3"], tags, actors, marks) == 0
+        assert rows(con) == loaded
+        assert trend_counts.counts_match(con)

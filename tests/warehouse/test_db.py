@@ -1,3 +1,5 @@
+import re
+
 import duckdb
 import pytest
 
@@ -125,3 +127,59 @@ def test_two_migrations_with_one_number_are_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(db, "MIGRATIONS_DIR", tmp_path)
     with pytest.raises(ValueError, match="001_a.sql, 001_b.sql"):
         db.migrations()
+
+
+def record_applied(monkeypatch) -> list[int]:
+    """Return the list the migrations' numbers are appended to as they are applied."""
+    applied, apply = [], db.apply_migration
+
+    def recording(con, version, name, text):
+        applied.append(version)
+        apply(con, version, name, text)
+
+    monkeypatch.setattr(db, "apply_migration", recording)
+    return applied
+
+
+def test_a_fresh_database_applies_every_migration_once_in_number_order(db_path, monkeypatch):
+    applied = record_applied(monkeypatch)
+    with db.open_warehouse(db_path):
+        pass
+    with db.open_warehouse(db_path):
+        pass
+    shipped = [v for v, _, _ in db.migrations()]
+    assert applied == shipped == sorted(shipped)
+
+
+def test_a_database_from_before_the_gap_applies_the_rest_in_number_order(db_path, monkeypatch):
+    # what a release with 001-004 left behind (then 007 was next: 005 and 006 have no file)
+    db_path.parent.mkdir(parents=True)
+    old = duckdb.connect(str(db_path))
+    db.schema_version(old)
+    for version, name, text in db.migrations():
+        if version <= 4:
+            old.execute(text)
+            old.execute("insert into schema_version values (?, ?, now()::timestamp)",
+                        [version, name])
+    old.execute("insert into articles (article_id, key, source, title, ingested_at, day, text,"
+                " content_hash) values ('a1', 'k1', 'wire', 'Old row', '2024-07-01 06:00',"
+                " '2024-07-01', 'kept text', 'h1')")
+    old.close()
+    applied = record_applied(monkeypatch)
+    with db.open_warehouse(db_path) as con:
+        versions = [r[0] for r in con.execute(
+            "select version from schema_version order by version").fetchall()]
+        row = con.execute("select title, text from articles").fetchall()
+    assert applied == [v for v, _, _ in db.migrations() if v > 4] == sorted(applied)
+    assert versions == [v for v, _, _ in db.migrations()]
+    assert row == [("Old row", "kept text")]
+
+
+def test_every_migration_number_without_a_file_is_explained_beside_them():
+    readme = (db.MIGRATIONS_DIR / "README.md").read_text(encoding="utf-8")
+    explained = {int(n) for line in re.findall(r"^- ([\d, ]+):", readme, re.MULTILINE)
+                 for n in line.split(",")}
+    used = {version for version, _, _ in db.migrations()}
+    missing = set(range(1, max(used))) - used
+    assert sorted(missing - explained) == [], "say why in warehouse/sql/migrations/README.md"
+    assert sorted(explained & used) == [], "a number explained as unused has a file now"

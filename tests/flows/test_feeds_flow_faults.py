@@ -11,7 +11,7 @@ from extractors.feeds import poll_feed
 from flows.feeds import fetch_policy
 from flows.ingest import ingest_flow
 from tests import hostile_feeds as hf
-from tests.hostile_web import hostile  # noqa: F401 - pytest fixture
+from tests.hostile_web import hostile, hostile_settings  # noqa: F401 - hostile: a fixture
 from warehouse.db import open_warehouse
 from warehouse.feeds import entries_to_fetch
 
@@ -42,13 +42,8 @@ LANDED = ["/good/chabahar-corridor.html", "/news/s400-deliveries.html", "/news/o
 
 @pytest.fixture
 def hostile_env(monkeypatch, tmp_path, hostile):
-    for name, value in {"ALLOW_PRIVATE_ADDRESSES": "0", "HOST_DELAY_S": "0",
-                        "ALLOWED_PRIVATE_HOSTS": f"127.0.0.1:{hostile.server_port}",
-                        "FETCH_BACKOFF_S": "0.05", "EXTRACT_WORKERS": "1",
-                        "TOTAL_TIMEOUT_S": "2", "READ_TIMEOUT_S": "1", "CONNECT_TIMEOUT_S": "1",
-                        "FETCH_RETRIES": "1", "PER_HOST_CONCURRENCY": "8",
-                        "MAX_PAGE_BYTES": "2000000"}.items():
-        monkeypatch.setenv(f"MEDIAWATCH_{name}", value)
+    for name, value in hostile_settings(hostile).items():
+        monkeypatch.setenv(name, value)
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     return seeds

@@ -1,4 +1,5 @@
-"""Hostile feed documents: entity bombs, external entities, malformed XML, huge feeds."""
+"""A feed's DTD is never read (extractors/feedxml.py): entity bombs are not expanded and
+external entities never reach the data, whatever the prolog looks like."""
 
 import time
 from pathlib import Path
@@ -22,10 +23,6 @@ def ids(entries) -> list[str]:
     return [e.guid.rsplit("/", 1)[-1] for e in entries]
 
 
-def everything(entries) -> str:
-    return repr(entries)
-
-
 @pytest.mark.parametrize("prolog", [hf.LAUGHS, hf.LAUGHS_ONE_LINE])
 def test_billion_laughs_is_not_expanded(prolog):
     started = time.monotonic()
@@ -33,7 +30,7 @@ def test_billion_laughs_is_not_expanded(prolog):
                                    GOOD, prolog=prolog))
     assert time.monotonic() - started < 2
     assert ids(entries) == ["lol", "guid-a"]
-    assert "lollol" not in everything(entries)
+    assert "lollol" not in repr(entries)
     assert "entities" in warning
 
 
@@ -43,7 +40,7 @@ def test_external_entities_never_reach_the_data(prolog):
     assert "root:" in PASSWD.read_text()  # the leak we look for would be visible
     entries, warning = read(hf.rss("XXE", hf.item("http://example.org/x", "Leak &xxe; here",
                                                   "x", "&xxe;"), GOOD, prolog=prolog))
-    assert "root:" not in everything(entries)
+    assert "root:" not in repr(entries)
     assert set(ids(entries)) == {"x", "guid-a"}
     assert warning and "entities" in warning
 
@@ -66,26 +63,5 @@ def test_strip_dtd_keeps_everything_else():
     assert ids(read_feed(stripped, FEED)[0]) == ["guid-a"]
 
 
-def test_malformed_xml_keeps_the_entries_it_can_read():
-    later = hf.item("http://example.org/c", "After the break", "guid-c")
-    entries, warning = read(hf.malformed(GOOD, hf.item("http://example.org/b", "Second", "b"),
-                                         after=later))
-    guids = ids(entries)
-    assert guids[:2] == ["guid-a", "b"]  # everything before the error
-    assert "guid-c" in guids  # and, read leniently, what follows it
-    assert warning.startswith("malformed XML (line")
-
-
 def test_a_clean_feed_has_no_warning():
     assert read(hf.rss("Clean", GOOD))[1] is None
-
-
-def test_an_html_page_is_not_a_feed():
-    with pytest.raises(ValueError, match="not an RSS/Atom feed"):
-        read_feed(b"<!DOCTYPE html><html><body><p>Hello</p></body></html>", FEED)
-
-
-def test_ten_thousand_entries():
-    entries, warning = read(hf.big_feed(10_000))
-    assert len(entries) == 10_000 and warning is None
-    assert len({e.url for e in entries}) == 10_000
