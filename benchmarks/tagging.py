@@ -239,7 +239,7 @@ def ingest_and_score(dev_path: Path, gold: dict | None, taxonomy: Taxonomy,
 
     with tempfile.TemporaryDirectory() as tmp:
         from extractors.keys import article_id, jsonl_key, seed_location
-        from flows import prefect_api
+        from flows import prefect_server
         from flows.ingest import ingest_flow
         from warehouse.db import open_warehouse
         from warehouse.themes import theme_sets
@@ -250,9 +250,9 @@ def ingest_and_score(dev_path: Path, gold: dict | None, taxonomy: Taxonomy,
         db = str(Path(tmp) / "dev.duckdb")
         # The CLI's own temporary Prefect API, started once for every ingest here; a loaded
         # machine may take minutes to start it.
-        prefect_api.STARTUP_TIMEOUT_S = 600.0
-        prefect_api.start_local_api()
-        with prefect_api.flow_run_settings():
+        prefect_server.STARTUP_TIMEOUT_S = 600.0
+        prefect_server.start_local_api()
+        with prefect_server.flow_run_settings():
             summary = ingest_flow(seeds=str(seeds), db=db, taxonomy=taxonomy.path)
         records = [json.loads(line) for line in dev_path.open() if line.strip()]
         dev_file = seed_location(seeds / "dev.jsonl", Path(os.environ.get("MEDIAWATCH_SEEDS") or "seeds"))

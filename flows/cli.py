@@ -107,7 +107,7 @@ def check_focus() -> None:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from .prefect_api import flow_run_settings, launch_local_api
+    from .prefect_server import flow_run_settings, launch_local_api
 
     if args.seeds and not Path(args.seeds).is_dir():
         fail(f"--seeds {args.seeds}: no such folder")
@@ -156,7 +156,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_digest(args: argparse.Namespace) -> int:
-    from .prefect_api import flow_run_settings, launch_local_api, start_local_api
+    from .prefect_server import flow_run_settings, launch_local_api, start_local_api
 
     launch_local_api()  # starts while the checks and imports below run
     from warehouse.days import check_timezone
@@ -220,7 +220,7 @@ def cmd_themes(args: argparse.Namespace) -> int:
 
 
 def cmd_retag(args: argparse.Namespace) -> int:
-    from .prefect_api import flow_run_settings, launch_local_api, start_local_api
+    from .prefect_server import flow_run_settings, launch_local_api, start_local_api
 
     launch_local_api()  # starts while the checks and imports below run
     from .retag import retag_flow
@@ -379,14 +379,14 @@ def main(argv: list[str] | None = None) -> int:
 
     from warehouse.db import WarehouseBusy
 
-    from .prefect_api import LocalAPIError
+    from .prefect_server import ServerDidNotStart
 
     if args.verb != "serve":  # serve has its own; a flow run has Prefect's meanwhile
         signal.signal(signal.SIGTERM, terminated)
     try:
         settings.check_all()  # a bad MEDIAWATCH_* value stops here, before any work
         return COMMANDS[args.verb](args)
-    except (WarehouseBusy, LocalAPIError, FileNotFoundError, ValueError, duckdb.Error,
+    except (WarehouseBusy, ServerDidNotStart, FileNotFoundError, ValueError, duckdb.Error,
             *prefect_exceptions("FailedRun")) as exc:  # FailedRun: the flow said why and what to do
         fail(str(exc).strip())
     except (KeyboardInterrupt, *prefect_exceptions("TerminationSignal")) as exc:

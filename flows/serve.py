@@ -123,7 +123,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # promises that SIGINT stops it however it was started.
     signal.signal(signal.SIGINT, signal.default_int_handler)
 
-    from .local_server import ServerDidNotStart, local_prefect_server
+    from .prefect_server import ServerDidNotStart, local_prefect_server
 
     api_url = os.environ.get("PREFECT_API_URL")
     try:
