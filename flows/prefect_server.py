@@ -86,6 +86,7 @@ class PrefectServer:
         self.home = Path(home).expanduser() if home is not None else prefect_home()
         self.log = self.home / "mediawatch-server.log"
         self.api_only = api_only
+        self.name = "the temporary Prefect server" if api_only else "the Prefect server"
         self.timeout_s = timeout_s or STARTUP_TIMEOUT_S  # read now: a benchmark raises it
         self.process: subprocess.Popen | None = None
         self.ready = False
@@ -109,8 +110,7 @@ class PrefectServer:
         env.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
         env.update(PREFECT_HOME=str(self.home), PREFECT_SERVER_API_HOST="127.0.0.1",
                    PREFECT_SERVER_API_PORT=str(self.port), **(API_ONLY if self.api_only else {}))
-        LOGGER.info("Starting %s Prefect server on http://127.0.0.1:%s",
-                    "temporary" if self.api_only else "a", self.port)
+        LOGGER.info("Starting %s on http://127.0.0.1:%s", self.name, self.port)
         with open(self.log, "ab") as sink:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "prefect", "server", "start"],
@@ -140,7 +140,7 @@ class PrefectServer:
                     if self.process.poll() is not None:
                         if respawned or self.fixed_port:  # not a lost race for a free port
                             raise ServerDidNotStart(
-                                f"the Prefect server exited (status {self.process.returncode}); "
+                                f"{self.name} exited (status {self.process.returncode}); "
                                 f"see {self.log}, or set PREFECT_API_URL to a running server")
                         respawned = True  # another process took the port: once more
                         self._spawn()
@@ -152,7 +152,7 @@ class PrefectServer:
                         pass
                     if time.monotonic() > deadline:
                         raise ServerDidNotStart(
-                            f"the Prefect server did not answer {self.url}/health within "
+                            f"{self.name} did not answer {self.url}/health within "
                             f"{self.timeout_s:.0f} s; see {self.log}, or set PREFECT_API_URL "
                             "to a running server")
                     time.sleep(0.1)
@@ -169,7 +169,7 @@ class PrefectServer:
         process, self.process = self.process, None
         if process is None or process.poll() is not None:
             return
-        LOGGER.info("Stopping Prefect server on http://127.0.0.1:%s", self.port)
+        LOGGER.info("Stopping %s on http://127.0.0.1:%s", self.name, self.port)
         try:
             os.killpg(process.pid, signal.SIGTERM)
             process.wait(timeout=STOP_GRACE_S)
