@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from extractors.actors import find_actors, load_gazetteer  # noqa: E402
-from extractors.evaluate import evaluate, format_table, macro_f1  # noqa: E402
+from extractors.evaluate import evaluate, format_table, macro_f1, tag_gold  # noqa: E402
 from extractors.taxonomy import Taxonomy, load_taxonomy  # noqa: E402
 from extractors.themes import (  # noqa: E402
     compile_taxonomy, count_words, select, tag_text, theme_scores)
@@ -197,14 +197,6 @@ def gold_records(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
 
 
-def home_country(record: dict) -> str | None:
-    """Return the record's home country as an ingest finds it (its own, else the outlet's)."""
-    from extractors.sources import load_sources
-
-    return record.get("source_country") or load_sources().country_of(
-        record.get("source"), record.get("url"))
-
-
 def realmix_report(lang: str, path: Path, taxonomy: Taxonomy,
                    predicted: dict | None = None, where: str = "tagged in memory") -> None:
     """Print the real-mix table of `path` (tags from `predicted`, else tagged here)."""
@@ -214,8 +206,7 @@ def realmix_report(lang: str, path: Path, taxonomy: Taxonomy,
     gold = {r["id"]: r["labels"] for r in records}
     unsure = {r["id"]: r.get("unsure") or [] for r in records}
     if predicted is None:
-        predicted = {r["id"]: {t.theme for t in tag_text(
-            r["id"], r["title"], r["text"], taxonomy, home_country(r))} for r in records}
+        predicted = tag_gold(records, taxonomy)
     scores = evaluate(gold, predicted, REALMIX, unsure)
     print(f"\nreal mix {lang} ({path.name}, {len(records)} articles, title + 200 words, "
           f"{where}; unsure themes not scored):")
