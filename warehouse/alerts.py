@@ -21,7 +21,7 @@ import duckdb
 import pyarrow as pa
 
 from .alert_render import render
-from .db import sql, transaction
+from .db import registered, sql, transaction
 from .search import index_exists
 from .watches import Watch
 
@@ -106,11 +106,8 @@ def match_watch(con: duckdb.DuckDBPyConnection, watch: Watch, candidates: str) -
     if not rows or not index_exists(con):
         return []
     days = dict(rows)
-    con.register("watch_query_ids", pa.table({"article_id": list(days)}))
-    try:
+    with registered(con, watch_query_ids=pa.table({"article_id": list(days)})):
         found = dict(con.execute(sql("alerts/match_query"), {"query": watch.query}).fetchall())
-    finally:
-        con.unregister("watch_query_ids")
     if not found:
         return []
     # the score `mediawatch search` ranks by, for the alert to show
@@ -126,13 +123,10 @@ def article_facts(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) ->
     """Return what an alert says about each article (columns, themes with evidence) by id."""
     if not article_ids:
         return {}
-    con.register("alert_article_ids", pa.table({"article_id": list(article_ids)}))
-    try:
+    with registered(con, alert_article_ids=pa.table({"article_id": list(article_ids)})):
         cursor = con.execute(sql("alerts/facts"))
         columns = [d[0] for d in cursor.description]
         facts = [dict(zip(columns, row)) for row in cursor.fetchall()]
-    finally:
-        con.unregister("alert_article_ids")
     for fact in facts:
         for theme in fact["themes"]:
             evidence = theme["evidence"]
@@ -146,13 +140,10 @@ def insert_alerts(con: duckdb.DuckDBPyConnection, alerts: list[dict]) -> int:
     if not alerts:
         return 0
     table = pa.table({c: [a[c] for a in alerts] for c in ALERT_COLUMNS})
-    con.register("new_alerts", table)
-    try:
+    with registered(con, new_alerts=table):
         # an insert answers with the number of rows it wrote (the ignored ones not counted)
         return con.execute("insert or ignore into alerts by name select * from new_alerts"
                            ).fetchone()[0]
-    finally:
-        con.unregister("new_alerts")
 
 
 def alert_rows(watch: Watch, trigger: str, subject: str, day: date, now: datetime,
@@ -187,11 +178,8 @@ def record_matches(con: duckdb.DuckDBPyConnection, watches: WatchSet | None, now
                           "day": [m.day for m in matches], "matched_at": [now] * len(matches),
                           "score": [m.score for m in matches],
                           "terms": [list(m.terms) for m in matches]}, schema=MATCH_SCHEMA)
-        con.register("new_matches", table)
-        try:
+        with registered(con, new_matches=table):
             con.execute("insert or ignore into watch_matches by name select * from new_matches")
-        finally:
-            con.unregister("new_matches")
         if watch.trigger != "new":
             continue  # digest and spike alerts come from the recorded matches
         recent = {m.article_id: m for m in matches if m.day >= oldest}

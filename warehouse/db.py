@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import re
+import signal
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,7 +16,8 @@ import duckdb
 
 from .locking import WarehouseBusy, busy, pause, write_intent, writer_waiting
 
-__all__ = ["WarehouseBusy", "connect", "migrate", "open_warehouse", "sql", "transaction"]
+__all__ = ["WarehouseBusy", "connect", "migrate", "open_warehouse", "registered", "signals_held",
+           "sql", "transaction"]
 
 LOGGER = logging.getLogger(__name__)
 SQL_DIR = Path(__file__).with_name("sql")
@@ -203,15 +206,61 @@ def open_warehouse(
         con.close()
 
 
+# The stop signals: Ctrl-C, and a service manager or `docker stop`.
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+_HOLD_DEPTH = 0
+
+
 @contextmanager
-def registered(con: duckdb.DuckDBPyConnection, name: str, table: object) -> Iterator[None]:
-    """Make the Arrow `table` queryable as `name` for the block only (a later batch's table
-    of the same name must not find this one)."""
-    con.register(name, table)
+def signals_held() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM for the block, then deliver them (to the handlers in force).
+
+    A Python signal handler runs in the main thread, and DuckDB polls for it inside a
+    running statement and stops there. Stopped while it scans an Arrow table that Python
+    registered, DuckDB can deadlock: a worker thread must take the GIL to release the Arrow
+    stream while the main thread holds the GIL waiting for it (duckdb/duckdb#10854). Seen
+    as an ingest that never exited after a signal under load: its threads, dumped by
+    tests/flows/test_signals.py, had the main thread in close() after an interrupted load.
+    The blocks are a batch's statements (about a second), so a stop waits for them.
+    In another thread, or inside a held block, this does nothing: signals reach only the
+    main thread, and the outermost block delivers them."""
+    global _HOLD_DEPTH
+    if threading.current_thread() is not threading.main_thread() or _HOLD_DEPTH:
+        _HOLD_DEPTH += threading.current_thread() is threading.main_thread()
+        try:
+            yield
+        finally:
+            _HOLD_DEPTH -= threading.current_thread() is threading.main_thread()
+        return
+    arrived: list[int] = []
+    previous = {signum: signal.getsignal(signum) for signum in STOP_SIGNALS}
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, lambda number, frame: arrived.append(number))
+    _HOLD_DEPTH = 1
     try:
         yield
     finally:
-        con.unregister(name)
+        _HOLD_DEPTH = 0
+        for signum, handler in previous.items():
+            if handler is not None:  # None: set outside Python, and left as it was
+                signal.signal(signum, handler)
+        if arrived:
+            signal.raise_signal(arrived[0])
+
+
+@contextmanager
+def registered(con: duckdb.DuckDBPyConnection, **tables: object) -> Iterator[None]:
+    """Make each Arrow table queryable under its keyword's name for the block only (a later
+    batch's table of the same name must not find this one); stop signals wait for the
+    block's end (signals_held)."""
+    with signals_held():
+        for name, table in tables.items():
+            con.register(name, table)
+        try:
+            yield
+        finally:
+            for name in tables:
+                con.unregister(name)
 
 
 @contextmanager

@@ -8,7 +8,7 @@ from datetime import datetime
 import duckdb
 import pyarrow as pa
 
-from .db import sql, transaction
+from .db import registered, sql, transaction
 from .load import to_arrow
 
 POLL_SCHEMA = pa.schema([
@@ -43,16 +43,12 @@ def record_polls(con: duckdb.DuckDBPyConnection, polls: Sequence[object], now: d
     """
     table = to_arrow(polls, POLL_SCHEMA)
     table = table.append_column("polled_at", pa.array([now] * len(table), pa.timestamp("us")))
-    with transaction(con):
-        con.register("incoming_polls", table)
-        try:
-            con.execute(sql("feeds_upsert"))
-            # a feed that answered again is no longer an open failure
-            con.execute("update ingest_failures set resolved_at = ? where resolved_at is null "
-                        "and stage = 'feed' and url in (select url from incoming_polls where ok)",
-                        [now])
-        finally:
-            con.unregister("incoming_polls")
+    with registered(con, incoming_polls=table), transaction(con):
+        con.execute(sql("feeds_upsert"))
+        # a feed that answered again is no longer an open failure
+        con.execute("update ingest_failures set resolved_at = ? where resolved_at is null "
+                    "and stage = 'feed' and url in (select url from incoming_polls where ok)",
+                    [now])
     return len(table)
 
 
@@ -65,11 +61,8 @@ def entries_to_fetch(con: duckdb.DuckDBPyConnection, entries: Sequence[object],
     """
     if not entries:
         return set()
-    con.register("incoming_entries", to_arrow(entries, ENTRY_SCHEMA))
-    try:
+    with registered(con, incoming_entries=to_arrow(entries, ENTRY_SCHEMA)):
         rows = con.execute(sql("entries_to_fetch"), {"max_attempts": max_attempts}).fetchall()
-    finally:
-        con.unregister("incoming_entries")
     return {(feed, guid) for feed, guid in rows}
 
 

@@ -13,7 +13,7 @@ import pyarrow as pa
 from . import trend_counts
 from .alerts import WatchSet, record_matches
 from .dates import date_bounds
-from .db import sql, transaction
+from .db import registered, sql, transaction
 from .search import index_is_current, update_index
 from .stories import StoryParams, assign_stories
 from .thin import mark_thin
@@ -171,71 +171,66 @@ def load_batch(
     failure_table = failure_table.append_column(
         "seen_at", pa.array([now] * len(failure_table), pa.timestamp("us"))
     )
-    with transaction(con):
-        con.register("incoming_all", incoming)
-        con.register("incoming_tags", tag_table)
-        con.register("incoming_failures", failure_table)
-        con.register("incoming_actors", actor_table)
-        con.register("incoming_focus", focus_table)
-        try:
-            # Only new articles and those whose text changed go further.
-            con.execute(
-                "create or replace temp table incoming as "
-                "select i.*, a.ingested_at as first_seen, "  # an update keeps its first-seen time
-                "a.article_id is not null as stored "
-                "from incoming_all i left join articles a using (article_id) "
-                "where a.article_id is null or a.content_hash is distinct from i.content_hash"
-            )
-            delta = con.execute(sql("search/fingerprint_delta")).fetchone()
-            existing = delta[0]
-            changed = con.execute("select count(*) from incoming").fetchone()[0]
-            index_was_current = changed > 0 and index_is_current(con)
-            # only articles already stored counted before (first_seen is theirs)
-            trend_counts.retract(con, "(select article_id from incoming where first_seen is not null)")
-            con.execute(sql("upsert_articles"), date_bounds(now))
-            con.execute(sql("upsert_articles_apply"))
-            if changed:
-                update_index(con, now, index_was_current, delta)
-            con.execute(
-                "delete from article_themes where article_id in (select article_id from incoming)"
-            )
-            con.execute(
-                "insert into article_themes by name "
-                "select t.* from incoming_tags t semi join incoming using (article_id)"
-            )
-            # the tags just inserted are incoming_tags' rows of these articles
-            trend_counts.add(con, "incoming", tags="incoming_tags")
-            con.execute(
-                "delete from article_actors where article_id in (select article_id from incoming)"
-            )
-            con.execute(
-                "insert into article_actors by name "
-                "select x.* from incoming_actors x semi join incoming using (article_id)"
-            )
-            mark_thin(con, thin_keys)
-            assign_stories(con, list(by_id), story_features or {}, now, story_params)
-            replace_focus(con, "incoming", "incoming_focus")
-            # after everything the batch writes: watches read its tags, actors, focus, stories
-            record_matches(con, watches, now)
-            duplicates = con.execute(
-                "select count(*) from articles semi join incoming using (article_id) "
-                "where duplicate_of is not null"
-            ).fetchone()[0]
-            if len(failure_table):
-                con.execute(sql("failures_upsert"))
-            # Anything that loaded now is no longer an open failure: failures are recorded
-            # under a document's location (path[:line], entry link) or its page's URL.
-            con.execute(
-                "update ingest_failures set resolved_at = ? where resolved_at is null "
-                "and url in (select location from incoming_all "
-                "union all select coalesce(url, key) from incoming_all)",
-                [now],
-            )
-            con.execute("drop table incoming")
-        finally:
-            for name in ("incoming_all", "incoming_tags", "incoming_failures", "incoming_actors",
-                         "incoming_focus"):
-                con.unregister(name)
+    # registered outside the transaction: a stop signal held during the batch comes after
+    # its commit, so the batch is kept whole
+    staged = registered(con, incoming_all=incoming, incoming_tags=tag_table,
+                        incoming_failures=failure_table, incoming_actors=actor_table,
+                        incoming_focus=focus_table)
+    with staged, transaction(con):
+        # Only new articles and those whose text changed go further.
+        con.execute(
+            "create or replace temp table incoming as "
+            "select i.*, a.ingested_at as first_seen, "  # an update keeps its first-seen time
+            "a.article_id is not null as stored "
+            "from incoming_all i left join articles a using (article_id) "
+            "where a.article_id is null or a.content_hash is distinct from i.content_hash"
+        )
+        delta = con.execute(sql("search/fingerprint_delta")).fetchone()
+        existing = delta[0]
+        changed = con.execute("select count(*) from incoming").fetchone()[0]
+        index_was_current = changed > 0 and index_is_current(con)
+        # only articles already stored counted before (first_seen is theirs)
+        trend_counts.retract(con, "(select article_id from incoming where first_seen is not null)")
+        con.execute(sql("upsert_articles"), date_bounds(now))
+        con.execute(sql("upsert_articles_apply"))
+        if changed:
+            update_index(con, now, index_was_current, delta)
+        con.execute(
+            "delete from article_themes where article_id in (select article_id from incoming)"
+        )
+        con.execute(
+            "insert into article_themes by name "
+            "select t.* from incoming_tags t semi join incoming using (article_id)"
+        )
+        # the tags just inserted are incoming_tags' rows of these articles
+        trend_counts.add(con, "incoming", tags="incoming_tags")
+        con.execute(
+            "delete from article_actors where article_id in (select article_id from incoming)"
+        )
+        con.execute(
+            "insert into article_actors by name "
+            "select x.* from incoming_actors x semi join incoming using (article_id)"
+        )
+        mark_thin(con, thin_keys)
+        assign_stories(con, list(by_id), story_features or {}, now, story_params)
+        replace_focus(con, "incoming", "incoming_focus")
+        # after everything the batch writes: watches read its tags, actors, focus, stories
+        record_matches(con, watches, now)
+        duplicates = con.execute(
+            "select count(*) from articles semi join incoming using (article_id) "
+            "where duplicate_of is not null"
+        ).fetchone()[0]
+        if len(failure_table):
+            con.execute(sql("failures_upsert"))
+        # Anything that loaded now is no longer an open failure: failures are recorded
+        # under a document's location (path[:line], entry link) or its page's URL.
+        con.execute(
+            "update ingest_failures set resolved_at = ? where resolved_at is null "
+            "and url in (select location from incoming_all "
+            "union all select coalesce(url, key) from incoming_all)",
+            [now],
+        )
+        con.execute("drop table incoming")
     return LoadCounts(
         inserted=changed - existing,
         updated=existing,
@@ -271,11 +266,8 @@ def near_candidates(con: duckdb.DuckDBPyConnection, fingerprints: Sequence[int],
     if not fingerprints:
         return []
     table = pa.table({"simhash": pa.array(sorted(set(fingerprints)), pa.int64())})
-    con.register("incoming_fingerprints", table)
-    try:
+    with registered(con, incoming_fingerprints=table):
         rows = con.execute(sql("near_candidates"), {
             "bands": bands, "band_bits": band_bits, "min_words": min_words,
             "max_hamming": max_hamming}).fetchall()
-    finally:
-        con.unregister("incoming_fingerprints")
     return [(article_id, simhash) for article_id, simhash, _, _ in rows]

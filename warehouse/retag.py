@@ -8,7 +8,7 @@ import duckdb
 import pyarrow as pa
 
 from . import trend_counts
-from .db import transaction
+from .db import registered, transaction
 from .load import ACTOR_SCHEMA, FOCUS_SCHEMA, TAG_SCHEMA, replace_focus, to_arrow
 
 # Keyset pagination (article_id > last) keeps every page query cheap on a large table.
@@ -47,31 +47,25 @@ def replace_enrichment(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str
     tag_table = to_arrow(tags, TAG_SCHEMA)
     actor_table = to_arrow(actors, ACTOR_SCHEMA)
     focus_table = to_arrow(focus, FOCUS_SCHEMA)
-    with transaction(con):
-        con.register("retag_ids", ids)
-        con.register("retag_tags", tag_table)
-        con.register("retag_actors", actor_table)
-        con.register("retag_focus", focus_table)
-        try:
-            changed = con.execute(
-                "with old as (select article_id, theme, taxonomy_version from article_themes "
-                "  semi join retag_ids using (article_id)), "
-                "new as (select article_id, theme, taxonomy_version from retag_tags), "
-                "diff as ((select * from old except select * from new) "
-                "  union (select * from new except select * from old)) "
-                "select count(distinct article_id) from diff"
-            ).fetchone()[0]
-            trend_counts.retract(con, "retag_ids")
-            con.execute("delete from article_themes where article_id in "
-                        "(select article_id from retag_ids)")
-            con.execute("insert into article_themes by name select * from retag_tags")
-            trend_counts.add(con, "retag_ids")
-            con.execute("delete from article_actors where article_id in "
-                        "(select article_id from retag_ids)")
-            con.execute("insert into article_actors by name select * from retag_actors")
-            if focus:
-                replace_focus(con, "retag_ids", "retag_focus")
-        finally:
-            for name in ("retag_ids", "retag_tags", "retag_actors", "retag_focus"):
-                con.unregister(name)
+    staged = registered(con, retag_ids=ids, retag_tags=tag_table, retag_actors=actor_table,
+                        retag_focus=focus_table)
+    with staged, transaction(con):  # a held stop signal comes after the commit
+        changed = con.execute(
+            "with old as (select article_id, theme, taxonomy_version from article_themes "
+            "  semi join retag_ids using (article_id)), "
+            "new as (select article_id, theme, taxonomy_version from retag_tags), "
+            "diff as ((select * from old except select * from new) "
+            "  union (select * from new except select * from old)) "
+            "select count(distinct article_id) from diff"
+        ).fetchone()[0]
+        trend_counts.retract(con, "retag_ids")
+        con.execute("delete from article_themes where article_id in "
+                    "(select article_id from retag_ids)")
+        con.execute("insert into article_themes by name select * from retag_tags")
+        trend_counts.add(con, "retag_ids")
+        con.execute("delete from article_actors where article_id in "
+                    "(select article_id from retag_ids)")
+        con.execute("insert into article_actors by name select * from retag_actors")
+        if focus:
+            replace_focus(con, "retag_ids", "retag_focus")
     return changed

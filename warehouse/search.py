@@ -38,7 +38,7 @@ from pathlib import Path
 
 import duckdb
 
-from .db import WRITER_CONFIG, connect, load_fts, open_warehouse, sql, transaction
+from .db import WRITER_CONFIG, connect, load_fts, open_warehouse, registered, sql, transaction
 
 INDEX_SCHEMA = "fts_main_articles"
 # Database file -> the stored (fingerprint, articles) this process last found equal to the
@@ -271,9 +271,8 @@ def _build_side_index(db: Path, side_path: Path, wait_s: float) -> tuple[int, in
             articles, fingerprint = source.execute(sql("search/fingerprint")).fetchone()
             rows = source.execute("select article_id, title, text, day from articles")
             for batch in rows.to_arrow_reader(50_000):
-                side.register("article_batch", batch)
-                side.execute("insert into articles select * from article_batch")
-                side.unregister("article_batch")
+                with registered(side, article_batch=batch):
+                    side.execute("insert into articles select * from article_batch")
         finally:
             source.close()
         create_fts_index(side)

@@ -8,7 +8,7 @@ from datetime import datetime
 import duckdb
 import pyarrow as pa
 
-from .db import transaction
+from .db import registered, transaction
 
 SEED_FILE_SCHEMA = pa.schema([
     ("location", pa.string()),
@@ -34,10 +34,6 @@ def record_seed_files(con: duckdb.DuckDBPyConnection, files: Sequence[object],
         return
     table = pa.table({f.name: [getattr(r, f.name) for r in files] for f in SEED_FILE_SCHEMA},
                      schema=SEED_FILE_SCHEMA)
-    with transaction(con):
-        con.register("incoming_seed_files", table)
-        try:
-            con.execute("insert or replace into seed_files by name "
-                        "select *, ?::timestamp as read_at from incoming_seed_files", [now])
-        finally:
-            con.unregister("incoming_seed_files")
+    with registered(con, incoming_seed_files=table), transaction(con):
+        con.execute("insert or replace into seed_files by name "
+                    "select *, ?::timestamp as read_at from incoming_seed_files", [now])

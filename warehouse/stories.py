@@ -369,7 +369,7 @@ def central_titles(batch: list[tuple[str, datetime, dict[str, float]]],
 def load_open_stories(con: duckdb.DuckDBPyConnection, days: list, window_days: int) -> list[Story]:
     """Return the stories open on any of `days` (see sql/stories/open.sql)."""
     batch_days = pa.table({"day": pa.array(sorted(set(days)), pa.timestamp("us"))})
-    with registered(con, "batch_days", batch_days):
+    with registered(con, batch_days=batch_days):
         rows = con.execute(sql("stories/open"), {"window_days": window_days}).fetchall()
     stories = []
     for story_id, first, last, members, features, title_features, title_id, title in rows:
@@ -396,7 +396,7 @@ def assign_stories(con: duckdb.DuckDBPyConnection, article_ids: list[str],
     """
     params = params or StoryParams()
     ids = pa.table({"article_id": pa.array(list(article_ids), pa.string())})
-    with registered(con, "story_batch", ids):
+    with registered(con, story_batch=ids):
         rows = con.execute(sql("stories/unassigned")).fetchall()
     order = {article_id: i for i, article_id in enumerate(article_ids)}
     rows.sort(key=lambda r: order[r[0]])  # batch order decides which article opens a story
@@ -414,7 +414,7 @@ def assign_stories(con: duckdb.DuckDBPyConnection, article_ids: list[str],
     if merged:
         move_merged(con, merged)
     save_stories(con, touched, titles, now)
-    with registered(con, "story_assigned", pa.table({
+    with registered(con, story_assigned=pa.table({
             "article_id": pa.array(list(assigned), pa.string()),
             "story_id": pa.array(list(assigned.values()), pa.string())})):
         con.execute(sql("stories/assign"))
@@ -422,8 +422,7 @@ def assign_stories(con: duckdb.DuckDBPyConnection, article_ids: list[str],
     if copies:
         join_originals(con, copies, now)
     touched_ids = sorted({s.story_id for s in touched} | copy_stories(con, copies))
-    with registered(con, "touched_stories",
-                    pa.table({"story_id": pa.array(touched_ids, pa.string())})):
+    with registered(con, touched_stories=pa.table({"story_id": pa.array(touched_ids, pa.string())})):
         con.execute(sql("stories/refresh"))
     return len({s.story_id for s in stories} - known)
 
@@ -431,7 +430,7 @@ def assign_stories(con: duckdb.DuckDBPyConnection, article_ids: list[str],
 def move_merged(con: duckdb.DuckDBPyConnection, merged: Mapping[str, str]) -> None:
     """Move the articles of merged stories to the story that took them in, and drop the
     merged stories' rows (stories opened in this batch have none yet)."""
-    with registered(con, "story_merged", pa.table({
+    with registered(con, story_merged=pa.table({
             "story_id": pa.array(list(merged), pa.string()),
             "kept_id": pa.array(list(merged.values()), pa.string())})):
         con.execute(sql("stories/move_merged"))
@@ -459,13 +458,13 @@ def save_stories(con: duckdb.DuckDBPyConnection, touched: list[Story], titles: M
         "title_features": [json.dumps(s.title_features or {}, ensure_ascii=False)
                            for s in touched],
     })
-    with registered(con, "story_state", table):
+    with registered(con, story_state=table):
         con.execute(sql("stories/save"), [now])
 
 
 def join_originals(con: duckdb.DuckDBPyConnection, copies: list[str], now: datetime) -> None:
     """Put syndicated copies in their original's story (a singleton if it has none)."""
-    with registered(con, "story_copies", copies_table(copies)):
+    with registered(con, story_copies=copies_table(copies)):
         con.execute(sql("stories/join_originals"), [now])
 
 
@@ -473,7 +472,7 @@ def copy_stories(con: duckdb.DuckDBPyConnection, copies: list[str]) -> set[str]:
     """Return the stories the copies joined (their counts change too)."""
     if not copies:
         return set()
-    with registered(con, "story_copies", copies_table(copies)):
+    with registered(con, story_copies=copies_table(copies)):
         return {r[0] for r in con.execute(
             "select distinct story_id from articles semi join story_copies using (article_id)"
         ).fetchall()}
@@ -486,6 +485,6 @@ def copies_table(copies: list[str]) -> pa.Table:
 def stored_stories(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> dict[str, str]:
     """Return article_id -> story_id of the stored articles among `article_ids`."""
     wanted = pa.table({"article_id": pa.array(article_ids, pa.string())})
-    with registered(con, "wanted_ids", wanted):
+    with registered(con, wanted_ids=wanted):
         return dict(con.execute("select article_id, story_id from articles "
                                 "semi join wanted_ids using (article_id)").fetchall())

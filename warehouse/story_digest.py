@@ -7,7 +7,7 @@ from datetime import date
 import duckdb
 import pyarrow as pa
 
-from .db import sql
+from .db import registered, sql
 
 TOP_STORIES = 10
 ARTICLES_PER_STORY = 8
@@ -30,12 +30,9 @@ def story_section(con: duckdb.DuckDBPyConnection, day: date, labels: dict[str, s
     top = rows(con, "stories", {"day": day, "limit": TOP_STORIES})
     if not top:
         return []
-    con.register("digest_stories", pa.table({"story_id": [r["story_id"] for r in top]}))
-    try:
+    with registered(con, digest_stories=pa.table({"story_id": [r["story_id"] for r in top]})):
         members = rows(con, "story_articles", {"per_story": ARTICLES_PER_STORY})
         evidence = rows(con, "story_themes", {})
-    finally:
-        con.unregister("digest_stories")
     by_story: dict[str, list[dict]] = {}
     for r in members:
         by_story.setdefault(r["story_id"], []).append({

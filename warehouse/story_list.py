@@ -7,7 +7,7 @@ from datetime import date
 import duckdb
 import pyarrow as pa
 
-from .db import sql
+from .db import registered, sql
 
 
 def has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
@@ -29,11 +29,8 @@ def list_stories(con: duckdb.DuckDBPyConnection, day: date, theme: str | None = 
         focus_ids = [r[0] for r in con.execute(
             "select distinct a.story_id from articles a join article_focus f using (article_id)"
             " where a.day = ? and f.is_focus", [day]).fetchall()]
-    con.register("story_focus", pa.table({"story_id": pa.array(focus_ids, pa.string())}))
-    try:
+    with registered(con, story_focus=pa.table({"story_id": pa.array(focus_ids, pa.string())})):
         cursor = con.execute(sql("stories/list"), {"day": day, "theme": theme,
                                                     "focus_only": focus, "limit": limit})
         columns = [d[0] for d in cursor.description]
         return [dict(zip(columns, r)) for r in cursor.fetchall()]
-    finally:
-        con.unregister("story_focus")

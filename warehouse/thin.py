@@ -13,6 +13,8 @@ from collections.abc import Iterable
 import duckdb
 import pyarrow as pa
 
+from .db import registered
+
 KEY_SCHEMA = pa.schema([("source", pa.string()), ("simhash", pa.int64())])
 
 
@@ -25,13 +27,10 @@ def _keys_table(keys: Iterable[tuple[str, int]]) -> pa.Table:
 def stored_titles(con: duckdb.DuckDBPyConnection,
                   keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], set[str]]:
     """Return {(source, simhash): titles} of the stored articles with those texts."""
-    con.register("thin_keys", _keys_table(keys))
-    try:
+    with registered(con, thin_keys=_keys_table(keys)):
         rows = con.execute(
             "select a.source, a.simhash, a.title from articles a "
             "semi join thin_keys k using (source, simhash)").fetchall()
-    finally:
-        con.unregister("thin_keys")
     found: dict[tuple[str, int], set[str]] = defaultdict(set)
     for source, simhash, title in rows:
         found[(source, simhash)].add(title)
@@ -44,8 +43,7 @@ def mark_thin(con: duckdb.DuckDBPyConnection, keys: Iterable[tuple[str, int]]) -
     table = _keys_table(keys)
     if not len(table):
         return 0
-    con.register("thin_keys", table)
-    try:
+    with registered(con, thin_keys=table):
         flagged = con.execute(
             "update articles set thin = true, duplicate_of = null "
             "where article_id in (select article_id from articles "
@@ -53,6 +51,4 @@ def mark_thin(con: duckdb.DuckDBPyConnection, keys: Iterable[tuple[str, int]]) -
         con.execute(
             "update articles set duplicate_of = null where duplicate_of in ("
             "select article_id from articles semi join thin_keys using (source, simhash))")
-    finally:
-        con.unregister("thin_keys")
     return flagged

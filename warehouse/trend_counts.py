@@ -14,7 +14,7 @@ from collections.abc import Iterable
 import duckdb
 import pyarrow as pa
 
-from .db import sql, transaction
+from .db import registered, sql, transaction
 
 __all__ = ["add", "counts_match", "rebuild", "rebuild_if_drifted", "retract"]
 
@@ -51,11 +51,8 @@ def add(con: duckdb.DuckDBPyConnection, relation: str, tags: str = "article_them
 
 def add_ids(con: duckdb.DuckDBPyConnection, article_ids: Iterable[str]) -> None:
     """Add what these articles count (articles written by hand: tests, benchmarks)."""
-    con.register("trend_ids", pa.table({"article_id": pa.array(list(article_ids), pa.string())}))
-    try:
+    with registered(con, trend_ids=pa.table({"article_id": pa.array(list(article_ids), pa.string())})):
         add(con, "trend_ids")
-    finally:
-        con.unregister("trend_ids")
 
 
 def rebuild(con: duckdb.DuckDBPyConnection) -> None:

@@ -20,6 +20,7 @@ from tests.flows import cli_process as cli
 pytestmark = pytest.mark.slow
 
 PAGES, BATCH, PAGE_S = 300, 4, 2.0
+HANG_S = 90  # past the 30 s guard below: the process is stuck, not slow
 TEXT = ("India and Russia discussed oil payments, fighter jets and sanctions pressure from "
         "Washington during the visit, officials said on Monday. ") * 4
 
@@ -76,7 +77,9 @@ def test_a_signal_ends_the_fetch_phase_within_seconds_and_keeps_whole_batches(
     env = cli.cli_env(tmp_path / "prefect-home", prefect_api_url,
                       MEDIAWATCH_ALLOW_PRIVATE_ADDRESSES="1", MEDIAWATCH_HOST_DELAY_S="0",
                       MEDIAWATCH_RESPECT_ROBOTS="0", MEDIAWATCH_BATCH_SIZE=str(BATCH),
-                      MEDIAWATCH_EXTRACT_WORKERS="1")
+                      MEDIAWATCH_EXTRACT_WORKERS="1",
+                      # a hang is diagnosed, not just timed out: SIGABRT dumps every thread
+                      PYTHONFAULTHANDLER="1")
     proc = subprocess.Popen([str(cli.MEDIAWATCH), "ingest", "--seeds", str(tmp_path / "seeds"),
                              "--feeds", str(feeds), "--db", str(db)], env=env, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -91,7 +94,13 @@ def test_a_signal_ends_the_fetch_phase_within_seconds_and_keeps_whole_batches(
         else:
             os.kill(proc.pid, signum)  # a service manager or `docker stop`: the main process
         signalled = time.monotonic()
-        out, err = proc.communicate(timeout=120)
+        try:
+            out, err = proc.communicate(timeout=HANG_S)
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGABRT)
+            out, err = proc.communicate(timeout=30)
+            pytest.fail(f"no exit {HANG_S} s after {signal.Signals(signum).name}; "
+                        f"its threads:\n{err[-20000:]}")
         took_s = time.monotonic() - signalled
     finally:
         if proc.poll() is None:
