@@ -6,28 +6,41 @@ import argparse
 import importlib
 import signal
 import sys
-from typing import TYPE_CHECKING
+from types import ModuleType
 
 from . import settings
 from .console import ERR, configure_logging, fail
 
-if TYPE_CHECKING:
-    from .verbs import Verb
+# Every verb with its line in `mediawatch --help`, in that order; each is the module
+# flows/verbs/NAME.py (see flows/verbs/__init__.py to add one). The lines are here, not in
+# the modules, so that `mediawatch --help` imports none of them (all: 1.9 s of CPU).
+VERBS = {
+    "ingest": "ingest seed documents (and feeds) into the warehouse",
+    "digest": "write the daily digest",
+    "themes": "print the taxonomy in force",
+    "retag": "re-apply the taxonomy and gazetteer to stored articles",
+    "eval": "measure tagging or story quality against gold labels",
+    "stories": "the day's stories by outlets, with their growth",
+    "sql": "run read-only SQL against the warehouse (no query: an interactive DuckDB shell)",
+    "search": "full-text search (BM25) over article titles and texts",
+    "export": "export a table, view or query to Parquet, CSV or JSON",
+    "serve": "run ingest and digest on their schedules (Ctrl-C stops)",
+    "status": "recent runs, feed health, open failures",
+    "mirror": "mirror the warehouse into a DuckLake (Parquet + catalog)",
+    "watches": "list the watches and their last fire; `watches test NAME` shows what a watch "
+               "would fire",
+    "alerts": "the alerts outbox: what was sent, what is pending",
+}
 
-# The verbs in the order `mediawatch --help` lists them; each is the module flows/verbs/NAME.py
-# (see flows/verbs/__init__.py to add one).
-VERBS = ("ingest", "digest", "themes", "retag", "eval", "stories", "sql", "search", "export",
-         "serve", "status", "mirror", "watches", "alerts")
+
+def verb(name: str) -> ModuleType:
+    """Return the module flows/verbs/NAME.py (importing it, and only it)."""
+    return importlib.import_module(f"{__package__}.verbs.{name}")
 
 
-def verb(name: str) -> Verb:
-    """Return the Verb of flows/verbs/NAME.py (importing that module, and only it)."""
-    return importlib.import_module(f"{__package__}.verbs.{name}").VERB
-
-
-def build_parser(only: str | None = None) -> argparse.ArgumentParser:
-    """Return the parser of the command line: every verb, or `only` the one named (a
-    command imports the module of the verb it runs, not all fourteen)."""
+def build_parser(with_options: tuple[str, ...] = tuple(VERBS)) -> argparse.ArgumentParser:
+    """Return the parser of the command line: every verb, with the options of those in
+    `with_options` (a command passes its own verb only: it imports that module only)."""
     parser = argparse.ArgumentParser(
         prog="mediawatch",
         description="Media monitoring: ingest documents and feeds, tag themes with evidence, "
@@ -35,16 +48,18 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="show Prefect's run logs")
     verbs = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
-    for name in (only,) if only else VERBS:
-        found = verb(name)
-        found.add_arguments(verbs.add_parser(name, help=found.help))
+    for name, line in VERBS.items():
+        sub = verbs.add_parser(name, help=line)
+        if name in with_options:
+            verb(name).add_arguments(sub)
     return parser
 
 
-def chosen_verb(argv: list[str]) -> str | None:
-    """Return the verb `argv` names (its first word that is not an option), if it is one."""
+def chosen_verb(argv: list[str]) -> tuple[str, ...]:
+    """Return (the verb `argv` names,): its first word that is not an option; () if that is
+    no verb (`--help`, a typo: argparse says so)."""
     word = next((arg for arg in argv if not arg.startswith("-")), None)
-    return word if word in VERBS else None
+    return (word,) if word in VERBS else ()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,32 +1,22 @@
 """The verbs of the `mediawatch` command line, one module each.
 
-To add a verb, write `flows/verbs/NAME.py` that ends with
+To add a verb, write `flows/verbs/NAME.py` with two functions:
 
-    VERB = Verb("one line for `mediawatch --help`", add_arguments, run)
+    def add_arguments(parser: argparse.ArgumentParser) -> None:  # its options
+    def run(args: argparse.Namespace) -> int:                     # the work; the exit code
 
-(`add_arguments(parser)` adds its options, `run(args)` does the work and returns the exit
-code) and add NAME to `flows.cli.VERBS`, which orders `mediawatch --help`. The CLI imports
-only the module of the verb it runs, so a verb module imports what it needs at the top:
-the extraction processes never import it (they re-import `flows.cli` only), and `status`
-never pays for the imports of `ingest`.
+and add NAME with its one-line help to `flows.cli.VERBS` (the list `mediawatch --help`
+shows, in its order). The CLI imports only the module of the verb it runs (`--help` alone
+imports none), so a verb module imports what it needs at its top: the extraction processes
+never import it (they re-import `flows.cli` only), and `status` never pays for the imports
+of `ingest`.
 """
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from .. import settings
-
-
-@dataclass(frozen=True)
-class Verb:
-    """One verb: its `--help` line, the function adding its options, the one running it."""
-
-    help: str
-    add_arguments: Callable[[argparse.ArgumentParser], None]
-    run: Callable[[argparse.Namespace], int]
 
 
 def add_db(parser: argparse.ArgumentParser, **kwargs) -> None:

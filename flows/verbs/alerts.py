@@ -8,7 +8,7 @@ from warehouse.alerts import list_alerts
 from warehouse.db import open_warehouse
 
 from ..console import OUT
-from . import Verb, add_db, db_of, lock_wait_s
+from . import add_db, db_of, lock_wait_s
 from .status import short, table, when
 
 
@@ -36,6 +36,3 @@ def run(args: argparse.Namespace) -> int:
                       r["attempts"], when(r["sent_at"]), r["channel"].split("://")[0] + "://",
                       short(r["title"], 60), short(r["last_error"], 80)] for r in rows]))
     return 0
-
-
-VERB = Verb("the alerts outbox: what was sent, what is pending", add_arguments, run)

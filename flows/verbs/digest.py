@@ -8,7 +8,7 @@ from pathlib import Path
 from .. import settings
 from ..console import OUT, day_option, fail, say
 from ..prefect_server import flow_run_settings, launch_local_api, start_local_api
-from . import Verb, add_db, db_of
+from . import add_db, db_of
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -48,6 +48,3 @@ def run(args: argparse.Namespace) -> int:
     for path in result["files"]:
         OUT.print(path)
     return 0
-
-
-VERB = Verb("write the daily digest", add_arguments, run)

@@ -18,7 +18,7 @@ from warehouse.themes import theme_sets
 
 from .. import settings
 from ..console import OUT, fail, say
-from . import Verb, add_db, db_of, lock_wait_s
+from . import add_db, db_of, lock_wait_s
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -92,6 +92,3 @@ def run_stories(args: argparse.Namespace) -> int:
     OUT.print(f"B-cubed precision {score.precision:.3f}  recall {score.recall:.3f}  "
               f"F1 {score.f1:.3f}  ARI {score.ari:.3f}")
     return 0
-
-
-VERB = Verb("measure tagging or story quality against gold labels", add_arguments, run)

@@ -10,7 +10,7 @@ from warehouse.db import open_warehouse
 from warehouse.export import export, table_relation
 
 from ..console import fail, say
-from . import Verb, add_db, db_of, lock_wait_s
+from . import add_db, db_of, lock_wait_s
 
 EXPORT_SUFFIXES = {".parquet": "parquet", ".csv": "csv", ".json": "json", ".jsonl": "json",
                    ".ndjson": "json"}
@@ -42,6 +42,3 @@ def run(args: argparse.Namespace) -> int:
         rows = export(relation, fmt, target, seal=lambda partial: seal(con, [partial]))
     say(("export", "bold"), f" {rows} rows ({fmt}) -> {out}")
     return 0
-
-
-VERB = Verb("export a table, view or query to Parquet, CSV or JSON", add_arguments, run)

@@ -12,7 +12,7 @@ from extractors.focus import parse_focus
 from .. import alerts, settings
 from ..console import ERR, fail, say
 from ..prefect_server import flow_run_settings, launch_local_api
-from . import Verb, add_db, db_of
+from . import add_db, db_of
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -73,6 +73,3 @@ def run(args: argparse.Namespace) -> int:
         ERR.print("  details: mediawatch sql \"select stage, code, count(*), any_value(reason) "
                   "from ingest_failures where resolved_at is null group by all\"")
     return 0
-
-
-VERB = Verb("ingest seed documents (and feeds) into the warehouse", add_arguments, run)

@@ -9,7 +9,7 @@ from warehouse.ducklake import mirror
 
 from .. import settings
 from ..console import OUT, say
-from . import Verb, add_db, db_of, lock_wait_s
+from . import add_db, db_of, lock_wait_s
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -34,6 +34,3 @@ def run(args: argparse.Namespace) -> int:
     say(("mirror", "bold"), f" {db} -> {catalog} (snapshot {counts.snapshot}, "
               f"data in {data_path})")
     return 0
-
-
-VERB = Verb("mirror the warehouse into a DuckLake (Parquet + catalog)", add_arguments, run)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..console import fail, say
 from ..prefect_server import flow_run_settings, launch_local_api, start_local_api
-from . import Verb, add_db, db_of
+from . import add_db, db_of
 from .ingest import check_focus
 
 
@@ -34,6 +34,3 @@ def run(args: argparse.Namespace) -> int:
         f"{summary['tags']} tags (taxonomy {summary['taxonomy_version']}) in "
         f"{summary['elapsed_s']:.1f} s")
     return 0
-
-
-VERB = Verb("re-apply the taxonomy and gazetteer to stored articles", add_arguments, run)

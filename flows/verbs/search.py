@@ -8,7 +8,7 @@ from warehouse.db import open_warehouse
 from warehouse.search import search
 
 from ..console import ERR, OUT, day_option, fail
-from . import Verb, add_db, db_of, lock_wait_s
+from . import add_db, db_of, lock_wait_s
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -58,6 +58,3 @@ def group_by_story(hits: list) -> list:
     for i, hit in enumerate(hits):
         first.setdefault(hit.story_id or hit.article_id, i)
     return sorted(hits, key=lambda h: (first[h.story_id or h.article_id], -h.score))
-
-
-VERB = Verb("full-text search (BM25) over article titles and texts", add_arguments, run)

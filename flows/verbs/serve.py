@@ -24,10 +24,11 @@ from .. import settings
 from ..console import fail, say
 from ..locking import IngestLocked, ingest_lock
 from ..prefect_server import ServerDidNotStart, local_prefect_server
-from . import Verb, add_db
+from . import add_db
 
-# Prefect and the flows are imported in the functions that use them: `mediawatch --help`
-# imports every verb module, and Prefect alone costs it ~1 s.
+# Prefect (and the flows, which import it) in the functions that use them: Prefect reads its
+# settings when first imported, and the CLI imports this module before it sets the logging
+# level (configure_logging) and this verb sets PREFECT_API_URL.
 
 DEPLOYMENT_NAME = "mediawatch-serve"
 DEFAULT_INGEST_CRON = "*/30 * * * *"
@@ -183,6 +184,3 @@ def serve_until_stopped(args: argparse.Namespace, timezone: str, api_url: str,
         deployments = build_deployments(args.ingest_cron, args.digest_cron, timezone,
                                         args.deliver_cron)
         serve(*deployments, print_starting_message=False)
-
-
-VERB = Verb("run ingest and digest on their schedules (Ctrl-C stops)", add_arguments, run)

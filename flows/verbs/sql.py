@@ -20,7 +20,7 @@ from warehouse.query import format_result
 from warehouse.snapshot import snapshot
 
 from ..console import OUT, fail, say
-from . import Verb, add_db, db_of, lock_wait_s
+from . import add_db, db_of, lock_wait_s
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -72,7 +72,3 @@ def shell(args: argparse.Namespace) -> int:
                    "-cmd", "set autoinstall_known_extensions = false", "-cmd", f"load '{fts}'",
                    "-cmd", "set enable_external_access = false", "-cmd", ".safe_mode"]
         return subprocess.call(command)
-
-
-VERB = Verb("run read-only SQL against the warehouse (no query: an interactive DuckDB shell)",
-            add_arguments, run)

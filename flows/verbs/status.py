@@ -13,7 +13,7 @@ from warehouse.db import open_warehouse
 from warehouse.status import warehouse_status
 
 from ..console import OUT, say
-from . import Verb, add_db, db_of, lock_wait_s
+from . import add_db, db_of, lock_wait_s
 
 
 # Free text may wrap; every other column (times, statuses, counts) stays on one line.
@@ -153,6 +153,3 @@ def run(args: argparse.Namespace) -> int:
         render(status, args.hours, now)
     say((str(db), "dim"))
     return 0
-
-
-VERB = Verb("recent runs, feed health, open failures", add_arguments, run)

@@ -9,7 +9,7 @@ from warehouse.digest import latest_day
 from warehouse.story_list import list_stories
 
 from ..console import ERR, OUT, day_option, fail, say
-from . import Verb, add_db, db_of, lock_wait_s
+from . import add_db, db_of, lock_wait_s
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -48,6 +48,3 @@ def run(args: argparse.Namespace) -> int:
                   + (f" · {', '.join(s['themes'])}" if s["themes"] else "")
                   + f" · first seen {s['first_seen']:%Y-%m-%d %H:%M}", markup=False)
     return 0
-
-
-VERB = Verb("the day's stories by outlets, with their growth", add_arguments, run)

@@ -8,7 +8,6 @@ from extractors.taxonomy import load_taxonomy
 
 from .. import settings
 from ..console import OUT
-from . import Verb
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -44,6 +43,3 @@ def run(args: argparse.Namespace) -> int:
             top = sorted(theme.terms.items(), key=lambda kv: -kv[1])[:12]
             OUT.print("  top terms: " + ", ".join(f"{t} ({w:g})" for t, w in top), markup=False)
     return 0
-
-
-VERB = Verb("print the taxonomy in force", add_arguments, run)

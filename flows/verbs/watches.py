@@ -12,7 +12,7 @@ from warehouse.runs import now_utc
 
 from ..alerts import current_watches
 from ..console import OUT, day_option, fail, say
-from . import Verb, add_db, db_of, lock_wait_s
+from . import add_db, db_of, lock_wait_s
 from .status import table, when
 
 
@@ -77,7 +77,3 @@ def watch_test(args: argparse.Namespace, watch_set: WatchSet, db: str) -> int:
                         [[f["day"], f["trigger"], f["articles"], f["title"], f["alert_key"]]
                          for f in fired]))
     return 0
-
-
-VERB = Verb("list the watches and their last fire; `watches test NAME` shows what a watch "
-            "would fire", add_arguments, run)
