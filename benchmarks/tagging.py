@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from extractors.actors import find_actors, load_gazetteer  # noqa: E402
-from extractors.evaluate import evaluate, format_table, macro_f1  # noqa: E402
+from extractors.evaluate import evaluate, format_table, macro_f1, tag_gold  # noqa: E402
 from extractors.taxonomy import Taxonomy, load_taxonomy  # noqa: E402
 from extractors.themes import (  # noqa: E402
     compile_taxonomy, count_words, select, tag_text, theme_scores)
@@ -197,14 +197,6 @@ def gold_records(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
 
 
-def home_country(record: dict) -> str | None:
-    """Return the record's home country as an ingest finds it (its own, else the outlet's)."""
-    from extractors.sources import load_sources
-
-    return record.get("source_country") or load_sources().country_of(
-        record.get("source"), record.get("url"))
-
-
 def realmix_report(lang: str, path: Path, taxonomy: Taxonomy,
                    predicted: dict | None = None, where: str = "tagged in memory") -> None:
     """Print the real-mix table of `path` (tags from `predicted`, else tagged here)."""
@@ -214,8 +206,7 @@ def realmix_report(lang: str, path: Path, taxonomy: Taxonomy,
     gold = {r["id"]: r["labels"] for r in records}
     unsure = {r["id"]: r.get("unsure") or [] for r in records}
     if predicted is None:
-        predicted = {r["id"]: {t.theme for t in tag_text(
-            r["id"], r["title"], r["text"], taxonomy, home_country(r))} for r in records}
+        predicted = tag_gold(records, taxonomy)
     scores = evaluate(gold, predicted, REALMIX, unsure)
     print(f"\nreal mix {lang} ({path.name}, {len(records)} articles, title + 200 words, "
           f"{where}; unsure themes not scored):")
@@ -239,7 +230,7 @@ def ingest_and_score(dev_path: Path, gold: dict | None, taxonomy: Taxonomy,
 
     with tempfile.TemporaryDirectory() as tmp:
         from extractors.keys import article_id, jsonl_key, seed_location
-        from flows import prefect_api
+        from flows import prefect_server
         from flows.ingest import ingest_flow
         from warehouse.db import open_warehouse
         from warehouse.themes import theme_sets
@@ -250,9 +241,9 @@ def ingest_and_score(dev_path: Path, gold: dict | None, taxonomy: Taxonomy,
         db = str(Path(tmp) / "dev.duckdb")
         # The CLI's own temporary Prefect API, started once for every ingest here; a loaded
         # machine may take minutes to start it.
-        prefect_api.STARTUP_TIMEOUT_S = 600.0
-        prefect_api.start_local_api()
-        with prefect_api.flow_run_settings():
+        prefect_server.STARTUP_TIMEOUT_S = 600.0
+        prefect_server.start_local_api()
+        with prefect_server.flow_run_settings():
             summary = ingest_flow(seeds=str(seeds), db=db, taxonomy=taxonomy.path)
         records = [json.loads(line) for line in dev_path.open() if line.strip()]
         dev_file = seed_location(seeds / "dev.jsonl", Path(os.environ.get("MEDIAWATCH_SEEDS") or "seeds"))

@@ -7,6 +7,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from .sources import load_sources
+from .taxonomy import Taxonomy
+from .themes import tag_text
+
 
 @dataclass(frozen=True)
 class ThemeScore:
@@ -51,6 +55,19 @@ def read_gold(path: Path | str) -> list[dict]:
                 raise ValueError(f"{path}:{lineno}: `labels` must be a list")
             records.append(record)
     return records
+
+
+def home_country(record: Mapping) -> str | None:
+    """Return a gold record's home country as an ingest finds it: its own, else its outlet's."""
+    return record.get("source_country") or load_sources().country_of(
+        record.get("source"), record.get("url"))
+
+
+def tag_gold(records: Iterable[Mapping], taxonomy: Taxonomy) -> dict[str, set[str]]:
+    """Return the themes an ingest would tag each gold record with, by record id."""
+    return {str(r["id"]): {t.theme for t in tag_text(
+        str(r["id"]), str(r.get("title") or ""), str(r.get("text") or ""), taxonomy,
+        home_country(r))} for r in records}
 
 
 def evaluate(gold: Mapping[str, Iterable[str]], predicted: Mapping[str, Iterable[str]],

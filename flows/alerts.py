@@ -1,4 +1,4 @@
-"""Watches and alerts: reading the watch file, the deliverer, and the `watches`/`alerts` verbs.
+"""Watches and alerts: reading the watch file and the deliverer (the verbs: flows/verbs/).
 
 The deliverer is thin: warehouse/alerts.py says what is due and records results;
 extractors/notify.py sends one alert on one channel (address policy, retries, backoff).
@@ -15,20 +15,19 @@ It runs after each ingest and, in `serve`, on its own schedule. Its rules:
 
 from __future__ import annotations
 
-import argparse
 import fcntl
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
 from warehouse.runs import now_utc
 
 from . import settings
-from .console import OUT, say
+from .console import say
 
 LOGGER = logging.getLogger(__name__)
 
@@ -180,114 +179,3 @@ def deliver_after_ingest(db: str, rematch_since: datetime | None = None) -> dict
         return {"error": str(exc)}
     report(done)
     return asdict(done)
-
-
-# -- the `watches` and `alerts` verbs ---------------------------------------------------------
-
-def add_parsers(verbs: argparse._SubParsersAction, add_db: Callable) -> None:
-    """Add the `watches` and `alerts` verbs to the CLI."""
-    p = verbs.add_parser("watches", help="list the watches and their last fire; "
-                         "`watches test NAME` shows what a watch would fire")
-    p.add_argument("--watches", metavar="FILE",
-                   help="watch file (TOML; default MEDIAWATCH_WATCHES)")
-    add_db(p)
-    sub = p.add_subparsers(dest="watches_action", metavar="ACTION")
-    t = sub.add_parser("test", help="show what NAME would fire on stored articles; sends nothing")
-    t.add_argument("name", help="the watch's name")
-    t.add_argument("--since", help="articles from this day on, YYYY-MM-DD (default 30 days ago)")
-    # SUPPRESS: the same options given before `test` are not reset by the sub-command
-    t.add_argument("--watches", metavar="FILE", default=argparse.SUPPRESS,
-                   help="watch file (default MEDIAWATCH_WATCHES)")
-    t.add_argument("--db", default=argparse.SUPPRESS, help="DuckDB file (default MEDIAWATCH_DB)")
-
-    p = verbs.add_parser("alerts", help="the alerts outbox: what was sent, what is pending")
-    state = p.add_mutually_exclusive_group()
-    state.add_argument("--pending", action="store_true", help="only alerts not yet delivered")
-    state.add_argument("--failed", action="store_true", help="only alerts given up on")
-    p.add_argument("--limit", type=int, default=20, metavar="N", help="alerts to list (default 20)")
-    add_db(p)
-
-
-def cmd_watches(args: argparse.Namespace) -> int:
-    """List the watches of the watch file with their activity, or test one."""
-    from warehouse.db import open_warehouse
-
-    from .status import table, when
-
-    watch_set = current_watches(args.watches)
-    if watch_set is None:
-        say("no watch file: pass --watches FILE or set MEDIAWATCH_WATCHES "
-            "(README: Watches and alerts)")
-        return 1
-    db = args.db or settings.get("db")
-    if getattr(args, "watches_action", None) == "test":
-        return watch_test(args, watch_set, db)
-    activity = {}
-    if Path(db).exists():
-        from warehouse.alerts import watch_activity
-
-        with open_warehouse(db, read_only=True, wait_s=float(settings.get("lock_wait_s"))) as con:
-            activity = watch_activity(con)
-    rows = []
-    for w in watch_set.watches:
-        a = activity.get(w.name, {})
-        rows.append([w.name, w.trigger if w.trigger != "digest" else f"digest ({w.period})",
-                     w.describe(), len(w.notify), a.get("matches", 0), a.get("alerts", 0),
-                     when(a.get("last_fired_at")), when(a.get("last_sent_at")),
-                     a.get("pending", 0)])
-    OUT.print(table(f"Watches ({len(rows)})", ["watch", "trigger", "matches", "channels",
-                                              "matched", "alerts", "last fired", "last sent",
-                                              "pending"], rows))
-    return 0
-
-
-def watch_test(args: argparse.Namespace, watch_set, db: str) -> int:
-    """Print what one watch would fire on the stored articles since --since; sends nothing."""
-    from warehouse.alerts import WatchSet, dry_run
-    from warehouse.db import open_warehouse
-
-    from .console import day_option, fail
-    from .status import table
-
-    chosen = [w for w in watch_set.watches if w.name == args.name]
-    if not chosen:
-        fail(f"no watch named {args.name!r} in the watch file "
-             f"(have: {', '.join(w.name for w in watch_set.watches)})")
-    today = now_utc().date()
-    since = day_option(args.since, "--since") or today - timedelta(days=30)
-    with open_warehouse(db, read_only=True, wait_s=float(settings.get("lock_wait_s"))) as con:
-        matched, fired = dry_run(con, WatchSet(tuple(chosen), (today - since).days), since,
-                                 now_utc())
-    watch = chosen[0]
-    OUT.print(f"watch {watch.name} ({watch.trigger}): {watch.describe()}", markup=False)
-    OUT.print(f"{matched} stored articles since {since} match; it would fire {len(fired)} "
-              f"alert(s) to {len(watch.notify)} channel(s) — nothing is sent", markup=False)
-    if fired:
-        OUT.print(table("Would fire", ["day", "trigger", "articles", "title", "key"],
-                        [[f["day"], f["trigger"], f["articles"], f["title"], f["alert_key"]]
-                         for f in fired]))
-    return 0
-
-
-def cmd_alerts(args: argparse.Namespace) -> int:
-    """List the alerts outbox, newest first."""
-    from warehouse.alerts import list_alerts
-    from warehouse.db import open_warehouse
-
-    from .status import short, table, when
-
-    status = "pending" if args.pending else "failed" if args.failed else None
-    db = args.db or settings.get("db")
-    with open_warehouse(db, read_only=True, wait_s=float(settings.get("lock_wait_s"))) as con:
-        rows = list_alerts(con, status, args.limit)
-    label = f"{status} alerts" if status else "Alerts"
-    if not rows:
-        OUT.print(f"{label}: none", markup=False)
-        return 0
-    OUT.print(table(f"{label} (newest first)",
-                    ["created", "watch", "trigger", "status", "tries", "sent", "channel",
-                     "title", "last error"],
-                    [[when(r["created_at"]), r["watch"], r["trigger"], r["status"],
-                      r["attempts"], when(r["sent_at"]), r["channel"].split("://")[0] + "://",
-                      short(r["title"], 60), short(r["last_error"], 80)] for r in rows]))
-    return 0

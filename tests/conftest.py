@@ -50,7 +50,7 @@ def pytest_configure(config):
     import tempfile
     import threading
 
-    from flows.local_server import free_port, local_prefect_server
+    from flows.prefect_server import free_port, local_prefect_server
 
     home = Path(tempfile.mkdtemp(prefix="mediawatch-test-prefect-"))
     port, stop = free_port(), threading.Event()
@@ -153,7 +153,7 @@ def prefect_server(tmp_path_factory):
     Yields the environment a client process needs to use it (PREFECT_API_URL and
     PREFECT_HOME set, no MEDIAWATCH_* overrides from the caller's shell).
     """
-    from flows.local_server import local_prefect_server
+    from flows.prefect_server import local_prefect_server
 
     # Its own server even under xdist: on the run's shared one, busy with every worker's
     # flows, `serve`'s per-minute schedule made one run in 150 s instead of two (twice).

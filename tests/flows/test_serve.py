@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from flows.serve import check_schedule
+from flows.verbs.serve import check_schedule
 from tests.conftest import SEED_FILE
 from tests.processes import MEDIAWATCH, kill_group
 from warehouse.db import WarehouseBusy, connect

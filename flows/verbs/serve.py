@@ -13,10 +13,22 @@ import argparse
 import os
 import signal
 from contextlib import nullcontext
+from datetime import UTC, datetime
 from pathlib import Path
 
-from . import settings
-from .console import ERR, fail, say
+from warehouse.days import check_timezone
+from warehouse.db import WarehouseBusy, open_warehouse
+from warehouse.runs import fail_running_runs
+
+from .. import settings
+from ..console import fail, say
+from ..locking import IngestLocked, ingest_lock
+from ..prefect_server import ServerDidNotStart, local_prefect_server
+from . import add_db
+
+# Prefect (and the flows, which import it) in the functions that use them: Prefect reads its
+# settings when first imported, and the CLI imports this module before it sets the logging
+# level (configure_logging) and this verb sets PREFECT_API_URL.
 
 DEPLOYMENT_NAME = "mediawatch-serve"
 DEFAULT_INGEST_CRON = "*/30 * * * *"
@@ -24,9 +36,7 @@ DEFAULT_DIGEST_CRON = "0 7 * * *"
 DEFAULT_DELIVER_CRON = "*/5 * * * *"
 
 
-def add_parser(verbs: argparse._SubParsersAction) -> None:
-    """Add the `serve` verb and its options to the CLI."""
-    p = verbs.add_parser("serve", help="run ingest and digest on their schedules (Ctrl-C stops)")
+def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--ingest-cron", default=DEFAULT_INGEST_CRON, metavar="CRON",
                    help=f"when to ingest (cron; default {DEFAULT_INGEST_CRON!r}: every 30 min)")
     p.add_argument("--digest-cron", default=DEFAULT_DIGEST_CRON, metavar="CRON",
@@ -37,15 +47,13 @@ def add_parser(verbs: argparse._SubParsersAction) -> None:
     p.add_argument("--watches", metavar="FILE", help="watch file (TOML; env MEDIAWATCH_WATCHES)")
     p.add_argument("--timezone", metavar="TZ", help="IANA timezone of the cron expressions "
                    f"(default {settings.get('timezone')}; env MEDIAWATCH_TIMEZONE)")
-    p.add_argument("--db", metavar="PATH", help=f"DuckDB file (default {settings.get('db')}; env MEDIAWATCH_DB)")
+    add_db(p)
     p.add_argument("--seeds", metavar="DIR", help="folder of seed documents (default seeds/)")
     p.add_argument("--feeds", metavar="FILE", help="TOML list of feeds (default seeds/feeds.toml)")
 
 
 def check_schedule(cron: str, timezone: str, option: str) -> None:
     """Raise ValueError naming `option` when `cron` or `timezone` is not valid."""
-    from warehouse.days import check_timezone
-
     check_timezone(timezone, "--timezone")
     from prefect.client.schemas.schedules import CronSchedule
     from pydantic import ValidationError
@@ -79,9 +87,9 @@ def build_deployments(ingest_cron: str, digest_cron: str, timezone: str,
     from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
     from prefect.schedules import Cron
 
-    from .deliver import deliver_flow
-    from .digest import digest_flow
-    from .ingest import ingest_flow
+    from ..deliver import deliver_flow
+    from ..digest import digest_flow
+    from ..ingest import ingest_flow
 
     # One ingest at a time; a run due while the last is still going is cancelled rather
     # than queued, so a slow run never builds a backlog (the next run catches up).
@@ -107,7 +115,7 @@ def stop_on_sigterm(*_) -> None:
     raise KeyboardInterrupt
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     """Serve both deployments until SIGINT/SIGTERM; returns the exit code."""
     timezone = args.timezone or str(settings.get("timezone"))
     try:
@@ -122,8 +130,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # A process started in the background by a shell script inherits SIGINT ignored; serve
     # promises that SIGINT stops it however it was started.
     signal.signal(signal.SIGINT, signal.default_int_handler)
-
-    from .local_server import ServerDidNotStart, local_prefect_server
 
     api_url = os.environ.get("PREFECT_API_URL")
     try:
@@ -148,13 +154,6 @@ def record_cut_short_runs(wait_s: float = 5.0) -> None:
     A cancelled run normally records itself; one killed before it could is found here once
     its process has let go of the ingest lock (so no live run is ever marked).
     """
-    from datetime import UTC, datetime
-
-    from warehouse.db import WarehouseBusy, open_warehouse
-    from warehouse.runs import fail_running_runs
-
-    from .locking import IngestLocked, ingest_lock
-
     db = Path(str(settings.get("db")))
     if not db.exists():
         return

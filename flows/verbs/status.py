@@ -9,23 +9,23 @@ from datetime import UTC, datetime, timedelta
 from rich import box
 from rich.table import Table
 
+from warehouse.db import open_warehouse
+from warehouse.status import warehouse_status
 
-from . import settings
-from .console import ERR, OUT, say
+from ..console import OUT, say
+from . import add_db, db_of, lock_wait_s
 
 
 # Free text may wrap; every other column (times, statuses, counts) stays on one line.
 WRAPPING_COLUMNS = {"last error", "reason", "where", "time by stage"}
 
 
-def add_parser(verbs: argparse._SubParsersAction) -> None:
-    """Add the `status` verb and its options to the CLI."""
-    p = verbs.add_parser("status", help="recent runs, feed health, open failures")
+def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--limit", type=int, metavar="N", default=10, help="runs and failures to list (default 10)")
     p.add_argument("--hours", type=float, default=24.0, metavar="H",
                    help="count runs and failed runs over this many hours (default 24)")
     p.add_argument("--format", choices=["table", "json"], default="table")
-    p.add_argument("--db", metavar="PATH", help=f"DuckDB file (default {settings.get('db')}; env MEDIAWATCH_DB)")
+    add_db(p)
 
 
 def when(ts: datetime | None) -> str:
@@ -141,15 +141,11 @@ def iso(value: object) -> str:
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
-def cmd_status(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     """Print the warehouse's status; returns the exit code."""
-    # Imported here: see flows/mirror.py (extraction processes import the CLI's modules).
-    from warehouse.db import open_warehouse
-    from warehouse.status import warehouse_status
-
     now = datetime.now(UTC).replace(tzinfo=None)  # the warehouse stores naive UTC
-    db = args.db or settings.get("db")
-    with open_warehouse(db, read_only=True, wait_s=float(settings.get("lock_wait_s"))) as con:
+    db = db_of(args)
+    with open_warehouse(db, read_only=True, wait_s=lock_wait_s()) as con:
         status = warehouse_status(con, now - timedelta(hours=args.hours), args.limit)
     if args.format == "json":
         OUT.print(json.dumps(status, default=iso, indent=2), markup=False)

@@ -1,0 +1,72 @@
+"""flows/prefect_server.py: the temporary API is Prefect's ephemeral mode by public settings,
+and its watchdog stops a server whose owner was killed."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from tests.conftest import ROOT
+
+
+def test_the_temporary_api_runs_the_services_of_prefects_ephemeral_mode():
+    # In a process of its own: Prefect reads its settings from the environment once.
+    code = """
+import os
+from flows.prefect_server import API_ONLY
+os.environ.update(API_ONLY)
+from prefect.server.services.base import RunInEphemeralServers, Service
+from prefect.server.services.perpetual_services import get_enabled_perpetual_services as p
+from prefect.settings import get_current_settings
+names = lambda found: sorted(getattr(s, 'function', s).__name__ for s in found)
+print(names(Service.enabled_services()) == names(RunInEphemeralServers.enabled_services()))
+print(names(p(False, False)) == names(p(True, False)))
+print(get_current_settings().server.ui.enabled)
+"""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_SERVER_")}
+    out = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True,
+                         text=True, check=True).stdout.split()
+    assert out == ["True", "True", "False"]
+
+
+OWNER = """
+import subprocess, sys, time
+server = subprocess.Popen(["sleep", "300"], start_new_session=True)
+subprocess.Popen([sys.executable, "-m", "flows.server_watchdog", str(__import__("os").getpid()),
+                  str(server.pid)], start_new_session=True)
+print(server.pid, flush=True)
+time.sleep(300)
+"""
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # a zombie (exited, not yet reaped by init) counts as stopped
+    with open(f"/proc/{pid}/stat") as stat:
+        return stat.read().split(")")[-1].split()[0] != "Z"
+
+
+def test_the_watchdog_stops_the_server_of_a_killed_owner():
+    owner = subprocess.Popen([sys.executable, "-c", OWNER], cwd=ROOT, stdout=subprocess.PIPE,
+                             text=True)
+    server = int(owner.stdout.readline())
+    try:
+        time.sleep(1.5)  # the watchdog is polling
+        assert alive(server)
+        owner.send_signal(signal.SIGKILL)
+        owner.wait()
+        deadline = time.monotonic() + 30  # a guard, not a measurement: it polls once a second
+        while alive(server) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not alive(server), "the watchdog left the server of a killed owner running"
+    finally:
+        try:
+            os.kill(server, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
