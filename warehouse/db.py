@@ -201,6 +201,11 @@ def open_warehouse(
         con = connect(path, read_only=read_only, wait_s=wait_s, bare=bare)
         try:
             yield con
+        except BaseException:
+            # A statement a signal stopped can go on in DuckDB's threads, and close() waits
+            # for it: a minutes-long statement kept a stopped process for minutes.
+            con.interrupt()
+            raise
         finally:
             con.close()
 

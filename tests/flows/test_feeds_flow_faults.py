@@ -68,10 +68,12 @@ def test_hostile_feeds_land_what_is_readable_and_record_the_rest(
     con = duckdb.connect(str(db_path), read_only=True)
     urls = [r[0].removeprefix(hostile.base)
             for r in con.execute("select url from articles").fetchall()]
-    assert sorted(urls) == sorted(LANDED)  # each once, the duplicated GUIDs included
-    assert hostile.hits["/news/sanctions-reprint.html"] == 1
     failures = {r[0].removeprefix(hostile.base): r[1:] for r in con.execute(
         "select url, stage, reason, transient from ingest_failures").fetchall()}
+    # each once, the duplicated GUIDs included (the failures say why one is missing: it was
+    # missing once in CI, two pages of the feeds served with the wrong type, not reproduced)
+    assert sorted(urls) == sorted(LANDED), (failures, first, second)
+    assert hostile.hits["/news/sanctions-reprint.html"] == 1
     assert failures["/feeds/malformed.xml"][1].startswith("malformed XML (line")
     assert "ignored, not expanded" in failures["/feeds/lol.xml"][1]
     assert "ignored, not expanded" in failures["/feeds/xxe.xml"][1]
