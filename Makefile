@@ -33,11 +33,14 @@ run: setup
 	$(BIN)/mediawatch digest --latest
 
 ## make test: import every dependency, then run the whole test suite on every core
-## (TEST_WORKERS=0 runs it in one process; loadgroup keeps the scheduler tests on one worker)
-TEST_WORKERS ?= auto
+## One worker more than cores: many tests wait on servers, schedules and subprocesses, and
+## a waiting worker leaves its core to the others. A test file is one unit of work (its
+## module fixtures run once; tests/conftest.py's SAME_WORKER adds groups), slow files first.
+## TEST_WORKERS=0 runs the suite in one process.
+TEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
 test: setup-test chromium
 	$(BIN)/python -m tests.check_imports
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 bench: setup-test
 	$(BIN)/python benchmarks/extraction.py

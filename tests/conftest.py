@@ -50,19 +50,25 @@ def pytest_configure(config):
     import tempfile
     import threading
 
-    from flows.prefect_server import free_port, local_prefect_server
+    from flows.prefect_server import PrefectServer, free_port
 
     home = Path(tempfile.mkdtemp(prefix="mediawatch-test-prefect-"))
     port, stop = free_port(), threading.Event()
 
     def serve():
+        # API only, as the temporary API of a command and Prefect's test harness (a plain
+        # run's) run it: no UI, and none of the services that poll for schedules and late
+        # runs (~2% of a core all run long; no test here schedules on it)
+        server = PrefectServer(port, home=home, api_only=True, timeout_s=300).launch()
         # workers wait for /health themselves (run_server()); a server that never answers
         # fails their Prefect tests with its log's path
         try:
-            with local_prefect_server(port, home=home, timeout_s=300):
-                stop.wait()
+            server.wait()
+            stop.wait()
         except Exception:  # noqa: BLE001 - reported by the workers' health wait
             pass
+        finally:
+            server.stop()
 
     thread = threading.Thread(target=serve, name="prefect-server", daemon=True)
     thread.start()
@@ -165,13 +171,38 @@ def prefect_server(tmp_path_factory):
         yield env
 
 
+# Under pytest-xdist (`make test`: `--dist loadfile`) a test file is one unit of work, so a
+# module fixture runs once (test_ingest_page_faults.py's two ingests cost ~14 s of CPU a
+# worker) and the files below also share one worker: their tests use `prefect_server`, one
+# whole Prefect server for the pair. The `xdist_group` mark that did this before did
+# nothing here: pytest-xdist 3.8 renames `item._nodeid`, which pytest 9.2 no longer reads.
+SAME_WORKER = {"tests/flows/test_serve.py": "prefect_server",
+               "tests/deploy/test_prefect_yaml.py": "prefect_server"}
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadfile`, with the SAME_WORKER files as one unit."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class LoadFileAndGroups(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = super()._split_scope(nodeid)
+            return SAME_WORKER.get(path, path)
+
+    return LoadFileAndGroups(config, log)
+
+
 def pytest_collection_modifyitems(config, items):
-    """Under pytest-xdist (`make test`): tests that use `prefect_server` (deployments and
-    schedules) run one after another on one worker (`--dist loadgroup`), and the slow tests
-    are handed out first, so that the minute-long ones do not end the run on one worker
-    while the other waits."""
+    """Check that every file using `prefect_server` is in SAME_WORKER; under pytest-xdist,
+    hand out the slow tests first (with `--no-loadscope-reorder`, a file's place is that of
+    its first test), so that the minute-long ones do not end the run on one worker while
+    the others wait."""
     for item in items:
-        if "prefect_server" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("prefect_server"))
+        path = item.nodeid.split("::", 1)[0]
+        if "prefect_server" in getattr(item, "fixturenames", ()) and path not in SAME_WORKER:
+            raise pytest.UsageError(f"{path} uses the prefect_server fixture: add it to "
+                                    "SAME_WORKER in tests/conftest.py")
     if getattr(config.option, "numprocesses", None) or getattr(config, "workerinput", None):
         items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable

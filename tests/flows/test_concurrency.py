@@ -10,9 +10,10 @@ from flows.locking import IngestLocked, ingest_lock, lock_path
 from tests.flows import cli_process as cli
 
 pytestmark = pytest.mark.slow
-# Several batches (6 of 100) for the first ingest; the second skips the unchanged file,
-# so the count only adds extraction time (2,000 before: the same checks, 3x the CPU)
-N = 600
+# Several batches (6 of 50) for the first ingest; the second skips the unchanged file,
+# so the count only adds extraction time (6 of 100 before, 2,000 articles before that: the
+# same checks)
+N, BATCH = 300, 50
 
 
 def tag_counts(db):
@@ -46,7 +47,7 @@ def test_two_ingests_at_once_wait_their_turn_and_load_nothing_twice(tmp_path):
     db = tmp_path / "wh" / "mw.duckdb"
     # A fresh PREFECT_HOME for all: their temporary Prefect servers migrate it at the same time.
     env = cli.cli_env(tmp_path / "prefect-home")
-    args = ["ingest", "--seeds", str(seeds), "--db", str(db), "--batch-size", "100"]
+    args = ["ingest", "--seeds", str(seeds), "--db", str(db), "--batch-size", str(BATCH)]
     # This test process plays an ingest already running, so both CLIs surely meet a holder.
     with ingest_lock(db, wait_s=0):
         procs = [cli.start(args, env), cli.start(args, env)]

@@ -18,9 +18,10 @@ from tests.flows import cli_process as cli
 
 pytestmark = pytest.mark.slow
 
-# 12 batches of 50 over 3 feeds (15 of 100 before): the interrupt lands after about two of
-# them, and the rerun fetches and extracts the rest, so fewer pages cost less in both runs
-N, PER_FEED, BATCH = 600, 200, 50
+# 12 batches of 25 over 3 feeds (of 50 before, ~50 s of CPU for the test; 15 of 100 before
+# that): the interrupt lands after about two of them, and the rerun fetches and extracts
+# the rest, so fewer pages cost less in both runs
+N, PER_FEED, BATCH = 300, 100, 25
 TASK_DONE = "prefect.task_runs: Finished in state Completed()"
 
 
