@@ -40,6 +40,25 @@ def shared_path(relative: str) -> Path:
 # worker starting its own harness server (and the scheduler tests a second one) cost ~20-70 s
 # of wall and ~15 s of CPU each on the shared 2-core machine.
 RUN_SERVER = "MEDIAWATCH_TEST_PREFECT_SERVER"
+# A Prefect database with every migration applied, made once a run (the controller's, before
+# its server starts on a copy; a plain run's at first use): the `migrated_prefect_home`
+# fixture copies it for tests of a command's temporary server whose subject is not the
+# migration of a fresh PREFECT_HOME (~10 s of CPU a command saved).
+MIGRATED_DB = "MEDIAWATCH_TEST_PREFECT_DB"
+
+
+def migrate_prefect_db(dest: Path) -> None:
+    """Write a fully migrated Prefect SQLite database to `dest` (atomically: it appears
+    whole or not at all)."""
+    import subprocess
+    import sys
+
+    home = dest.with_name(dest.name + ".home")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env.update(PREFECT_HOME=str(home), PREFECT_SERVER_ANALYTICS_ENABLED="false")
+    subprocess.run([sys.executable, "-m", "prefect", "server", "database", "upgrade", "-y"],
+                   env=env, check=True, capture_output=True, timeout=300)
+    os.replace(home / "prefect.db", dest)
 
 
 def pytest_configure(config):
@@ -55,7 +74,18 @@ def pytest_configure(config):
     home = Path(tempfile.mkdtemp(prefix="mediawatch-test-prefect-"))
     port, stop = free_port(), threading.Event()
 
+    migrated = home / "migrated-prefect.db"
+
     def serve():
+        import shutil
+
+        # the run's server starts on a copy of the migrated database (the workers wait
+        # for both; a failure shows in their waits)
+        try:
+            migrate_prefect_db(migrated)
+            shutil.copyfile(migrated, home / "prefect.db")
+        except Exception:  # noqa: BLE001 - the server migrates its own; fixtures wait
+            pass
         # API only, as the temporary API of a command and Prefect's test harness (a plain
         # run's) run it: no UI, and none of the services that poll for schedules and late
         # runs (~2% of a core all run long; no test here schedules on it)
@@ -74,6 +104,7 @@ def pytest_configure(config):
     thread.start()
     config._mediawatch_server = (stop, thread, home)
     os.environ[RUN_SERVER] = f"http://127.0.0.1:{port}/api {home}"
+    os.environ[MIGRATED_DB] = str(migrated)
 
 
 def pytest_unconfigure(config):
@@ -87,6 +118,7 @@ def pytest_unconfigure(config):
         thread.join(timeout=30)
         shutil.rmtree(home, ignore_errors=True)
         os.environ.pop(RUN_SERVER, None)
+        os.environ.pop(MIGRATED_DB, None)
 
 
 def run_server() -> tuple[str, Path] | None:
@@ -146,29 +178,79 @@ def prefect_api_url(prefect_harness) -> str:
     return str(get_current_settings().api.url)
 
 
+@pytest.fixture(scope="session")
+def migrated_prefect_db(tmp_path_factory) -> Path:
+    """The run's migrated Prefect database (MIGRATED_DB), or this session's own."""
+    import time
+
+    if os.environ.get(MIGRATED_DB):
+        path, deadline = Path(os.environ[MIGRATED_DB]), time.monotonic() + 300
+        while not path.exists():
+            if time.monotonic() > deadline:
+                pytest.fail(f"the run's migrated Prefect database {path} did not appear in "
+                            "300 s", pytrace=False)
+            time.sleep(0.5)
+        return path
+    path = tmp_path_factory.mktemp("migrated") / "prefect.db"
+    migrate_prefect_db(path)
+    return path
+
+
+@pytest.fixture
+def migrated_prefect_home(tmp_path, migrated_prefect_db) -> Path:
+    """tmp_path/prefect-home holding a copy of a migrated Prefect database: a command's
+    temporary server starts on it as on a user's PREFECT_HOME after the first run."""
+    import shutil
+
+    home = tmp_path / "prefect-home"
+    home.mkdir()
+    shutil.copyfile(migrated_prefect_db, home / "prefect.db")
+    return home
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     """A path for a fresh DuckDB warehouse file."""
     return tmp_path / "warehouse" / "mediawatch.duckdb"
 
 
-@pytest.fixture(scope="session")
-def prefect_server(tmp_path_factory):
-    """A real `prefect server start` on 127.0.0.1 with its own PREFECT_HOME, for the session.
+_WHOLE_SERVER: dict = {}  # while prefect_server's server runs: its "env" and "stop" (ExitStack)
 
-    Yields the environment a client process needs to use it (PREFECT_API_URL and
+
+@pytest.fixture
+def prefect_server(tmp_path_factory, migrated_prefect_db):
+    """A real `prefect server start` on 127.0.0.1 with its own PREFECT_HOME (a copy of the
+    migrated database), for a row of tests: started by the first test that asks for it,
+    stopped after the last (pytest_runtest_teardown), not left to idle to the end of the
+    session (its scheduler and services cost ~4% of a core).
+
+    Returns the environment a client process needs to use it (PREFECT_API_URL and
     PREFECT_HOME set, no MEDIAWATCH_* overrides from the caller's shell).
     """
+    import shutil
+    from contextlib import ExitStack
+
     from flows.prefect_server import local_prefect_server
 
     # Its own server even under xdist: on the run's shared one, busy with every worker's
     # flows, `serve`'s per-minute schedule made one run in 150 s instead of two (twice).
-    home = tmp_path_factory.mktemp("prefect-home")
-    with local_prefect_server(home=home, timeout_s=180) as api_url:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("MEDIAWATCH_")}
-        env.update(PREFECT_API_URL=api_url, PREFECT_HOME=str(home),
-                   PREFECT_SERVER_ANALYTICS_ENABLED="false")
-        yield env
+    if not _WHOLE_SERVER:
+        home = tmp_path_factory.mktemp("prefect-home")
+        shutil.copyfile(migrated_prefect_db, home / "prefect.db")
+        with ExitStack() as stack:
+            api_url = stack.enter_context(local_prefect_server(home=home, timeout_s=180))
+            env = {k: v for k, v in os.environ.items() if not k.startswith("MEDIAWATCH_")}
+            env.update(PREFECT_API_URL=api_url, PREFECT_HOME=str(home),
+                       PREFECT_SERVER_ANALYTICS_ENABLED="false")
+            _WHOLE_SERVER.update(env=env, stop=stack.pop_all())
+    return dict(_WHOLE_SERVER["env"])
+
+
+def pytest_runtest_teardown(item, nextitem):
+    """Stop prefect_server's server when the next test does not use it (or there is none)."""
+    if _WHOLE_SERVER and "prefect_server" not in getattr(nextitem, "fixturenames", ()):
+        _WHOLE_SERVER.pop("stop").close()
+        _WHOLE_SERVER.clear()
 
 
 # Under pytest-xdist (`make test`: `--dist loadfile`) a test file is one unit of work, so a

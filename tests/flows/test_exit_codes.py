@@ -113,16 +113,16 @@ def test_prefect_server_that_cannot_start_is_a_message_not_a_hang(tmp_path, temp
 
 
 def test_a_command_on_its_temporary_api_ends_its_output_with_it_and_sends_no_heartbeats(
-        tmp_path):
-    """One command on its own temporary Prefect server (a fresh PREFECT_HOME), two checks
-    (one run: each temporary server costs ~15 s of CPU):
+        tmp_path, migrated_prefect_home):
+    """One command on its own temporary Prefect server (a migrated PREFECT_HOME), two
+    checks (one run: each temporary server costs ~7 s of CPU, ~15 s on a fresh home):
 
     - nothing the command leaves behind (the Prefect server's watchdog) holds its stdout or
       stderr open: a pipe reading them (`| tee`, a scheduler capturing logs) ends with it;
     - no flow-run heartbeats: they only serve a lasting server; on ours Prefect would wait
       up to a second for the heartbeat thread at the end of every command.
     """
-    home = tmp_path / "prefect-home"
+    home = migrated_prefect_home
     seeds = tmp_path / "seeds"
     cli.write_jsonl(seeds / "wire.jsonl", 2)
     proc = cli.start(["ingest", "--seeds", str(seeds), "--db", str(tmp_path / "mw.duckdb")],

@@ -38,7 +38,8 @@ def write_pages(folder):
     return folder
 
 
-def test_ctrl_c_stops_quickly_and_quietly_and_the_rerun_finishes(tmp_path):
+def test_ctrl_c_stops_quickly_and_quietly_and_the_rerun_finishes(tmp_path,
+                                                              migrated_prefect_home):
     site, port = start_site(write_pages(tmp_path / "pages"), N, PER_FEED)
     try:
         feeds = tmp_path / "feeds.toml"
@@ -47,7 +48,7 @@ def test_ctrl_c_stops_quickly_and_quietly_and_the_rerun_finishes(tmp_path):
             for k in range(N // PER_FEED)))
         (tmp_path / "seeds").mkdir()
         db = tmp_path / "mw.duckdb"
-        env = cli.cli_env(tmp_path / "prefect-home", MEDIAWATCH_ALLOW_PRIVATE_ADDRESSES="1",
+        env = cli.cli_env(migrated_prefect_home, MEDIAWATCH_ALLOW_PRIVATE_ADDRESSES="1",
                           MEDIAWATCH_HOST_DELAY_S="0", MEDIAWATCH_RESPECT_ROBOTS="0",
                           MEDIAWATCH_BATCH_SIZE=str(BATCH), MEDIAWATCH_EXTRACT_WORKERS="2")
         args = ["ingest", "--seeds", str(tmp_path / "seeds"), "--feeds", str(feeds),
