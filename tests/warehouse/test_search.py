@@ -234,6 +234,15 @@ def random_archive(db_path, n=120, seed=5):
             load_batch(con, rows[start:start + 40], batch_tags, [], T0)
 
 
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory):
+    """One random_archive for the ranking cases: each reads it on a read-only connection
+    (one each cost ~1 s of CPU)."""
+    path = tmp_path_factory.mktemp("archive") / "mediawatch.duckdb"
+    random_archive(path)
+    return path
+
+
 @pytest.mark.parametrize("query, theme, since, source", [
     ("oil sanctions", None, None, None),
     ("oil sanctions", "energy", date(2024, 6, 15), None),
@@ -243,11 +252,10 @@ def random_archive(db_path, n=120, seed=5):
     ("absentword", None, None, None),
 ])
 def test_filtering_first_ranks_exactly_as_match_bm25_over_every_article(
-        db_path, query, theme, since, source):
+        archive, query, theme, since, source):
     from warehouse.search import expand_query
 
-    random_archive(db_path)
-    with open_warehouse(db_path, read_only=True) as con:
+    with open_warehouse(archive, read_only=True) as con:
         params = {"query": expand_query(query), "theme": theme, "since": since,
                   "source": source}
         expected = ranking(con.execute(MATCH_BM25_RANKING, params).fetchall())
