@@ -38,6 +38,10 @@ run: setup
 ## module fixtures run once; tests/conftest.py's SAME_WORKER adds groups), slow files first.
 ## TEST_WORKERS=0 runs the suite in one process.
 TEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
+# Bytecode is written here even where PYTHONDONTWRITEBYTECODE is set (it is on the shared
+# machine): otherwise each of the ~100 Python processes of a run (workers, `mediawatch`
+# commands, extraction processes) compiles our modules and pytest rewrites the tests again.
+test: export PYTHONDONTWRITEBYTECODE =
 test: setup-test chromium
 	$(BIN)/python -m tests.check_imports
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
