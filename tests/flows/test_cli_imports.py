@@ -25,3 +25,11 @@ def test_extraction_processes_load_neither_duckdb_nor_prefect(monkeypatch):
         assert extract_pool._POOL.submit(heavy_modules).result(timeout=120) == []
     finally:
         extract_pool.shutdown_pool()
+
+
+def test_the_ingest_flow_does_not_load_scikit_learn():
+    """scikit-learn only scores stories (`eval stories`); its import was ~1.2 s CPU of every
+    ingest's start-up for clustering SciPy does."""
+    code = "import sys, flows.ingest\nprint('sklearn' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
