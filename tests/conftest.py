@@ -262,6 +262,7 @@ SAME_WORKER = {"tests/flows/test_serve.py": "prefect_server",
                "tests/deploy/test_prefect_yaml.py": "prefect_server"}
 
 
+@pytest.hookimpl(optionalhook=True)  # `-p no:xdist` runs the suite without it
 def pytest_xdist_make_scheduler(config, log):
     """`--dist loadfile`, with the SAME_WORKER files as one unit."""
     if config.getvalue("dist") != "loadfile":
