@@ -1,11 +1,6 @@
--- Syndicated copies (`story_copies`) join their original's story (a singleton if it has
--- none); $1 is the load's time.
-update articles set story_id = coalesce(o.story_id, 's' || articles.article_id)
-from articles o
-where articles.duplicate_of = o.article_id
-  and articles.article_id in (select article_id from story_copies);
-
--- a copy whose original is not stored (cannot happen today) still gets a story row
+-- Story rows for the syndicated copies (`story_copies`) whose original has no story (or is
+-- not stored: cannot happen today): each copy is then a story of its own, already named in
+-- articles.story_id by join_originals (warehouse/stories.py). $1 is the load's time.
 insert into stories (story_id, title, title_article_id, first_seen, last_seen,
                      articles, outlets, members, updated_at)
 select a.story_id, a.title, a.article_id, coalesce(a.published_at, a.ingested_at),
