@@ -89,6 +89,7 @@ class PrefectServer:
         self.name = "the temporary Prefect server" if api_only else "the Prefect server"
         self.timeout_s = timeout_s or STARTUP_TIMEOUT_S  # read now: a benchmark raises it
         self.process: subprocess.Popen | None = None
+        self.log_start = 0  # where the current server's output begins in self.log
         self.ready = False
         self._locks = ExitStack()
 
@@ -112,6 +113,10 @@ class PrefectServer:
                    PREFECT_SERVER_API_PORT=str(self.port), **(API_ONLY if self.api_only else {}))
         LOGGER.info("Starting %s on http://127.0.0.1:%s", self.name, self.port)
         with open(self.log, "ab") as sink:
+            # one line a start: the log says which output is whose
+            sink.write(f"mediawatch: starting {self.name} on 127.0.0.1:{self.port}\n".encode())
+            sink.flush()
+            self.log_start = sink.tell()
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "prefect", "server", "start"],
                 # Its own session: Ctrl-C in a terminal signals the whole foreground process
@@ -138,7 +143,7 @@ class PrefectServer:
             with httpx.Client(timeout=2.0) as client:
                 while True:
                     if self.process.poll() is not None:
-                        if respawned or self.fixed_port:  # not a lost race for a free port
+                        if respawned or self.fixed_port or not self.lost_port():
                             raise ServerDidNotStart(
                                 f"{self.name} exited (status {self.process.returncode}); "
                                 f"see {self.log}, or set PREFECT_API_URL to a running server")
@@ -160,6 +165,14 @@ class PrefectServer:
             self._locks.close()  # migrations are done (or failed): others may start
         self.ready = True
         return self.url
+
+    def lost_port(self) -> bool:
+        """Return True if the server that exited says its port was taken (another process
+        bound the free port between free_port() and the server's bind: worth one more try).
+        Any other exit (a database it cannot open, a bad setting) fails the same way again."""
+        with open(self.log, "rb") as log:
+            log.seek(self.log_start)
+            return b"in use" in log.read()
 
     def on_respawn(self) -> None:
         """Called when the server moved to another port (the URL changed)."""

@@ -110,6 +110,9 @@ def test_prefect_server_that_cannot_start_is_a_message_not_a_hang(tmp_path, temp
     last = result.stderr.strip().splitlines()[-1]
     assert last.startswith("error: the temporary Prefect server exited")
     assert "PREFECT_API_URL" in last
+    # started once: only a port taken by another process is worth a second start
+    log = (tmp_path / "ph" / "mediawatch-server.log").read_text()
+    assert log.count("mediawatch: starting") == 1, log
 
 
 def test_a_command_on_its_temporary_api_ends_its_output_with_it_and_sends_no_heartbeats(

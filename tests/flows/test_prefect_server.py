@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 
+from flows import prefect_server
 from tests.conftest import ROOT
 
 
@@ -70,3 +72,25 @@ def test_the_watchdog_stops_the_server_of_a_killed_owner():
             os.kill(server, signal.SIGKILL)
         except ProcessLookupError:
             pass
+
+
+def test_a_port_taken_before_the_server_binds_it_is_tried_once_more(migrated_prefect_home,
+                                                                     monkeypatch):
+    # Another process binds the free port between free_port() and the server's own bind.
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    port = taken.getsockname()[1]
+    real_free_port, first = prefect_server.free_port, [port]
+    monkeypatch.setattr(prefect_server, "free_port",
+                        lambda: first.pop() if first else real_free_port())
+    server = prefect_server.PrefectServer(home=migrated_prefect_home, api_only=True).launch()
+    try:
+        url = server.wait()
+    finally:
+        server.stop()
+        taken.close()
+    assert f":{port}/" not in url
+    starts = (migrated_prefect_home / "mediawatch-server.log").read_text().count(
+        "mediawatch: starting")
+    assert starts == 2
