@@ -431,8 +431,11 @@ def assign_stories(con: duckdb.DuckDBPyConnection, article_ids: list[str],
     if merged:
         move_merged(con, merged)
     save_stories(con, touched, titles, now)
-    set_stories(con, assigned)
-    copies = join_originals(con, {r[0]: r[1] for r in rows if r[1] is not None}, now)
+    copies, lone = copy_stories(con, {r[0]: r[1] for r in rows if r[1] is not None}, assigned)
+    set_stories(con, {**assigned, **copies})  # one update for the batch and its copies
+    if lone:
+        with registered(con, story_copies=copies_table(lone)):
+            con.execute(sql("stories/lone_copies"), [now])
     touched_ids = sorted({s.story_id for s in touched} | set(copies.values()))
     with registered(con, touched_stories=pa.table({"story_id": pa.array(touched_ids, pa.string())})):
         con.execute(sql("stories/refresh"))
@@ -484,26 +487,31 @@ def set_stories(con: duckdb.DuckDBPyConnection, stories: Mapping[str, str]) -> N
         con.execute(sql("stories/assign"))
 
 
-def join_originals(con: duckdb.DuckDBPyConnection, copies: Mapping[str, str],
-                   now: datetime) -> dict[str, str]:
-    """Put syndicated copies ({copy_id: original_id}) in their original's story, or in one
-    of their own when the original has none; return {copy_id: story_id}.
+def copy_stories(con: duckdb.DuckDBPyConnection, copies: Mapping[str, str],
+                 assigned: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
+    """Return the story of each syndicated copy ({copy_id: original_id}): its original's,
+    from the batch's own assignment or as stored (after any merge was moved), else one of
+    its own; and the copies that got one of their own (they need a story row).
 
-    The originals' stories are read by id, after the batch's own are set: an update joining
-    articles on duplicate_of joined every article with every article (~100 ms at 1M).
+    The stored originals are read by id: an update joining articles on duplicate_of joined
+    every article with every article (~100 ms at 1M articles).
     """
     if not copies:
-        return {}
-    with registered(con, story_originals=pa.table(
-            {"article_id": pa.array(sorted(set(copies.values())), pa.string())})):
-        found = dict(con.execute(sql("stories/originals")).fetchall())
-    stories = {c: found.get(o) or f"s{c}" for c, o in copies.items()}
-    set_stories(con, stories)
-    alone = [c for c, o in copies.items() if not found.get(o)]
-    if alone:
-        with registered(con, story_copies=copies_table(alone)):
-            con.execute(sql("stories/lone_copies"), [now])
-    return stories
+        return {}, []
+    stored = sorted({o for o in copies.values() if o not in assigned})
+    found: dict[str, str] = {}
+    if stored:
+        with registered(con, story_originals=pa.table(
+                {"article_id": pa.array(stored, pa.string())})):
+            found = dict(con.execute(sql("stories/originals")).fetchall())
+    stories, lone = {}, []
+    for copy, original in copies.items():
+        story = assigned.get(original) or found.get(original)
+        if story is None:
+            story = f"s{copy}"
+            lone.append(copy)
+        stories[copy] = story
+    return stories, lone
 
 
 def copies_table(copies: list[str]) -> pa.Table:
