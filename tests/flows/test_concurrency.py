@@ -41,12 +41,14 @@ def read_until(process, marker, timeout_s=120):
     raise AssertionError(f"no {marker!r} line within {timeout_s} s")
 
 
-def test_two_ingests_at_once_wait_their_turn_and_load_nothing_twice(tmp_path):
+def test_two_ingests_at_once_wait_their_turn_and_load_nothing_twice(tmp_path, prefect_api_url):
     seeds = tmp_path / "seeds"
     cli.write_jsonl(seeds / "wire.jsonl", N)
     db = tmp_path / "wh" / "mw.duckdb"
-    # A fresh PREFECT_HOME for all: their temporary Prefect servers migrate it at the same time.
-    env = cli.cli_env(tmp_path / "prefect-home")
+    # The session's Prefect API: the subject is the ingest lock. Two temporary servers
+    # starting at once on a fresh PREFECT_HOME (which this test did too, for ~30 s of CPU)
+    # are test_prefect_server.py's.
+    env = cli.cli_env(tmp_path / "prefect-home", prefect_api_url)
     args = ["ingest", "--seeds", str(seeds), "--db", str(db), "--batch-size", str(BATCH)]
     # This test process plays an ingest already running, so both CLIs surely meet a holder.
     with ingest_lock(db, wait_s=0):

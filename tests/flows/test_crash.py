@@ -13,9 +13,9 @@ pytestmark = pytest.mark.slow
 def test_sigkill_mid_ingest_then_rerun_stores_every_article_once(tmp_path,
                                                                migrated_prefect_home):
     # both runs start their temporary Prefect server on tmp_path/prefect-home, migrated
-    # 12 batches, as at 1,200 x 100 and 3,000 x 250 before (the kill lands after 4 of
-    # them): what it proves depends on the number of batches, not on their size
-    n, batch_size = 600, 50
+    # 12 batches, as at 600 x 50, 1,200 x 100 and 3,000 x 250 before (the kill lands after
+    # 4 of them): what it proves depends on the number of batches, not on their size
+    n, batch_size = 300, 25
     result = crash.crash_and_rerun(tmp_path, n, batch_size, kill_after_loads=4)
 
     after_kill = result["after_kill"]

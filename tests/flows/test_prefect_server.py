@@ -8,7 +8,10 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+
+import httpx
 
 from flows import prefect_server
 from tests.conftest import ROOT
@@ -94,3 +97,33 @@ def test_a_port_taken_before_the_server_binds_it_is_tried_once_more(migrated_pre
     starts = (migrated_prefect_home / "mediawatch-server.log").read_text().count(
         "mediawatch: starting")
     assert starts == 2
+
+
+def test_two_servers_started_at_once_on_a_fresh_home_take_turns_to_migrate_it(tmp_path):
+    """Two commands starting their temporary servers at once on a fresh PREFECT_HOME: the
+    second waits for the first one's migrations (before the start lock, both migrated the
+    one SQLite database: "index ... already exists", an ERROR traceback, another port)."""
+    home = tmp_path / "fresh-home"
+    servers = [prefect_server.PrefectServer(home=home, api_only=True) for _ in range(2)]
+    urls, errors = [None, None], []
+
+    def start(i: int) -> None:
+        try:
+            urls[i] = servers[i].launch().wait()
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(repr(exc))
+
+    threads = [threading.Thread(target=start, args=(i,)) for i in range(2)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=300)
+        assert errors == [] and None not in urls, errors
+        assert all(httpx.get(f"{url}/health", timeout=10).status_code == 200 for url in urls)
+    finally:
+        for server in servers:
+            server.stop()
+    log = (home / "mediawatch-server.log").read_text()
+    assert log.count("mediawatch: starting") == 2, log  # neither moved to another port
+    assert "Traceback" not in log and "already exists" not in log, log
