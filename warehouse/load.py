@@ -184,9 +184,10 @@ def load_batch(
         # the deletes read nothing, where they scanned every tag (benchmarks/scale.py)
         with enriched(con, [r[0] for r in staged], tags, actors, focus,
                       stored=[r[1] for r in staged]):
-            replace_enriched(con)
+            replace_enriched(con, rows="loaded")
         mark_thin(con, thin_keys)
-        assign_stories(con, list(by_id), story_features or {}, now, story_params)
+        assign_stories(con, list(by_id), story_features or {}, now, story_params,
+                       inserted="(select * from upserted where not stored)")
         # after everything the batch writes: watches read its tags, actors, focus, stories
         record_matches(con, watches, now)
         duplicates = con.execute(sql("load/copies")).fetchone()[0]
@@ -231,15 +232,16 @@ def enriched(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str], tags: S
         yield
 
 
-def replace_enriched(con: duckdb.DuckDBPyConnection) -> None:
+def replace_enriched(con: duckdb.DuckDBPyConnection, rows: str | None = None) -> None:
     """Replace the stored tags, actors and focus marks of `enriched_ids` with the new ones
     (inside an `enriched` block) and add what they count to the daily counts: the one rule
     for a load and a retag (sql/replace_enrichment.sql). Call it inside the writer's
-    transaction, after trend_counts.retract of these articles."""
+    transaction, after trend_counts.retract of these articles. `rows`: a relation holding
+    exactly their stored rows, when the caller has one (a load's `loaded`)."""
     con.execute(sql("replace_enrichment"))
     # the tags just inserted are enriched_tags' rows of these articles: cheaper to count
     # than a scan of article_themes
-    trend_counts.add(con, "enriched_ids", tags="enriched_tags")
+    trend_counts.add(con, "enriched_ids", tags="enriched_tags", rows=rows)
 
 
 def near_candidates(con: duckdb.DuckDBPyConnection, fingerprints: Sequence[int], bands: int,

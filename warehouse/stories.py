@@ -403,18 +403,26 @@ def load_open_stories(con: duckdb.DuckDBPyConnection, days: list, window_days: i
 
 def assign_stories(con: duckdb.DuckDBPyConnection, article_ids: list[str],
                    features: Mapping[str, Mapping[str, float]], now: datetime,
-                   params: StoryParams | None = None) -> int:
+                   params: StoryParams | None = None, inserted: str | None = None) -> int:
     """Give every article of the batch (`article_ids`, in batch order) that has no story yet
     its story; return how many stories the batch opened.
 
     Runs inside the load's transaction, after the articles are stored. Articles missing
     from `features` count as featureless (each its own story); copies (duplicate_of) join
-    their original's story.
+    their original's story. `inserted`: a relation holding the stored rows of the batch's
+    articles just inserted (a load's), so they are not looked up among all articles.
     """
     params = params or StoryParams()
     ids = pa.table({"article_id": pa.array(list(article_ids), pa.string())})
-    with registered(con, story_batch=ids):
-        rows = con.execute(sql("stories/unassigned")).fetchall()
+    # `inserted` is a relation of our own code (load.py's), never user input
+    con.execute("create or replace temp view story_new as select article_id, duplicate_of, "
+                "published_at, ingested_at, title from "
+                + (inserted or "articles where false"))
+    try:
+        with registered(con, story_batch=ids):
+            rows = con.execute(sql("stories/unassigned")).fetchall()
+    finally:
+        con.execute("drop view story_new")
     order = {article_id: i for i, article_id in enumerate(article_ids)}
     rows.sort(key=lambda r: order[r[0]])  # batch order decides which article opens a story
     originals = [(r[0], r[2], dict(features.get(r[0]) or {})) for r in rows if r[1] is None]

@@ -20,17 +20,19 @@ __all__ = ["add", "counts_match", "rebuild", "rebuild_if_drifted", "retract"]
 
 
 def _change(con: duckdb.DuckDBPyConnection, relation: str, sign: int,
-            tags: str = "article_themes") -> None:
-    # `relation` and `tags` are table names (or a subquery) of our own code (incoming,
-    # retag_ids, incoming_tags), never user input
-    con.execute(f"create or replace temp view trend_changed as select article_id from {relation}")
+            tags: str = "article_themes", rows: str | None = None) -> None:
+    # `relation`, `tags` and `rows` are table names (or a subquery) of our own code
+    # (incoming, retag_ids, incoming_tags, loaded), never user input
+    rows = rows or f"(select a.* from articles a semi join {relation} c using (article_id))"
+    con.execute("create or replace temp view trend_changed_rows as select article_id, day, "
+                f"published_at, duplicate_of from {rows}")
     con.execute(f"create or replace temp view trend_changed_tags as "
                 f"select article_id, theme from {tags}")
     try:
         for part in ("days", "themes"):
             con.execute(sql(f"trend_counts/change_{part}"), {"sign": sign})
     finally:
-        con.execute("drop view trend_changed")
+        con.execute("drop view trend_changed_rows")
         con.execute("drop view trend_changed_tags")
 
 
@@ -40,11 +42,13 @@ def retract(con: duckdb.DuckDBPyConnection, relation: str) -> None:
     _change(con, relation, -1)
 
 
-def add(con: duckdb.DuckDBPyConnection, relation: str, tags: str = "article_themes") -> None:
+def add(con: duckdb.DuckDBPyConnection, relation: str, tags: str = "article_themes",
+        rows: str | None = None) -> None:
     """Add what the articles named in `relation` count now; call it after they are written.
-    `tags` may name a table holding exactly their stored tags (cheaper than article_themes).
+    `tags` may name a table holding exactly their stored tags, and `rows` one holding
+    exactly their stored rows (cheaper than article_themes and articles at a million).
     Days and themes whose count drops to 0 are removed."""
-    _change(con, relation, 1, tags)
+    _change(con, relation, 1, tags, rows)
     con.execute("delete from daily_theme_counts where articles = 0")
     con.execute("delete from daily_counts where dated = 0 and undated = 0")
 

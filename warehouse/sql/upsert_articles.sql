@@ -17,10 +17,10 @@
 -- day timezone (warehouse_settings.day_timezone).
 create or replace temp table upserted as (
     with known as (
-        -- only the stored articles a batch's copies can point at: the work and memory of a
-        -- load stay those of the batch, not of the whole warehouse
+        -- only the stored articles a batch's copies can point at (read by load/stage.sql):
+        -- the work and memory of a load stay those of the batch, not of the whole warehouse
         select article_id, content_hash, ingested_at, 0 as batch_pos
-        from articles
+        from batch_stored
         where duplicate_of is null
           and content_hash in (select content_hash from incoming)
     ),

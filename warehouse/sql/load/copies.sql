@@ -1,6 +1,3 @@
 -- How many of the staged articles (new or changed) were stored as a copy of another
 -- (duplicate_of set by upsert_articles.sql): the load's `duplicates` count.
-select count(*)
-from articles
-semi join incoming using (article_id)
-where duplicate_of is not null
+select count(*) from loaded where duplicate_of is not null

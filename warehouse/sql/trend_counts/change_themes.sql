@@ -3,8 +3,7 @@
 -- adds its new tags from the batch, not from a scan of every stored tag).
 insert into daily_theme_counts
 select a.day, t.theme, $sign * count(*) as articles
-from articles a
-semi join trend_changed c using (article_id)
+from trend_changed_rows a
 join trend_changed_tags t using (article_id)
 where a.duplicate_of is null and a.published_at is not null
 group by a.day, t.theme
