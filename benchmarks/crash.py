@@ -77,8 +77,12 @@ def still_running(pids: set[int]) -> list[int]:
     return alive
 
 
-def crash_and_rerun(workdir: Path, n: int, batch_size: int, kill_after_loads: int) -> dict:
-    """Ingest `n` articles, SIGKILL after `kill_after_loads` batch loads, rerun; return figures."""
+def crash_and_rerun(workdir: Path, n: int, batch_size: int, kill_after_loads: int,
+                    rerun_api_url: str | None = None) -> dict:
+    """Ingest `n` articles, SIGKILL after `kill_after_loads` batch loads, rerun; return figures.
+
+    Both runs start their temporary Prefect server, unless `rerun_api_url` names a running
+    one for the rerun (the tests': what the rerun shows is the warehouse's)."""
     seeds = workdir / "seeds"
     cli.write_jsonl(seeds / "wire.jsonl", n)
     db = workdir / "wh" / "mw.duckdb"
@@ -110,7 +114,9 @@ def crash_and_rerun(workdir: Path, n: int, batch_size: int, kill_after_loads: in
     after_kill = warehouse_state(db)
     t1 = time.perf_counter()
     rerun = cli.run(["ingest", "--seeds", str(seeds), "--db", str(db), "--batch-size",
-                     str(batch_size)], env, timeout_s=1800)
+                     str(batch_size)],
+                    {**env, "PREFECT_API_URL": rerun_api_url} if rerun_api_url else env,
+                    timeout_s=1800)
     rerun_s = time.perf_counter() - t1
     return {"killed_at_s": round(killed_at_s, 1), "after_kill": after_kill,
             "orphan_processes_after_kill": len(orphans),

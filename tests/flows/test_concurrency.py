@@ -10,10 +10,10 @@ from flows.locking import IngestLocked, ingest_lock, lock_path
 from tests.flows import cli_process as cli
 
 pytestmark = pytest.mark.slow
-# Several batches (6 of 50) for the first ingest; the second skips the unchanged file,
-# so the count only adds extraction time (6 of 100 before, 2,000 articles before that: the
-# same checks)
-N, BATCH = 300, 50
+# Several batches (6 of 25) for the first ingest; the second skips the unchanged file,
+# so the count only adds extraction time (6 of 50 and of 100 before, 2,000 articles before
+# that: the same checks)
+N, BATCH = 150, 25
 
 
 def tag_counts(db):

@@ -72,7 +72,9 @@ def test_hostile_feeds_land_what_is_readable_and_record_the_rest(
         "select url, stage, reason, transient from ingest_failures").fetchall()}
     # each once, the duplicated GUIDs included (the failures say why one is missing: it was
     # missing once in CI, two pages of the feeds served with the wrong type, not reproduced)
-    assert sorted(urls) == sorted(LANDED), (failures, first, second)
+    assert sorted(urls) == sorted(LANDED), (  # a string: pytest shortens a tuple's repr
+        f"missing {sorted(set(LANDED) - set(urls))}, extra {sorted(set(urls) - set(LANDED))}; "
+        f"failures {failures}; first run {first}; second run {second}")
     assert hostile.hits["/news/sanctions-reprint.html"] == 1
     assert failures["/feeds/malformed.xml"][1].startswith("malformed XML (line")
     assert "ignored, not expanded" in failures["/feeds/lol.xml"][1]
