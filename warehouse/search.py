@@ -38,8 +38,8 @@ from pathlib import Path
 
 import duckdb
 
-from .db import (WRITER_CONFIG, load_fts, open_warehouse, registered, signals_kept, sql,
-                 transaction)
+from .db import (WRITER_CONFIG, connect_config, load_fts, open_warehouse, registered,
+                 signals_kept, sql, transaction)
 
 INDEX_SCHEMA = "fts_main_articles"
 # Database file -> the stored (fingerprint, articles) this process last found equal to the
@@ -267,7 +267,7 @@ def _build_side_index(db: Path, side_path: Path, wait_s: float) -> tuple[int, in
     meanwhile (other readers go on; a writer would wait).
     """
     with signals_kept():
-        side = duckdb.connect(str(side_path), config=WRITER_CONFIG)
+        side = duckdb.connect(str(side_path), config=connect_config(WRITER_CONFIG))
         try:
             load_fts(side)
             # `day` numbers the documents in day order (sql/search/update_index.sql)

@@ -1,8 +1,11 @@
 import re
+import subprocess
+import sys
 
 import duckdb
 import pytest
 
+from tests.conftest import ROOT
 from warehouse import db, trend_counts
 
 
@@ -183,3 +186,23 @@ def test_every_migration_number_without_a_file_is_explained_beside_them():
     missing = set(range(1, max(used))) - used
     assert sorted(missing - explained) == [], "say why in warehouse/sql/migrations/README.md"
     assert sorted(explained & used) == [], "a number explained as unused has a file now"
+
+
+def test_the_fts_extension_signature_is_checked_once_a_process(tmp_path):
+    # A process of its own: whether this one has checked it depends on earlier tests.
+    code = """
+import sys
+from warehouse.db import connect
+unsigned = lambda con: con.execute(
+    "select current_setting('allow_unsigned_extensions')").fetchone()[0]
+first = connect(sys.argv[1])
+print(unsigned(first))  # the first connection checks the signature
+first.close()
+second = connect(sys.argv[1])
+print(unsigned(second))  # the next ones load the file checked
+print(second.execute("select count(*) from duckdb_extensions() "
+                     "where extension_name = 'fts' and loaded").fetchone()[0])
+"""
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "mw.duckdb")],
+                         cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["False", "True", "1"]
