@@ -272,12 +272,13 @@ def assign(batch: list[tuple[str, datetime, dict[str, float]]], stories: list[St
     return result
 
 
-def merge_threshold(sizes: np.ndarray, params: StoryParams) -> np.ndarray:
-    """Return the similarity each pair of stories (of `sizes` members) needs to merge: more
-    when the smaller one is small (a story of two articles is a noisy guess of its event, as
-    in `threshold`); a story of one article merges as a lone article joins (join_single)."""
-    small = np.minimum(sizes[:, None], sizes[None, :])
-    big = np.maximum(sizes[:, None], sizes[None, :])
+def merge_threshold(a: np.ndarray, b: np.ndarray, params: StoryParams) -> np.ndarray:
+    """Return the similarity two stories of `a` and `b` members (arrays, broadcast) need to
+    merge: more when the smaller one is small (a story of two articles is a noisy guess of
+    its event, as in `threshold`); a story of one article merges as a lone article joins
+    (join_single)."""
+    small = np.minimum(a, b)
+    big = np.maximum(a, b)
     return np.where(small == 1, params.join_single + params.single_margin / big,
                     params.merge_at + params.merge_margin / np.maximum(small, 1))
 
@@ -320,9 +321,14 @@ def merge_stories(stories: list[Story], params: StoryParams) -> dict[str, str]:
         similarity[i] = block[k] * factors(i)
         similarity[:, i] = similarity[i]
     np.fill_diagonal(similarity, -1.0)
+    # similarity minus what each pair needs, kept up to date in place: a merge changes the
+    # rows and columns of its two stories only (recomputing all n x n of it each merge took
+    # seconds a batch with thousands of open stories, and three n x n arrays of memory)
+    margin = similarity
+    margin -= merge_threshold(sizes[:, None], sizes[None, :], params)
+    del similarity
     merged: dict[str, str] = {}
     while True:
-        margin = similarity - merge_threshold(sizes, params)
         i, j = np.unravel_index(int(np.argmax(margin)), margin.shape)
         if margin[i, j] < 0:
             break
@@ -333,11 +339,11 @@ def merge_stories(stories: list[Story], params: StoryParams) -> dict[str, str]:
         alive[j] = False
         sizes[i] = stories[i].members
         seconds[i] = [stories[i].first_seen.timestamp(), stories[i].last_seen.timestamp()]
-        similarity[j, :] = similarity[:, j] = -1.0
+        margin[j, :] = margin[:, j] = -1.0 - merge_threshold(sizes[j], sizes, params)
         row = (rows @ unit([i]).T).toarray().ravel() * factors(i)
         row[~alive] = -1.0
         row[i] = -1.0
-        similarity[i, :] = similarity[:, i] = row
+        margin[i, :] = margin[:, i] = row - merge_threshold(sizes[i], sizes, params)
         rows = sparse.vstack([rows[:i], unit([i]), rows[i + 1:]]).tocsr()
     stories[:] = [s for s, keep in zip(stories, alive) if keep]
     # a story merged into one that was merged later points at the one that is left
