@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from pathlib import Path
 
 import duckdb
@@ -15,6 +16,18 @@ from tests.conftest import ROOT
 from tests.processes import PREFECT, run
 
 PREFECT_YAML = ROOT / "deploy" / "prefect.yaml"
+
+
+def api(method: str, url: str, **kwargs) -> httpx.Response:
+    """Call the Prefect API as Prefect's own client does: a 503 (its SQLite database busy,
+    here with the scheduler writing the new deployments' runs) is tried again, 5 times at
+    most; any other error status raises."""
+    for attempt in range(5):
+        response = httpx.request(method, url, timeout=30, **kwargs)
+        if response.status_code != 503:
+            break
+        time.sleep(0.5 * (attempt + 1))
+    return response.raise_for_status()
 
 
 def deployments_in_yaml() -> list[dict]:
@@ -38,7 +51,7 @@ def test_entrypoints_name_the_flows_they_deploy():
 @pytest.mark.slow
 def test_deploy_then_a_worker_runs_a_triggered_ingest(prefect_server, tmp_path):
     env = dict(prefect_server)
-    api = env["PREFECT_API_URL"]
+    url = env["PREFECT_API_URL"]
     pool = yaml.safe_load(PREFECT_YAML.read_text())["definitions"]["work_pools"]["process"]["name"]
 
     done = run([*PREFECT, "work-pool", "create", pool, "--type", "process", "--overwrite"], env)
@@ -47,7 +60,7 @@ def test_deploy_then_a_worker_runs_a_triggered_ingest(prefect_server, tmp_path):
                 "--prefect-file", "deploy/prefect.yaml"], env)
     assert done.returncode == 0, done.stdout + done.stderr
 
-    deployments = httpx.post(f"{api}/deployments/filter", json={}, timeout=30).json()
+    deployments = api("POST", f"{url}/deployments/filter", json={}).json()
     scheduled = {d["name"] for d in deployments
                  if d["work_pool_name"] == pool and any(s["active"] for s in d["schedules"])}
     assert {"scheduled", "daily"} <= scheduled
@@ -62,12 +75,11 @@ def test_deploy_then_a_worker_runs_a_triggered_ingest(prefect_server, tmp_path):
     # worker's prefetch window (the :00 and :30 runs) would take the one ingest slot and the
     # run under test would be cancelled (CANCEL_NEW) - it happened once at 15:59:57.
     for d in deployments:
-        httpx.patch(f"{api}/deployments/{d['id']}", json={"paused": True},
-                    timeout=30).raise_for_status()
-    due = httpx.post(f"{api}/flow_runs/filter", timeout=30, json={
+        api("PATCH", f"{url}/deployments/{d['id']}", json={"paused": True})
+    due = api("POST", f"{url}/flow_runs/filter", json={
         "flow_runs": {"state": {"type": {"any_": ["SCHEDULED", "PENDING"]}}}}).json()
     for r in due:
-        httpx.delete(f"{api}/flow_runs/{r['id']}", timeout=30).raise_for_status()
+        api("DELETE", f"{url}/flow_runs/{r['id']}")
 
     seeds = tmp_path / "seeds"
     seeds.mkdir()
@@ -93,7 +105,7 @@ def test_deploy_then_a_worker_runs_a_triggered_ingest(prefect_server, tmp_path):
                cwd=tmp_path, timeout_s=240)
     assert done.returncode == 0, done.stdout + done.stderr
 
-    state = httpx.get(f"{api}/flow_runs/{flow_run_id}", timeout=30).json()["state"]["type"]
+    state = api("GET", f"{url}/flow_runs/{flow_run_id}").json()["state"]["type"]
     assert state == "COMPLETED", done.stdout + done.stderr
     with duckdb.connect(str(db), read_only=True) as con:
         titles = {r[0] for r in con.execute("select title from articles where source = 'Deploy Wire'"
