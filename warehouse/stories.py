@@ -233,17 +233,14 @@ def assign(batch: list[tuple[str, datetime, dict[str, float]]], stories: list[St
         for i in group:
             total.update(batch[i][2])
         centroids.append({k: v / len(group) for k, v in total.items()})
-    columns = vocabulary([weights.vector(c) for c in centroids]
-                         + [weights.vector(s.centroid()) for s in stories])
-
-    def unit(vectors: list[dict]) -> sparse.csr_matrix:
-        return unit_rows(vectors, columns)
-
-    group_rows = unit([weights.vector(c) for c in centroids]).tocsc()
+    group_vectors = [weights.vector(c) for c in centroids]
+    story_vectors = [weights.vector(s.centroid()) for s in stories]
+    columns = vocabulary(group_vectors + story_vectors)
+    group_rows = unit_rows(group_vectors, columns).tocsc()
     # similarity[g, s]: group g against story s; a column is recomputed when s changes
     similarity = np.zeros((len(groups), len(stories) + len(groups)))
     if stories:
-        story_rows = unit([weights.vector(s.centroid()) for s in stories])
+        story_rows = unit_rows(story_vectors, columns)
         similarity[:, :len(stories)] = (group_rows @ story_rows.T).toarray()
     result: dict[str, str] = {}
     for g, group in enumerate(groups):
@@ -294,14 +291,10 @@ def merge_stories(stories: list[Story], params: StoryParams) -> dict[str, str]:
     if len(stories) < 2 or not any(s.touched for s in stories):
         return {}
     weights = Weights(stories, [], params.idf_power, params.prior_docs)
-    columns = vocabulary([weights.vector(s.centroid()) for s in stories])
-
-    def unit(indexes: list[int]) -> sparse.csr_matrix:
-        return unit_rows([weights.vector(stories[i].centroid()) for i in indexes], columns)
-
+    vectors = [weights.vector(s.centroid()) for s in stories]
+    columns = vocabulary(vectors)
     n = len(stories)
-    rows = unit(list(range(n)))
-    touched = np.array([s.touched for s in stories])
+    rows = unit_rows(vectors, columns)
     seconds = np.array([[s.first_seen.timestamp(), s.last_seen.timestamp()] for s in stories])
     sizes = np.array([s.members for s in stories], dtype=np.float64)
     alive = np.ones(n, dtype=bool)
@@ -313,27 +306,25 @@ def merge_stories(stories: list[Story], params: StoryParams) -> dict[str, str]:
         return np.where(gap > params.window_days, 0.0,
                         1.0 / (1.0 + params.day_penalty * np.maximum(0.0, gap - 1.0)))
 
-    # only rows of touched stories are needed: a pair of untouched stories never merges
-    candidates = np.flatnonzero(touched)
-    similarity = np.full((n, n), -1.0)
-    block = (rows[candidates] @ rows.T).toarray()
-    for k, i in enumerate(candidates):
-        similarity[i] = block[k] * factors(i)
-        similarity[:, i] = similarity[i]
-    np.fill_diagonal(similarity, -1.0)
-    # similarity minus what each pair needs, kept up to date in place: a merge changes the
-    # rows and columns of its two stories only (recomputing all n x n of it each merge took
-    # seconds a batch with thousands of open stories, and three n x n arrays of memory)
-    margin = similarity
-    del similarity
-    for start in range(0, n, 256):  # in blocks of rows: the whole n x n of temporaries
-        block_sizes = sizes[start:start + 256, None]  # took ~1.7 GB and 2.5 s at n = 5,400
-        margin[start:start + 256] -= merge_threshold(block_sizes, sizes[None, :], params)
+    # Only a pair with a touched story can merge (two untouched ones were compared before),
+    # so the margins (similarity minus what the pair needs) are kept for the touched
+    # stories' rows only: k x n, not n x n (a desk's 40,000 open stories would be ~13 GB).
+    # A merge's kept story becomes a row of its own; a merged story's row and column go.
+    keys = [int(i) for i in np.flatnonzero([s.touched for s in stories])]
+    margin = (rows[keys] @ rows.T).toarray()
+    for k, i in enumerate(keys):
+        margin[k] *= factors(i)
+        margin[k, i] = -1.0
+        margin[k] -= merge_threshold(sizes[i], sizes, params)
     merged: dict[str, str] = {}
-    while True:
-        i, j = np.unravel_index(int(np.argmax(margin)), margin.shape)
-        if margin[i, j] < 0:
+    while margin.size:
+        best = margin.max()
+        if best < 0:
             break
+        # the pair the whole n x n matrix's argmax would take: the lowest (row, column)
+        # of the pair's two cells (ties between pairs happen: stories with one article)
+        found = np.argwhere(margin == best)
+        i, j = min(tuple(sorted((keys[k], int(c)))) for k, c in found)
         if (sizes[j], -seconds[j, 0]) > (sizes[i], -seconds[i, 0]):
             i, j = j, i  # the bigger (then the older) story keeps its id
         stories[i].absorb(stories[j])
@@ -341,12 +332,20 @@ def merge_stories(stories: list[Story], params: StoryParams) -> dict[str, str]:
         alive[j] = False
         sizes[i] = stories[i].members
         seconds[i] = [stories[i].first_seen.timestamp(), stories[i].last_seen.timestamp()]
-        margin[j, :] = margin[:, j] = -1.0 - merge_threshold(sizes[j], sizes, params)
-        row = (rows @ unit([i]).T).toarray().ravel() * factors(i)
+        rows = sparse.vstack([rows[:i], unit_rows([weights.vector(stories[i].centroid())], columns),
+                              rows[i + 1:]]).tocsr()
+        row = (rows @ rows[i].T).toarray().ravel() * factors(i)
         row[~alive] = -1.0
         row[i] = -1.0
-        margin[i, :] = margin[:, i] = row - merge_threshold(sizes[i], sizes, params)
-        rows = sparse.vstack([rows[:i], unit([i]), rows[i + 1:]]).tocsr()
+        row -= merge_threshold(sizes[i], sizes, params)
+        if j in keys:
+            keep = [k for k, key in enumerate(keys) if key != j]
+            margin, keys = margin[keep], [keys[k] for k in keep]
+        if i not in keys:
+            margin, keys = np.vstack([margin, row]), [*keys, i]
+        margin[keys.index(i)] = row
+        margin[:, i] = row[keys]
+        margin[:, j] = -np.inf
     stories[:] = [s for s, keep in zip(stories, alive) if keep]
     # a story merged into one that was merged later points at the one that is left
     for old, new in merged.items():

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import copy
 import json
+import random
 from collections import Counter
 from datetime import datetime, timedelta
 
 import pyarrow as pa
 
 from warehouse.db import open_warehouse
-from warehouse.stories import Story, StoryParams, assign_stories, merge_stories
+from warehouse.stories import (Story, StoryParams, Weights, assign_stories, merge_stories,
+                               merge_threshold, time_factor, unit_rows, vocabulary)
 
 DAY = datetime(2024, 3, 10, 8)
 # Two halves of one event (a bankruptcy told with two vocabularies that share its names) and
@@ -45,6 +48,71 @@ def test_untouched_stories_do_not_merge_and_the_window_keeps_them_apart():
            story("s3", SBARRO_B, 4, True, DAY + timedelta(days=params.window_days + 1)),
            story("s2", VOICE, 4, False)]
     assert merge_stories(far, params) == {}
+
+
+def whole_matrix_merge(stories: list[Story], params: StoryParams) -> dict[str, str]:
+    """The rule merge_stories keeps, done the slow obvious way: every merge compares every
+    pair of open stories again, and takes the pair most over its threshold (ties: the
+    first pair in list order)."""
+    merged = {}
+    while True:
+        weights = Weights(stories, [], params.idf_power, params.prior_docs)
+        vectors = [weights.vector(s.centroid()) for s in stories]
+        rows = unit_rows(vectors, vocabulary(vectors))
+        similarity = (rows @ rows.T).toarray()
+        best = None
+        for a, first in enumerate(stories):
+            for b in range(a + 1, len(stories)):
+                second = stories[b]
+                if not (first.touched or second.touched):
+                    continue
+                gap = max(0.0, second.first_seen.timestamp() - first.last_seen.timestamp(),
+                          first.first_seen.timestamp() - second.last_seen.timestamp()) / 86400.0
+                margin = (similarity[a, b] * time_factor(gap, params)
+                          - merge_threshold(first.members, second.members, params))
+                if margin >= 0 and (best is None or margin > best[0]):
+                    best = (margin, a, b)
+        if best is None:
+            break
+        _, a, b = best
+        if (stories[b].members, -stories[b].first_seen.timestamp()) > (
+                stories[a].members, -stories[a].first_seen.timestamp()):
+            a, b = b, a
+        stories[a].absorb(stories[b])
+        merged[stories[b].story_id] = stories[a].story_id
+        del stories[b]
+    for old, new in merged.items():
+        while new in merged:
+            new = merged[new]
+        merged[old] = new
+    return merged
+
+
+def test_merging_keeps_only_touched_rows_yet_merges_as_comparing_every_pair_would():
+    """merge_stories keeps a row of margins per touched story, not the n x n matrix; on
+    random open stories (few features: exact ties, chains of merges, untouched pairs that
+    must not merge) it merges the same pairs, in the same order, as the whole matrix."""
+    params, start, merges = StoryParams(), datetime(2026, 1, 1), 0
+    for seed in range(120):
+        rng = random.Random(seed)
+        vocabulary_ = [f"w:{i}" for i in range(rng.randint(1, 8))]
+        stories = []
+        for n in range(rng.randint(2, 20)):
+            members = rng.choice([1, 1, 2, 3, 5])
+            features = rng.sample(vocabulary_, rng.randint(1, len(vocabulary_)))
+            when = start + timedelta(days=rng.choice([0, 0, 1, 2, 5]))
+            stories.append(Story(
+                f"s{n}", when, when + timedelta(hours=rng.choice([0, 5])), members,
+                Counter(dict.fromkeys(features, members)),
+                Counter({f: members * rng.choice([1.0, 2.0]) for f in features}),
+                touched=rng.random() < 0.3))
+        expected_stories = copy.deepcopy(stories)
+        expected = whole_matrix_merge(expected_stories, params)
+        assert merge_stories(stories, params) == expected, seed
+        assert [(s.story_id, s.members, s.counts) for s in stories] == [
+            (s.story_id, s.members, s.counts) for s in expected_stories], seed
+        merges += len(expected)
+    assert merges > 300  # the cases do merge, often several times over
 
 
 def test_a_batch_that_bridges_two_stored_stories_merges_them_in_the_warehouse(db_path):
