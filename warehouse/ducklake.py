@@ -91,9 +91,10 @@ def columns(con: duckdb.DuckDBPyConnection, database: str, table: str) -> dict[s
 
 # Keys the warehouse keeps unique without an index (migration 014: the index on `articles`
 # cost a rewrite of its last row group at every batch load's checkpoint; 019: those of the
-# tags, actors and focus marks, rewritten whole at that checkpoint).
+# tags, actors and focus marks, rewritten whole at that checkpoint; 020: that of `stories`).
 UNINDEXED_KEYS = {"articles": ["article_id"], "article_themes": ["article_id", "theme"],
-                  "article_actors": ["article_id", "actor"], "article_focus": ["article_id"]}
+                  "article_actors": ["article_id", "actor"], "article_focus": ["article_id"],
+                  "stories": ["story_id"]}
 
 
 def primary_key(con: duckdb.DuckDBPyConnection, database: str, table: str) -> list[str]:

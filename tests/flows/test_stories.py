@@ -83,6 +83,13 @@ def test_russian_reports_a_batch_later_join_the_open_english_stories(db_path, pa
     together, total, wrong = pair_outcome(stories_of(db_path), pairs)
     assert together / total >= 0.8, f"only {together} of {total} pairs in one story"
     assert wrong == []
+    with open_warehouse(db_path, read_only=True) as con:
+        # the stories the late batch joined were saved again: still one row each (no key
+        # index keeps them unique since migration 020; save.sql does)
+        rows, ids, stored = con.execute(
+            "select count(*), count(distinct story_id), (select count(distinct story_id)"
+            " from articles) from stories").fetchone()
+    assert rows == ids == stored
 
 
 def test_rerun_keeps_stories_and_stories_table_matches_articles(db_path, pairs):
