@@ -136,12 +136,16 @@ class Weights:
         for features in batch:
             self.df.update(features.keys())
         self.n = sum(s.members for s in stories) + len(batch)
+        self.known: dict[str, float] = {}  # idf by feature: each is asked for many times
 
     def idf(self, name: str) -> float:
-        df = self.df.get(name, 1)
-        if df <= 1:
-            return 0.0
-        return (math.log((self.n + self.prior_docs + 1) / (df + 1)) + 1.0) ** self.power
+        found = self.known.get(name)
+        if found is None:
+            df = self.df.get(name, 1)
+            found = 0.0 if df <= 1 else (
+                math.log((self.n + self.prior_docs + 1) / (df + 1)) + 1.0) ** self.power
+            self.known[name] = found
+        return found
 
     def vector(self, features: Mapping[str, float]) -> dict[str, float]:
         return {name: w * self.idf(name) for name, w in features.items()}
@@ -309,22 +313,28 @@ def merge_stories(stories: list[Story], params: StoryParams) -> dict[str, str]:
     # Only a pair with a touched story can merge (two untouched ones were compared before),
     # so the margins (similarity minus what the pair needs) are kept for the touched
     # stories' rows only: k x n, not n x n (a desk's 40,000 open stories would be ~13 GB).
-    # A merge's kept story becomes a row of its own; a merged story's row and column go.
+    # Row r is story keys[r]'s; a merge's kept story gets a row (the spare ones at the end)
+    # and a merged story's row and column go to -inf. Each row's best margin is kept too,
+    # so a merge looks at the rows it changed, not all k x n cells.
     keys = [int(i) for i in np.flatnonzero([s.touched for s in stories])]
-    margin = (rows[keys] @ rows.T).toarray()
-    for k, i in enumerate(keys):
-        margin[k] *= factors(i)
-        margin[k, i] = -1.0
-        margin[k] -= merge_threshold(sizes[i], sizes, params)
+    margin = np.full((len(keys) + 16, n), -np.inf)
+    margin[:len(keys)] = (rows[keys] @ rows.T).toarray()
+    for r, i in enumerate(keys):  # row by row: k x n temporaries cost more in page faults
+        margin[r] *= factors(i)
+        margin[r, i] = -1.0
+        margin[r] -= merge_threshold(sizes[i], sizes, params)
+    row_of = {i: r for r, i in enumerate(keys)}
+    best_in = margin.max(axis=1)
     merged: dict[str, str] = {}
-    while margin.size:
-        best = margin.max()
+    while True:
+        best = best_in[:len(keys)].max()
         if best < 0:
             break
         # the pair the whole n x n matrix's argmax would take: the lowest (row, column)
         # of the pair's two cells (ties between pairs happen: stories with one article)
-        found = np.argwhere(margin == best)
-        i, j = min(tuple(sorted((keys[k], int(c)))) for k, c in found)
+        i, j = min(tuple(sorted((keys[r], int(c))))
+                   for r in np.flatnonzero(best_in[:len(keys)] == best)
+                   for c in np.flatnonzero(margin[r] == best))
         if (sizes[j], -seconds[j, 0]) > (sizes[i], -seconds[i, 0]):
             i, j = j, i  # the bigger (then the older) story keeps its id
         stories[i].absorb(stories[j])
@@ -338,14 +348,27 @@ def merge_stories(stories: list[Story], params: StoryParams) -> dict[str, str]:
         row[~alive] = -1.0
         row[i] = -1.0
         row -= merge_threshold(sizes[i], sizes, params)
-        if j in keys:
-            keep = [k for k, key in enumerate(keys) if key != j]
-            margin, keys = margin[keep], [keys[k] for k in keep]
-        if i not in keys:
-            margin, keys = np.vstack([margin, row]), [*keys, i]
-        margin[keys.index(i)] = row
-        margin[:, i] = row[keys]
+        m = len(keys)
+        before_i, before_j = margin[:m, i].copy(), margin[:m, j].copy()
+        if j in row_of:
+            dropped = row_of.pop(j)
+            margin[dropped], best_in[dropped] = -np.inf, -np.inf
+        if i not in row_of:
+            if m == len(margin):
+                margin = np.vstack([margin, np.full(margin.shape, -np.inf)])
+                best_in = np.concatenate([best_in, np.full(m, -np.inf)])
+            row_of[i] = m
+            keys.append(i)
+        live = np.array([row_of.get(key) == r for r, key in enumerate(keys)])
+        margin[row_of[i]] = row
+        margin[:len(keys), i] = np.where(live, row[keys], -np.inf)
         margin[:, j] = -np.inf
+        # a row whose best was in column i or j is looked at again; the others can only
+        # have gained column i's new value
+        stale = ((before_i == best_in[:m]) | (before_j == best_in[:m])) & live[:m]
+        best_in[:m] = np.maximum(best_in[:m], margin[:m, i])
+        for r in [*np.flatnonzero(stale), row_of[i]]:
+            best_in[r] = margin[r].max()
     stories[:] = [s for s, keep in zip(stories, alive) if keep]
     # a story merged into one that was merged later points at the one that is left
     for old, new in merged.items():
