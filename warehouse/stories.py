@@ -75,6 +75,7 @@ class Story:
     title: str | None = None
     touched: bool = False
     absorbed: list = None  # (title_article_id, title_features, title) of merged stories
+    saved_last_seen: datetime | None = None  # last_seen of its stored row (None: not stored)
 
     def add(self, features: Mapping[str, float], seen_at: datetime) -> None:
         for name, weight in features.items():
@@ -427,7 +428,7 @@ def load_open_stories(con: duckdb.DuckDBPyConnection, days: list, window_days: i
             weights=Counter({k: v[1] for k, v in state.items()}),
             title_article_id=title_id,
             title_features=json.loads(title_features) if title_features else None,
-            title=title))
+            title=title, saved_last_seen=last))
     return stories
 
 
@@ -468,15 +469,12 @@ def assign_stories(con: duckdb.DuckDBPyConnection, article_ids: list[str],
     touched = [s for s in stories if s.touched]
     if merged:
         move_merged(con, merged)
-    save_stories(con, touched, titles, now)
     copies, lone = copy_stories(con, {r[0]: r[1] for r in rows if r[1] is not None}, assigned)
     set_stories(con, {**assigned, **copies})  # one update for the batch and its copies
     if lone:
         with registered(con, story_copies=copies_table(lone)):
             con.execute(sql("stories/lone_copies"), [now])
-    touched_ids = sorted({s.story_id for s in touched} | set(copies.values()))
-    with registered(con, touched_stories=pa.table({"story_id": pa.array(touched_ids, pa.string())})):
-        con.execute(sql("stories/refresh"))
+    save_stories(con, touched, set(copies.values()), titles, now)
     return len({s.story_id for s in stories} - known)
 
 
@@ -489,10 +487,13 @@ def move_merged(con: duckdb.DuckDBPyConnection, merged: Mapping[str, str]) -> No
         con.execute(sql("stories/move_merged"))
 
 
-def save_stories(con: duckdb.DuckDBPyConnection, touched: list[Story], titles: Mapping[str, str],
-                 now: datetime) -> None:
-    """Insert or update the centroid state of the touched stories (aggregates come after)."""
-    if not touched:
+def save_stories(con: duckdb.DuckDBPyConnection, touched: list[Story], joined: set[str],
+                 titles: Mapping[str, str], now: datetime) -> None:
+    """Store the touched stories (new centroid state and aggregates: save.sql) and the
+    aggregates of the stories in `joined` that only syndicated copies joined (refresh.sql).
+    Runs after the batch's articles have their story_id."""
+    refreshed = sorted(joined - {s.story_id for s in touched})
+    if not touched and not refreshed:
         return
 
     def state(story: Story) -> str:
@@ -501,18 +502,30 @@ def save_stories(con: duckdb.DuckDBPyConnection, touched: list[Story], titles: M
                           ensure_ascii=False)
 
     table = pa.table({
-        "story_id": [s.story_id for s in touched],
-        "title_article_id": [s.title_article_id for s in touched],
-        "title": [titles.get(s.title_article_id, s.title) for s in touched],
+        "story_id": pa.array([s.story_id for s in touched], pa.string()),
+        "title_article_id": pa.array([s.title_article_id for s in touched], pa.string()),
+        "title": pa.array([titles.get(s.title_article_id, s.title) for s in touched], pa.string()),
         "first_seen": pa.array([s.first_seen for s in touched], pa.timestamp("us")),
         "last_seen": pa.array([s.last_seen for s in touched], pa.timestamp("us")),
+        "saved_last_seen": pa.array([s.saved_last_seen for s in touched], pa.timestamp("us")),
         "members": pa.array([s.members for s in touched], pa.int32()),
-        "features": [state(s) for s in touched],
-        "title_features": [json.dumps(s.title_features or {}, ensure_ascii=False)
-                           for s in touched],
+        "features": pa.array([state(s) for s in touched], pa.string()),
+        "title_features": pa.array([json.dumps(s.title_features or {}, ensure_ascii=False)
+                                    for s in touched], pa.string()),
+        "updated_at": pa.array([now] * len(touched), pa.timestamp("us")),
     })
-    with registered(con, story_state=table):
-        con.execute(sql("stories/save"), [now])
+    ids = sorted({s.story_id for s in touched} | joined)
+    with registered(con, touched_stories=pa.table({"story_id": pa.array(ids, pa.string())}),
+                    story_state=table,
+                    story_refresh=pa.table({"story_id": pa.array(refreshed, pa.string())})):
+        con.execute(sql("stories/aggregates"))
+        try:
+            if touched:
+                con.execute(sql("stories/save"))
+            if refreshed:
+                con.execute(sql("stories/refresh"))
+        finally:
+            con.execute("drop table story_aggregates")
 
 
 def set_stories(con: duckdb.DuckDBPyConnection, stories: Mapping[str, str]) -> None:

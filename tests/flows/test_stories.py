@@ -166,6 +166,28 @@ def test_a_true_copy_is_still_a_copy_and_joins_its_original_story(db_path):
     assert row == [(1, 2, 3)]
 
 
+def test_copies_a_batch_later_count_in_their_stored_original_story(db_path, pairs):
+    """Copies of a stored article, loaded in later batches, join its story: the story's row
+    (which the later batches do not otherwise change) counts them, and stays one row."""
+    text = ("India and Russia signed an agreement in Moscow on Tuesday to expand the supply of "
+            "fertiliser and crude oil, officials from both governments said after the talks.")
+    records = [{"id": f"late-copy-{i}", "source": f"Outlet {i}", "language": "en",
+                "published_at": f"2026-03-0{2 + i}T08:00:00Z",
+                "title": "India, Russia sign fertiliser and oil supply pact", "text": text}
+               for i in range(3)]
+    ingest(db_path, pairs[:4] + records[:1])
+    ingest(db_path, records[1:], batch_size=1)
+    with open_warehouse(db_path, read_only=True) as con:
+        story = con.execute("select story_id from articles where key = 'id:late-copy-0'").fetchone()[0]
+        members = con.execute("select key from articles where story_id = ? order by key",
+                              [story]).fetchall()
+        rows = con.execute("select articles, copies, outlets, last_seen from stories"
+                           " where story_id = ?", [story]).fetchall()
+    assert members == [(f"id:late-copy-{i}",) for i in range(3)]
+    assert [r[:3] for r in rows] == [(1, 2, 3)]
+    assert rows[0][3] == parse_datetime(records[2]["published_at"]).replace(tzinfo=None)
+
+
 def test_eval_stories_scores_the_stored_stories_against_a_gold_file(db_path, pairs, tmp_path,
                                                                     capsys):
     from extractors.evaluate import score_stories
