@@ -209,8 +209,19 @@ def threshold(group_size: int, story_size: int, params: StoryParams) -> float:
     return params.join_story + params.small_margin / min(group_size, story_size)
 
 
+def batch_weights(batch: list[tuple[str, datetime, dict[str, float]]], stories: list[Story],
+                  params: StoryParams) -> Weights:
+    """Return the weights of a batch's assignment: IDF over the open stories and the batch.
+
+    They are also the weights of the stories after it (each article of the batch adds its
+    features to one story's counts, and 1 to its members), and after any merge (which adds
+    counts): merge_stories and central_titles may be given them instead of counting again.
+    """
+    return Weights(stories, [f for _, _, f in batch], params.idf_power, params.prior_docs)
+
+
 def assign(batch: list[tuple[str, datetime, dict[str, float]]], stories: list[Story],
-           params: StoryParams) -> dict[str, str]:
+           params: StoryParams, weights: Weights | None = None) -> dict[str, str]:
     """Return {article_id: story_id} for the batch (in order), updating `stories` in place
     (new stories are appended). Pure: no database.
 
@@ -220,7 +231,7 @@ def assign(batch: list[tuple[str, datetime, dict[str, float]]], stories: list[St
     """
     if not batch:
         return {}
-    weights = Weights(stories, [f for _, _, f in batch], params.idf_power, params.prior_docs)
+    weights = weights or batch_weights(batch, stories, params)
     groups: list[list[int]] = []
     for start in range(0, len(batch), CLUSTER_CHUNK):
         chunk = list(range(start, min(len(batch), start + CLUSTER_CHUNK)))
@@ -285,7 +296,8 @@ def merge_threshold(a: np.ndarray, b: np.ndarray, params: StoryParams) -> np.nda
                     params.merge_at + params.merge_margin / np.maximum(small, 1))
 
 
-def merge_stories(stories: list[Story], params: StoryParams) -> dict[str, str]:
+def merge_stories(stories: list[Story], params: StoryParams,
+                  weights: Weights | None = None) -> dict[str, str]:
     """Merge the stories whose centroids have become similar; return {merged_id: kept_id}.
 
     Greedy, most similar pair first, centroids recomputed after each merge; only pairs with a
@@ -295,7 +307,7 @@ def merge_stories(stories: list[Story], params: StoryParams) -> dict[str, str]:
     """
     if len(stories) < 2 or not any(s.touched for s in stories):
         return {}
-    weights = Weights(stories, [], params.idf_power, params.prior_docs)
+    weights = weights or Weights(stories, [], params.idf_power, params.prior_docs)
     vectors = [weights.vector(s.centroid()) for s in stories]
     columns = vocabulary(vectors)
     n = len(stories)
@@ -381,13 +393,13 @@ def merge_stories(stories: list[Story], params: StoryParams) -> dict[str, str]:
 
 def central_titles(batch: list[tuple[str, datetime, dict[str, float]]],
                    assigned: Mapping[str, str], stories: list[Story],
-                   params: StoryParams) -> None:
+                   params: StoryParams, weights: Weights | None = None) -> None:
     """Set each touched story's title article to its most central headline: the member (of
     the batch, or the title so far) most similar to the centroid."""
     by_story: dict[str, list[tuple[str, dict]]] = defaultdict(list)
     for article_id, _, features in batch:
         by_story[assigned[article_id]].append((article_id, features))
-    weights = Weights(stories, [], params.idf_power, params.prior_docs)
+    weights = weights or Weights(stories, [], params.idf_power, params.prior_docs)
     for story in stories:
         if not story.touched:
             continue
@@ -462,10 +474,11 @@ def assign_stories(con: duckdb.DuckDBPyConnection, article_ids: list[str],
         return 0
     stories = load_open_stories(con, [r[2] for r in rows], params.window_days) if originals else []
     known = {s.story_id for s in stories}
-    assigned = assign(originals, stories, params)
-    merged = merge_stories(stories, params)
+    weights = batch_weights(originals, stories, params)  # counted once for all three
+    assigned = assign(originals, stories, params, weights)
+    merged = merge_stories(stories, params, weights)
     assigned = {a: merged.get(s, s) for a, s in assigned.items()}
-    central_titles(originals, assigned, stories, params)
+    central_titles(originals, assigned, stories, params, weights)
     touched = [s for s in stories if s.touched]
     if merged:
         move_merged(con, merged)

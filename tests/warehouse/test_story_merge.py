@@ -11,8 +11,9 @@ from datetime import datetime, timedelta
 import pyarrow as pa
 
 from warehouse.db import open_warehouse
-from warehouse.stories import (Story, StoryParams, Weights, assign_stories, merge_stories,
-                               merge_threshold, time_factor, unit_rows, vocabulary)
+from warehouse.stories import (Story, StoryParams, Weights, assign, assign_stories,
+                               batch_weights, merge_stories, merge_threshold, time_factor,
+                               unit_rows, vocabulary)
 
 DAY = datetime(2024, 3, 10, 8)
 # Two halves of one event (a bankruptcy told with two vocabularies that share its names) and
@@ -113,6 +114,22 @@ def test_merging_keeps_only_touched_rows_yet_merges_as_comparing_every_pair_woul
             (s.story_id, s.members, s.counts) for s in expected_stories], seed
         merges += len(expected)
     assert merges > 300  # the cases do merge, often several times over
+
+
+def test_the_weights_of_an_assignment_are_those_of_the_stories_after_it_and_its_merges():
+    """assign_stories counts the IDF once (batch_weights) and gives it to merge_stories and
+    central_titles: that holds only while assignment and merging leave the document
+    frequencies and the article count as they were with the batch beside the stories."""
+    params, when = StoryParams(), DAY
+    stories = [story("s1", SBARRO_A, 6, False), story("s2", VOICE, 4, False),
+               story("s3", SBARRO_B, 1, False)]
+    batch = [(f"b{i}", when + timedelta(hours=i), features) for i, features in enumerate(
+        [SBARRO_B, {**SBARRO_B, "w:court": 1.0}, VOICE, {"w:lonely": 1.0, "w:voic": 1.0}])]
+    before = batch_weights(batch, stories, params)
+    assign(batch, stories, params, before)
+    assert merge_stories(stories, params, before)  # the batch made s3 like s1: they merge
+    after = Weights(stories, [], params.idf_power, params.prior_docs)
+    assert (after.df, after.n) == (before.df, before.n)
 
 
 def test_a_batch_that_bridges_two_stored_stories_merges_them_in_the_warehouse(db_path):
