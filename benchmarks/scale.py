@@ -136,7 +136,7 @@ class Pool:
 
 
 def article_rows(pool: Pool, start: int, n: int, total: int, rng: random.Random,
-                 prefix: str = "s"):
+                 prefix: str = "s", days: int = DAYS):
     """Return Arrow tables (articles, article_themes, article_actors) of articles start..start+n
     of `total`, in ingest order."""
     import pyarrow as pa
@@ -150,13 +150,13 @@ def article_rows(pool: Pool, start: int, n: int, total: int, rng: random.Random,
     tags: dict[str, list] = {k: [] for k in ("article_id", "theme", "score", "evidence",
                                               "taxonomy_version")}
     actors: dict[str, list] = {k: [] for k in ("article_id", "actor", "kind", "mentions")}
-    first = datetime.combine(END_DAY - timedelta(days=DAYS - 1), datetime.min.time())
+    first = datetime.combine(END_DAY - timedelta(days=days - 1), datetime.min.time())
     recent: list[tuple[str, str, list[int], str]] = []
     for i in range(start, start + n):
         serial = f"{prefix}{i:07d}"
         # Stored in the order a desk ingests them: first seen at evenly spread times over the
         # 2 years, published a little before (most within hours, 3% found days to weeks late).
-        ingested = first + timedelta(days=DAYS * (i + rng.random()) / total)
+        ingested = first + timedelta(days=days * (i + rng.random()) / total)
         lag = (timedelta(days=rng.uniform(1, 45)) if rng.random() < LATE_SHARE
                else timedelta(minutes=rng.randrange(10, 600)))
         published = max(first, ingested - lag)
@@ -216,12 +216,12 @@ def article_rows(pool: Pool, start: int, n: int, total: int, rng: random.Random,
     return pa.table(arts), pa.table(tags), pa.table(actors)
 
 
-def other_rows(n_articles: int, pool: Pool, rng: random.Random):
-    """Return Arrow tables of runs (one every 2 h over the 2 years), feeds, and failures (1%)."""
+def other_rows(n_articles: int, pool: Pool, rng: random.Random, days: int = DAYS):
+    """Return Arrow tables of runs (one every 2 h over the days), feeds, and failures (1%)."""
     import pyarrow as pa
 
-    first = datetime.combine(END_DAY - timedelta(days=DAYS - 1), datetime.min.time())
-    starts = [first + timedelta(hours=2 * k) for k in range(DAYS * 12)]
+    first = datetime.combine(END_DAY - timedelta(days=days - 1), datetime.min.time())
+    starts = [first + timedelta(hours=2 * k) for k in range(days * 12)]
     per_run = max(1, n_articles // len(starts))
     stage = json.dumps({"feed": 3.1, "fetch": 40.2, "extract": 30.5, "tag": 9.8,
                         "dedupe": 0.4, "load": 6.2, "wait_extract": 1.1, "search_index": 0.3})
@@ -265,8 +265,9 @@ def every_article_in_a_story(con) -> None:
         con.execute(text[text.index("update articles set story_id"):])
 
 
-def build(path: Path, n_articles: int, pool: Pool) -> None:
-    """Bulk-load `n_articles` articles into a new warehouse at `path` and index them once."""
+def build(path: Path, n_articles: int, pool: Pool, days: int = DAYS) -> None:
+    """Bulk-load `n_articles` articles over `days` days into a new warehouse at `path`, and
+    index them once."""
     from warehouse import trend_counts
     from warehouse.db import open_warehouse, transaction
     from warehouse.search import refresh_index
@@ -280,7 +281,8 @@ def build(path: Path, n_articles: int, pool: Pool) -> None:
         # Not what is measured: let the bulk build use memory and both cores.
         con.execute("set memory_limit = '6GB'")
         for start in range(0, n_articles, CHUNK):
-            tables = article_rows(pool, start, min(CHUNK, n_articles - start), n_articles, rng)
+            tables = article_rows(pool, start, min(CHUNK, n_articles - start), n_articles, rng,
+                                  days=days)
             with transaction(con):
                 for name, table in zip(("articles", "article_themes", "article_actors"), tables):
                     con.register("bulk", table)
@@ -289,7 +291,7 @@ def build(path: Path, n_articles: int, pool: Pool) -> None:
             print(f"  build {path.name}: {start + len(tables[0]):,} articles "
                   f"({time.perf_counter() - t0:.0f} s)", flush=True)
         every_article_in_a_story(con)
-        runs, feeds, failures = other_rows(n_articles, pool, rng)
+        runs, feeds, failures = other_rows(n_articles, pool, rng, days)
         with transaction(con):
             for name, table in (("runs", runs), ("feeds", feeds), ("ingest_failures", failures)):
                 con.register("bulk", table)
@@ -307,12 +309,13 @@ def build(path: Path, n_articles: int, pool: Pool) -> None:
     print(f"  built {path.name} in {time.perf_counter() - t0:.0f} s", flush=True)
 
 
-def cached(cache: Path, n_articles: int, pool_factory) -> Path:
-    """Return the cached warehouse of `n_articles`, building it first if needed."""
-    path = cache / f"scale-v{BUILD_VERSION}-{n_articles}.duckdb"
+def cached(cache: Path, n_articles: int, pool_factory, days: int = DAYS) -> Path:
+    """Return the cached warehouse of `n_articles` over `days`, building it first if needed."""
+    span = "" if days == DAYS else f"-{days}d"
+    path = cache / f"scale-v{BUILD_VERSION}-{n_articles}{span}.duckdb"
     if not path.exists():
         cache.mkdir(parents=True, exist_ok=True)
-        build(path, n_articles, pool_factory())
+        build(path, n_articles, pool_factory(), days)
     return path
 
 
@@ -405,8 +408,13 @@ def run_child(argv: list[str], env: dict | None = None) -> tuple[float, float, s
     return wall, (peaks[-1] if peaks else 0.0), done.stdout
 
 
-def measure_size(base: Path, work_dir: Path, n_articles: int, repeats: int) -> dict:
-    """Return the figures of one warehouse size (measured on a copy of the cached file)."""
+OPS = ("batch", "theme_trend", "search", "digest_queries", "status_queries")
+
+
+def measure_size(base: Path, work_dir: Path, n_articles: int, repeats: int,
+                 ops: tuple[str, ...] = OPS, commands: bool = True) -> dict:
+    """Return the figures of one warehouse size (measured on a copy of the cached file):
+    `ops` in child processes, then (`commands`) the whole digest and status commands."""
     from warehouse.db import open_warehouse
 
     with open_warehouse(base) as con:  # migrations newer than the cache run here, not in a
@@ -416,12 +424,14 @@ def measure_size(base: Path, work_dir: Path, n_articles: int, repeats: int) -> d
     me = [sys.executable, str(Path(__file__).resolve())]
     figures: dict[str, tuple[float, float]] = {}
     try:
-        for op in ("batch", "theme_trend", "search", "digest_queries", "status_queries"):
+        for op in ops:
             _, rss, out = run_child(me + ["--measure", op, "--db", str(work),
                                           "--repeats", str(repeats)])
             measured = json.loads(out.strip().splitlines()[-1])
             figures[op] = (statistics.median(measured["times"]), rss)
             figures[op + "_cpu"] = (statistics.median(measured["cpu"]), 0.0)
+        if not commands:
+            return figures
         cli = me + ["--cli"]  # `mediawatch ...`, reporting its peak RSS
         with tempfile.TemporaryDirectory() as out_dir:
             env = {**os.environ, "PREFECT_HOME": str(Path(out_dir) / "prefect")}
@@ -453,7 +463,7 @@ ROWS = [
 ]
 
 
-def print_table(sizes: list[int], results: dict[int, dict]) -> None:
+def print_table(sizes: list[int], results: dict[int, dict], dense: tuple[int, dict] | None) -> None:
     """Print one row per measurement, one column per size (time, peak RSS)."""
     head = "| measurement | " + " | ".join(f"N = {n:,}" for n in sizes) + " |"
     print(head)
@@ -475,6 +485,15 @@ def print_table(sizes: list[int], results: dict[int, dict]) -> None:
               f"{results[big]['batch'][0] / results[small]['batch'][0]:.2f}x wall, "
               f"{results[big]['batch_cpu'][0] / results[small]['batch_cpu'][0]:.2f}x CPU "
               "(target <= 1.5x)")
+    if dense:
+        days, figures = dense
+        small, big = sizes[0], sizes[-1]
+        print(f"at {small:,} over {days} days (the daily volume of {big:,} over {DAYS}): "
+              f"{figures['batch'][0]:.2f} s (CPU {figures['batch_cpu'][0]:.2f} s), "
+              f"{figures['batch'][1]:,.0f} MB RSS; {big:,} / this: "
+              f"{results[big]['batch'][0] / figures['batch'][0]:.2f}x wall, "
+              f"{results[big]['batch_cpu'][0] / figures['batch_cpu'][0]:.2f}x CPU: what grows "
+              "with the archive, apart from the news of the batch's days")
 
 
 def main() -> None:
@@ -506,6 +525,11 @@ def main() -> None:
         return pool[0]
 
     paths = {n: cached(cache, n, pool_factory) for n in sizes}
+    # The smallest size again at the biggest one's articles a day (10,000 over 7 days where
+    # 1,000,000 span 730): a batch meets the stories open on its days, which follow the
+    # daily volume, not the archive; this separates the two.
+    dense_days = max(1, round(DAYS * sizes[0] / sizes[-1])) if len(sizes) > 1 else None
+    dense_path = cached(cache, sizes[0], pool_factory, dense_days) if dense_days else None
     if args.build_only:
         return
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} "
@@ -514,7 +538,11 @@ def main() -> None:
     for n in sizes:
         results[n] = measure_size(paths[n], cache, n, args.repeats)
         print(f"  measured N = {n:,} (load average now {os.getloadavg()[0]:.1f})", flush=True)
-    print_table(sizes, results)
+    dense = None
+    if dense_path:
+        dense = (dense_days, measure_size(dense_path, cache, sizes[0], args.repeats,
+                                          ops=("batch",), commands=False))
+    print_table(sizes, results, dense)
 
 
 if __name__ == "__main__":
