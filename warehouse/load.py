@@ -187,7 +187,7 @@ def load_batch(
             replace_enriched(con, rows="loaded")
         mark_thin(con, thin_keys)
         assign_stories(con, list(by_id), story_features or {}, now, story_params,
-                       inserted="(select * from upserted where not stored)")
+                       inserted="inserted")
         # after everything the batch writes: watches read its tags, actors, focus, stories
         record_matches(con, watches, now)
         duplicates = con.execute(sql("load/copies")).fetchone()[0]

@@ -4,6 +4,7 @@
 -- only in the last statement of a string.
 drop table incoming;
 drop view loaded;
+drop view inserted;
 drop table upserted;
 drop table batch_stored;
 
