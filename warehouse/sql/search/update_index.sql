@@ -1,6 +1,6 @@
 -- Bring the BM25 index (fts_main_articles) up to date with the articles in the temp table
 -- or view `fts_incoming` (article_id, day, title, text: new, or changed since they were
--- indexed, as stored). A full build is the same
+-- indexed, as stored; indexed: it may have an indexed version). A full build is the same
 -- statements over every article on empty tables (create_index.sql), so an index kept up
 -- to date batch by batch equals a rebuild: the same documents and lengths, term
 -- occurrences, document frequencies and statistics (docid and termid numbers differ, and
@@ -16,7 +16,8 @@
 
 -- 1. Forget the indexed versions of changed articles.
 create or replace temp table fts_stale as
-    select docid from fts_main_articles.docs where name in (select article_id from fts_incoming);
+    select docid from fts_main_articles.docs
+    where name in (select article_id from fts_incoming where indexed);
 update fts_main_articles.dict d set df = d.df - s.n
 from (select termid, count(distinct docid) as n
       from fts_main_articles.terms
