@@ -161,6 +161,11 @@ class Weights:
         get = self.table.get
         return {name: w * get(name, 0.0) for name, w in features.items()}
 
+    def centroid(self, story: Story) -> dict[str, float]:
+        """Return the weighted centroid of `story`: vector(story.centroid()) in one pass."""
+        get, members = self.table.get, story.members
+        return {name: w / members * get(name, 0.0) for name, w in story.weights.items()}
+
 
 def vocabulary(vectors: list[Mapping[str, float]]) -> dict[str, int]:
     """Return {feature: column} over every feature of `vectors`, in sorted order."""
@@ -177,8 +182,11 @@ def unit_rows(vectors: list[Mapping[str, float]],
     """
     columns = vocabulary(vectors) if columns is None else columns
     names = list(chain.from_iterable(vectors))  # every vector's features, row after row
-    where = np.fromiter((columns.get(name, -1) for name in names), dtype=np.int64,
-                        count=len(names))
+    try:  # every feature has a column (the usual call): a lookup at C speed
+        where = np.fromiter(map(columns.__getitem__, names), dtype=np.int64, count=len(names))
+    except KeyError:
+        where = np.fromiter((columns.get(name, -1) for name in names), dtype=np.int64,
+                            count=len(names))
     data = np.fromiter(chain.from_iterable(v.values() for v in vectors), dtype=np.float64,
                        count=len(names))
     rows = np.repeat(np.arange(len(vectors)), [len(v) for v in vectors])
@@ -260,7 +268,7 @@ def assign(batch: list[tuple[str, datetime, dict[str, float]]], stories: list[St
             total.update(batch[i][2])
         centroids.append({k: v / len(group) for k, v in total.items()})
     group_vectors = [weights.vector(c) for c in centroids]
-    story_vectors = [weights.vector(s.centroid()) for s in stories]
+    story_vectors = [weights.centroid(s) for s in stories]
     columns = vocabulary(group_vectors + story_vectors)
     group_rows = unit_rows(group_vectors, columns).tocsc()
     # similarity[g, s]: group g against story s; a column is recomputed when s changes
@@ -287,7 +295,7 @@ def assign(batch: list[tuple[str, datetime, dict[str, float]]], stories: list[St
             result[article_id] = best.story_id
         # one column, straight from the vocabulary: a whole unit_rows per group costs more
         # (x hundreds of groups per batch)
-        vector = weights.vector(best.centroid())
+        vector = weights.centroid(best)
         where = np.fromiter((columns[k] for k in vector), dtype=np.int64, count=len(vector))
         values = np.fromiter(vector.values(), dtype=np.float64, count=len(vector))
         norm = float(np.sqrt(values @ values)) or 1.0
@@ -318,7 +326,7 @@ def merge_stories(stories: list[Story], params: StoryParams,
     if len(stories) < 2 or not any(s.touched for s in stories):
         return {}
     weights = weights or Weights(stories, [], params.idf_power, params.prior_docs)
-    vectors = [weights.vector(s.centroid()) for s in stories]
+    vectors = [weights.centroid(s) for s in stories]
     columns = vocabulary(vectors)
     n = len(stories)
     rows = unit_rows(vectors, columns)
@@ -365,7 +373,7 @@ def merge_stories(stories: list[Story], params: StoryParams,
         alive[j] = False
         sizes[i] = stories[i].members
         seconds[i] = [stories[i].first_seen.timestamp(), stories[i].last_seen.timestamp()]
-        rows = sparse.vstack([rows[:i], unit_rows([weights.vector(stories[i].centroid())], columns),
+        rows = sparse.vstack([rows[:i], unit_rows([weights.centroid(stories[i])], columns),
                               rows[i + 1:]]).tocsr()
         row = (rows @ rows[i].T).toarray().ravel() * factors(i)
         row[~alive] = -1.0
@@ -421,7 +429,7 @@ def central_titles(batch: list[tuple[str, datetime, dict[str, float]]],
             if title_id and title_features is not None:
                 candidates = [(title_id, title_features), *candidates]
                 known_titles[title_id] = title
-        centroid = weights.vector(story.centroid())
+        centroid = weights.centroid(story)
         norm = math.sqrt(sum(v * v for v in centroid.values())) or 1.0
 
         def centrality(features: dict) -> float:
