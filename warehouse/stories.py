@@ -95,9 +95,6 @@ class Story:
         self.last_seen = max(self.last_seen, seen_at)
         self.touched = True
 
-    def centroid(self) -> dict[str, float]:
-        return {name: w / self.members for name, w in self.weights.items()}
-
     def trim(self, limit: int = MAX_FEATURES) -> None:
         """Keep the `limit` features most members have: what is stored of a centroid."""
         top = self.counts.most_common(limit)
@@ -155,15 +152,13 @@ class Weights:
             return 0.0
         return (math.log((self.n + self.prior_docs + 1) / (df + 1)) + 1.0) ** self.power
 
-    def idf(self, name: str) -> float:
-        return self.table.get(name, 0.0)  # a feature nobody has: df 0, like df 1
-
     def vector(self, features: Mapping[str, float]) -> dict[str, float]:
-        get = self.table.get
+        get = self.table.get  # a feature nobody has: df 0, weighs 0 like df 1
         return {name: w * get(name, 0.0) for name, w in features.items()}
 
     def centroid(self, story: Story) -> dict[str, float]:
-        """Return the weighted centroid of `story`: vector(story.centroid()) in one pass.
+        """Return the weighted centroid of `story` (its summed weights / members, each times
+        its feature's IDF), in one pass.
 
         Kept until the story changes (every change adds members: Story.add, absorb), so
         assignment, merging and titles weigh each of the ~6,000 open stories once a batch.

@@ -58,7 +58,8 @@ def whole_matrix_merge(stories: list[Story], params: StoryParams) -> dict[str, s
     merged = {}
     while True:
         weights = Weights(stories, [], params.idf_power, params.prior_docs)
-        vectors = [weights.vector(s.centroid()) for s in stories]
+        vectors = [weights.vector({k: w / s.members for k, w in s.weights.items()})
+                   for s in stories]
         rows = unit_rows(vectors, vocabulary(vectors))
         similarity = (rows @ rows.T).toarray()
         best = None
