@@ -12,8 +12,8 @@ import pyarrow as pa
 
 from warehouse.db import open_warehouse
 from warehouse.stories import (Story, StoryParams, Weights, assign, assign_stories,
-                               batch_weights, merge_stories, merge_threshold, time_factor,
-                               unit_rows, vocabulary)
+                               batch_weights, merge_stories, merge_threshold, stored_centroids,
+                               time_factor, unit_rows, vocabulary)
 
 DAY = datetime(2024, 3, 10, 8)
 # Two halves of one event (a bankruptcy told with two vocabularies that share its names) and
@@ -115,6 +115,54 @@ def test_merging_keeps_only_touched_rows_yet_merges_as_comparing_every_pair_woul
             (s.story_id, s.members, s.counts) for s in expected_stories], seed
         merges += len(expected)
     assert merges > 300  # the cases do merge, often several times over
+
+
+def as_stored(stories: list[Story]) -> list[Story]:
+    """Copies of `stories` as load_open_stories gives them: centroids as rows of one
+    StoredCentroids (from the [count, weight] lists open.sql reads), no Counters."""
+    stored = stored_centroids(
+        pa.chunked_array([pa.array([list(s.counts) for s in stories], pa.list_(pa.string()))]),
+        pa.chunked_array([pa.array([[[float(s.counts[k]), s.weights[k]] for k in s.counts]
+                                    for s in stories], pa.list_(pa.list_(pa.float64())))]))
+    return [Story(s.story_id, s.first_seen, s.last_seen, s.members, touched=s.touched,
+                  stored=stored, row=row) for row, s in enumerate(stories)]
+
+
+def test_stories_read_as_matrix_rows_assign_and_merge_as_stories_of_counters():
+    """A story read from the warehouse keeps its centroid as a matrix row until it changes:
+    on random stories and batches, the rows give the same assignment, merges and centroids
+    (feature order included: trim breaks ties by it) as the same stories held as Counters."""
+    params, start, changed = StoryParams(), datetime(2026, 1, 1), 0
+    for seed in range(60):
+        rng = random.Random(seed)
+        words = [f"w:{i}" for i in range(rng.randint(2, 12))]
+        stories = []
+        for n in range(rng.randint(1, 15)):
+            members = rng.choice([1, 1, 2, 3, 5])
+            features = rng.sample(words, rng.randint(1, len(words)))
+            when = start + timedelta(days=rng.choice([0, 1, 2, 5]))
+            stories.append(Story(f"s{n}", when, when, members,
+                                 Counter({f: rng.randint(1, members) for f in features}),
+                                 Counter({f: members * rng.choice([1.0, 2.0, 0.5])
+                                          for f in features})))
+        batch = [(f"b{i}", start + timedelta(hours=rng.randint(0, 60)),
+                  {f: rng.choice([1.0, 2.0]) for f in rng.sample(words, rng.randint(1, min(4, len(words))))})
+                 for i in range(rng.randint(1, 12))]
+        read = as_stored(stories)
+        assert [(s.counts, s.weights) for s in stories] == [
+            s.stored.counters(s.row) for s in read]
+        results = []
+        for case in (stories, read):
+            weights = batch_weights(batch, case, params)
+            assigned = assign(batch, case, params, weights)
+            merged = merge_stories(case, params, weights)
+            for s in case:
+                s.own()
+            results.append((assigned, merged, [(s.story_id, s.members, list(s.counts.items()),
+                                                list(s.weights.items())) for s in case]))
+        assert results[0] == results[1], seed
+        changed += len(results[0][1]) + sum(s.startswith("sb") for s in results[0][0].values())
+    assert changed > 50  # the cases merge and open stories, not only join
 
 
 def test_the_weights_of_an_assignment_are_those_of_the_stories_after_it_and_its_merges():
