@@ -379,11 +379,11 @@ def assign(batch: list[tuple[str, datetime, dict[str, float]]], stories: list[St
     group_vectors = [weights.vector(c) for c in centroids]
     columns = vocabulary(group_vectors, stories)
     group_rows = unit_rows(group_vectors, columns).tocsc()
-    # similarity[g, s]: group g against story s; a column is recomputed when s changes
-    similarity = np.zeros((len(groups), len(stories) + len(groups)))
-    if stories:
-        story_rows = weights.rows(stories, columns)
-        similarity[:, :len(stories)] = (group_rows @ story_rows.T).toarray()
+    # similarity[g, s]: group g against story s (a column for each story the groups may
+    # open, 0 until it is); a column is recomputed when s changes
+    opened = sparse.csr_matrix((len(groups), group_rows.shape[1]))
+    similarity = (group_rows @ sparse.vstack([weights.rows(stories, columns), opened]).T
+                  if stories else group_rows @ opened.T).toarray()
     result: dict[str, str] = {}
     for g, group in enumerate(groups):
         when = min(batch[i][1] for i in group)
@@ -441,10 +441,12 @@ def merge_stories(stories: list[Story], params: StoryParams,
     sizes = np.array([s.members for s in stories], dtype=np.float64)
     alive = np.ones(n, dtype=bool)
 
-    def factors(i: int) -> np.ndarray:
-        # days between the spans of story i and every story (0 where they overlap)
-        gap = np.maximum(0.0, np.maximum(seconds[:, 0] - seconds[i, 1],
-                                         seconds[i, 0] - seconds[:, 1])) / 86400.0
+    def factors(i: int | np.ndarray) -> np.ndarray:
+        # days between the spans of story i (or of each story of an array: one row each)
+        # and every story (0 where they overlap)
+        first, last = (seconds[i, 0], seconds[i, 1]) if np.isscalar(i) else (
+            seconds[i, 0][:, None], seconds[i, 1][:, None])
+        gap = np.maximum(0.0, np.maximum(seconds[:, 0] - last, first - seconds[:, 1])) / 86400.0
         return np.where(gap > params.window_days, 0.0,
                         1.0 / (1.0 + params.day_penalty * np.maximum(0.0, gap - 1.0)))
 
@@ -455,12 +457,16 @@ def merge_stories(stories: list[Story], params: StoryParams,
     # and a merged story's row and column go to -inf. Each row's best margin is kept too,
     # so a merge looks at the rows it changed, not all k x n cells.
     keys = [int(i) for i in np.flatnonzero([s.touched for s in stories])]
-    margin = np.full((len(keys) + 16, n), -np.inf)
-    margin[:len(keys)] = (rows[keys] @ rows.T).toarray()
-    for r, i in enumerate(keys):  # row by row: k x n temporaries cost more in page faults
-        margin[r] *= factors(i)
-        margin[r, i] = -1.0
-        margin[r] -= merge_threshold(sizes[i], sizes, params)
+    margin = np.empty((len(keys) + 16, n))
+    margin[:len(keys)] = 0.0  # written in place: a k x n temporary costs its page faults
+    (rows[keys] @ rows.T).toarray(out=margin[:len(keys)])
+    margin[len(keys):] = -np.inf
+    for start in range(0, len(keys), 64):  # blocks of rows, for the same reason
+        block = np.array(keys[start:start + 64])
+        cells = margin[start:start + len(block)]
+        cells *= factors(block)
+        cells[np.arange(len(block)), block] = -1.0
+        cells -= merge_threshold(sizes[block][:, None], sizes, params)
     row_of = {i: r for r, i in enumerate(keys)}
     best_in = margin.max(axis=1)
     merged: dict[str, str] = {}
@@ -558,9 +564,11 @@ def load_open_stories(con: duckdb.DuckDBPyConnection, days: list, window_days: i
     with registered(con, batch_days=batch_days):
         table = con.execute(sql("stories/open"), {"window_days": window_days}).to_arrow_table()
     stored = stored_centroids(table.column("feature_names"), table.column("feature_values"))
-    columns = [table.column(name).to_pylist() for name in (
-        "story_id", "first_seen", "last_seen", "members", "title_features", "title_article_id",
-        "title")]
+    # (timestamps through NumPy: Arrow's to_pylist makes datetimes ~4x slower)
+    columns = [table.column(name).to_numpy().astype("datetime64[us]").tolist()
+               if name.endswith("_seen") else table.column(name).to_pylist()
+               for name in ("story_id", "first_seen", "last_seen", "members", "title_features",
+                            "title_article_id", "title")]
     return [Story(story_id, first, last, members, title_article_id=title_id,
                   title_json=title_features, title=title, saved_last_seen=last,
                   stored=stored, row=row)
@@ -571,16 +579,21 @@ def load_open_stories(con: duckdb.DuckDBPyConnection, days: list, window_days: i
 def stored_centroids(names: pa.ChunkedArray, values: pa.ChunkedArray) -> StoredCentroids:
     """Return the centroid rows of stored stories from their features' names (a list per
     story) and [count, summed weight] values, columns sorted by name (as `vocabulary`)."""
+    names, values = names.combine_chunks(), values.combine_chunks()
     flat_names = pc.list_flatten(names)
-    flat_values = pc.list_flatten(values)
     indptr = np.concatenate([[0], np.cumsum(pc.list_value_length(names).fill_null(0)
                                             .to_numpy(zero_copy_only=False))]).astype(np.int64)
-    vocabulary = pc.unique(flat_names)
-    vocabulary = vocabulary.take(pc.array_sort_indices(vocabulary))
-    codes = pc.index_in(flat_names, value_set=vocabulary).to_numpy(zero_copy_only=False)
-    pairs = np.column_stack([
-        pc.list_element(flat_values, i).to_numpy(zero_copy_only=False) for i in (0, 1)]) \
-        if len(flat_values) else np.zeros((0, 2))
+    # each feature's column: its name's rank among the distinct names (sorted)
+    encoded = pc.dictionary_encode(flat_names)
+    order = pc.array_sort_indices(encoded.dictionary).to_numpy(zero_copy_only=False)
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    codes = rank[encoded.indices.to_numpy(zero_copy_only=False)]
+    vocabulary = encoded.dictionary.take(pa.array(order))
+    pairs = pc.list_flatten(pc.list_flatten(values)).to_numpy(zero_copy_only=False)
+    if len(pairs) != 2 * len(flat_names):
+        raise ValueError("a stored story centroid has a value that is not [count, weight]")
+    pairs = pairs.reshape(-1, 2)
     shape = (len(indptr) - 1, max(1, len(vocabulary)))
     counts = sparse.csr_matrix((pairs[:, 0].copy(), codes.copy(), indptr.copy()), shape=shape)
     sums = sparse.csr_matrix((pairs[:, 1].copy(), codes.copy(), indptr.copy()), shape=shape)
