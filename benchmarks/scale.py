@@ -273,7 +273,7 @@ def open_stories_have_centroids(con) -> None:
     features, stored by the load's own save_stories. Migration 011's rows have none, and
     with none a batch's assignment and merging had almost nothing to compare: until 3
     December a batch at 1M met ~5,000 empty centroids (1.26 s where real ones cost 2.7 s).
-    Idempotent: only stories still without features."""
+    Idempotent: only stories still without a centroid."""
     from collections import Counter
 
     from extractors.stories import article_features
@@ -287,7 +287,7 @@ def open_stories_have_centroids(con) -> None:
         " a.language, a.url, list((x.actor, x.kind)) filter (where x.actor is not null)"
         " from stories s join articles a on a.article_id = s.title_article_id"
         " left join article_actors x on x.article_id = a.article_id"
-        " where s.features is null and s.last_seen >= ? group by all", [since]).fetchall()
+        " where s.feature_names is null and s.last_seen >= ? group by all", [since]).fetchall()
     stories = []
     for story_id, first, last, article_id, title, text, language, url, actors in rows:
         features = article_features(title, text or "", language,

@@ -74,8 +74,9 @@ def build_archive(con, n_articles: int, rng: np.random.Generator) -> list[np.nda
                 ids.append(article_id)
                 stories_col.append(story_id)
                 seen.append(when)
-            state = {k: [n, weights[k]] for k, n in counts.most_common(MAX_FEATURES)}
-            story_rows.append((story_id, when, PER_STORY, json.dumps(state)))
+            top = counts.most_common(MAX_FEATURES)
+            story_rows.append((story_id, when, PER_STORY, [k for k, _ in top],
+                               [n for _, n in top], [weights[k] for k, _ in top]))
             if day >= days - 3:
                 recent.append(topic)
     con.register("bench_articles", pa.table({
@@ -89,10 +90,13 @@ def build_archive(con, n_articles: int, rng: np.random.Generator) -> list[np.nda
     con.register("bench_stories", pa.table({
         "story_id": [r[0] for r in story_rows],
         "seen": pa.array([r[1] for r in story_rows], pa.timestamp("us")),
-        "members": [r[2] for r in story_rows], "features": [r[3] for r in story_rows]}))
+        "members": [r[2] for r in story_rows], "feature_names": [r[3] for r in story_rows],
+        "feature_counts": [r[4] for r in story_rows],
+        "feature_weights": [r[5] for r in story_rows]}))
     con.execute("insert into stories (story_id, title, first_seen, last_seen, articles, outlets,"
-                " members, features, updated_at) select story_id, 'synthetic', seen, seen,"
-                " members, members, members, cast(features as json), seen from bench_stories")
+                " members, feature_names, feature_counts, feature_weights, updated_at)"
+                " select story_id, 'synthetic', seen, seen, members, members, members,"
+                " feature_names, feature_counts, feature_weights, seen from bench_stories")
     con.unregister("bench_stories")
     return recent
 

@@ -563,7 +563,8 @@ def load_open_stories(con: duckdb.DuckDBPyConnection, days: list, window_days: i
     batch_days = pa.table({"day": pa.array(sorted(set(days)), pa.timestamp("us"))})
     with registered(con, batch_days=batch_days):
         table = con.execute(sql("stories/open"), {"window_days": window_days}).to_arrow_table()
-    stored = stored_centroids(table.column("feature_names"), table.column("feature_values"))
+    stored = stored_centroids(table.column("feature_names"), table.column("feature_counts"),
+                              table.column("feature_weights"))
     # (timestamps through NumPy: Arrow's to_pylist makes datetimes ~4x slower)
     columns = [table.column(name).to_numpy().astype("datetime64[us]").tolist()
                if name.endswith("_seen") else table.column(name).to_pylist()
@@ -576,11 +577,17 @@ def load_open_stories(con: duckdb.DuckDBPyConnection, days: list, window_days: i
             in enumerate(zip(*columns))]
 
 
-def stored_centroids(names: pa.ChunkedArray, values: pa.ChunkedArray) -> StoredCentroids:
-    """Return the centroid rows of stored stories from their features' names (a list per
-    story) and [count, summed weight] values, columns sorted by name (as `vocabulary`)."""
-    names, values = names.combine_chunks(), values.combine_chunks()
+def stored_centroids(names: pa.ChunkedArray, counts: pa.ChunkedArray,
+                     sums: pa.ChunkedArray) -> StoredCentroids:
+    """Return the centroid rows of stored stories from their feature_names, feature_counts
+    and feature_weights (a list per story, position by position), columns sorted by name
+    (as `vocabulary`)."""
+    names, counts, sums = (column.combine_chunks() for column in (names, counts, sums))
     flat_names = pc.list_flatten(names)
+    values = np.column_stack([pc.list_flatten(column).to_numpy(zero_copy_only=False)
+                              .astype(np.float64) for column in (counts, sums)])
+    if len(values) != len(flat_names):
+        raise ValueError("a stored story centroid has lists of different lengths")
     indptr = np.concatenate([[0], np.cumsum(pc.list_value_length(names).fill_null(0)
                                             .to_numpy(zero_copy_only=False))]).astype(np.int64)
     # each feature's column: its name's rank among the distinct names (sorted)
@@ -589,17 +596,15 @@ def stored_centroids(names: pa.ChunkedArray, values: pa.ChunkedArray) -> StoredC
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order))
     codes = rank[encoded.indices.to_numpy(zero_copy_only=False)]
-    vocabulary = encoded.dictionary.take(pa.array(order))
-    pairs = pc.list_flatten(pc.list_flatten(values)).to_numpy(zero_copy_only=False)
-    if len(pairs) != 2 * len(flat_names):
-        raise ValueError("a stored story centroid has a value that is not [count, weight]")
-    pairs = pairs.reshape(-1, 2)
-    shape = (len(indptr) - 1, max(1, len(vocabulary)))
-    counts = sparse.csr_matrix((pairs[:, 0].copy(), codes.copy(), indptr.copy()), shape=shape)
-    sums = sparse.csr_matrix((pairs[:, 1].copy(), codes.copy(), indptr.copy()), shape=shape)
-    counts.sort_indices()
-    sums.sort_indices()
-    return StoredCentroids(vocabulary.to_pylist(), counts, sums, indptr, codes, pairs)
+    shape = (len(indptr) - 1, max(1, len(order)))
+    counts_matrix = sparse.csr_matrix((values[:, 0].copy(), codes.copy(), indptr.copy()),
+                                      shape=shape)
+    sums_matrix = sparse.csr_matrix((values[:, 1].copy(), codes.copy(), indptr.copy()),
+                                    shape=shape)
+    counts_matrix.sort_indices()
+    sums_matrix.sort_indices()
+    return StoredCentroids(encoded.dictionary.take(pa.array(order)).to_pylist(), counts_matrix,
+                           sums_matrix, indptr, codes, values)
 
 
 def assign_stories(con: duckdb.DuckDBPyConnection, article_ids: list[str],
@@ -667,10 +672,8 @@ def save_stories(con: duckdb.DuckDBPyConnection, touched: list[Story], joined: s
     if not touched and not refreshed:
         return
 
-    def state(story: Story) -> str:
+    for story in touched:
         story.trim()
-        return json.dumps({k: [n, round(story.weights[k], 3)] for k, n in story.counts.items()},
-                          ensure_ascii=False)
 
     table = pa.table({
         "story_id": pa.array([s.story_id for s in touched], pa.string()),
@@ -680,7 +683,11 @@ def save_stories(con: duckdb.DuckDBPyConnection, touched: list[Story], joined: s
         "last_seen": pa.array([s.last_seen for s in touched], pa.timestamp("us")),
         "saved_last_seen": pa.array([s.saved_last_seen for s in touched], pa.timestamp("us")),
         "members": pa.array([s.members for s in touched], pa.int32()),
-        "features": pa.array([state(s) for s in touched], pa.string()),
+        "feature_names": pa.array([list(s.counts) for s in touched], pa.list_(pa.string())),
+        "feature_counts": pa.array([list(s.counts.values()) for s in touched],
+                                   pa.list_(pa.int32())),
+        "feature_weights": pa.array([[round(s.weights[k], 3) for k in s.counts]
+                                     for s in touched], pa.list_(pa.float64())),
         "title_features": pa.array([json.dumps(s.title_state() or {}, ensure_ascii=False)
                                     for s in touched], pa.string()),
         "updated_at": pa.array([now] * len(touched), pa.timestamp("us")),

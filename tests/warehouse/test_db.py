@@ -108,19 +108,22 @@ def test_schema_newer_than_this_code_is_refused(db_path):
 
 
 def test_a_migration_numbered_below_the_newest_is_still_applied(db_path, monkeypatch):
-    # A database that saw only the first and the newest migration (a branch merged late
-    # brings the ones in between) gets the missing ones on its next open.
+    # A database that saw every migration but one in the middle (a branch merged late
+    # brings it) gets the missing one on its next open. (013 adds tables of its own; one
+    # that rewrites a table a later migration rewrote again could not be applied late.)
     shipped = db.migrations()
-    monkeypatch.setattr(db, "migrations", lambda: [shipped[0], shipped[-1]])
+    late = next(m for m in shipped if m[1] == "013_alerts.sql")
+    monkeypatch.setattr(db, "migrations", lambda: [m for m in shipped if m is not late])
     create_views = db.create_views
     monkeypatch.setattr(db, "create_views", lambda con: None)  # views need every table
-    with db.open_warehouse(db_path):
-        pass
+    with db.open_warehouse(db_path) as con:
+        assert late[0] not in {r[0] for r in con.execute("select version from schema_version")
+                               .fetchall()}
     monkeypatch.setattr(db, "migrations", lambda: shipped)
     monkeypatch.setattr(db, "create_views", create_views)
     with db.open_warehouse(db_path) as con:
         versions = [r[0] for r in con.execute("select version from schema_version order by 1").fetchall()]
-        con.execute("select * from article_actors").fetchall()  # from 003, applied late
+        con.execute("select * from watch_matches").fetchall()  # from 013, applied late
     assert versions == [v for v, _, _ in shipped]
 
 
@@ -206,3 +209,25 @@ print(second.execute("select count(*) from duckdb_extensions() "
     out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "mw.duckdb")],
                          cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
     assert out == ["False", "True", "1"]
+
+
+def test_story_centroids_stored_as_json_become_lists_in_their_order(db_path, monkeypatch):
+    # 021 turns `features` ({feature: [count, summed weight]}) into three lists; the
+    # order is kept (trimming a centroid breaks ties by it) and a story without one keeps none.
+    shipped = db.migrations()
+    monkeypatch.setattr(db, "migrations", lambda: [m for m in shipped if m[0] < 21])
+    with db.open_warehouse(db_path) as con:
+        con.execute("insert into stories (story_id, first_seen, last_seen, articles, outlets,"
+                    " members, features, updated_at) values"
+                    " ('s1', now(), now(), 2, 2, 2, '{\"w:zeta\": [2, 3.5], \"a:Ind\": [1, 4.0],"
+                    " \"n:400\": [2, 0.125]}', now()),"
+                    " ('s2', now(), now(), 1, 1, 1, null, now())")
+    monkeypatch.setattr(db, "migrations", lambda: shipped)
+    with db.open_warehouse(db_path) as con:
+        rows = con.execute("select story_id, feature_names, feature_counts, feature_weights"
+                           " from stories order by story_id").fetchall()
+        columns = {r[0] for r in con.execute("select column_name from information_schema.columns"
+                                             " where table_name = 'stories'").fetchall()}
+    assert rows == [("s1", ["w:zeta", "a:Ind", "n:400"], [2, 1, 2], [3.5, 4.0, 0.125]),
+                    ("s2", None, None, None)]
+    assert "features" not in columns

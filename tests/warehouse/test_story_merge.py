@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import json
 import random
 from collections import Counter
 from datetime import datetime, timedelta
@@ -120,10 +119,9 @@ def test_merging_keeps_only_touched_rows_yet_merges_as_comparing_every_pair_woul
 def as_stored(stories: list[Story]) -> list[Story]:
     """Copies of `stories` as load_open_stories gives them: centroids as rows of one
     StoredCentroids (from the [count, weight] lists open.sql reads), no Counters."""
-    stored = stored_centroids(
-        pa.chunked_array([pa.array([list(s.counts) for s in stories], pa.list_(pa.string()))]),
-        pa.chunked_array([pa.array([[[float(s.counts[k]), s.weights[k]] for k in s.counts]
-                                    for s in stories], pa.list_(pa.list_(pa.float64())))]))
+    stored = stored_centroids(*(pa.chunked_array([pa.array(
+        [list(s.counts) if kind == "names" else list(getattr(s, kind).values())
+         for s in stories])]) for kind in ("names", "counts", "weights")))
     return [Story(s.story_id, s.first_seen, s.last_seen, s.members, touched=s.touched,
                   stored=stored, row=row) for row, s in enumerate(stories)]
 
@@ -198,12 +196,14 @@ def test_a_batch_that_bridges_two_stored_stories_merges_them_in_the_warehouse(db
         con.unregister("given")
         for story_id in ("s1", "s2", "s9"):
             members = [f for _, s, f in rows if s == story_id]
-            state = {k: [len(members), 2.0 * len(members)] for k in members[0]}
+            names = list(members[0])
             con.execute("insert into stories (story_id, title, title_article_id, first_seen,"
-                        " last_seen, articles, outlets, members, features, updated_at)"
-                        " values (?, 'Sbarro', null, ?, ?, ?, ?, ?, ?, ?)",
+                        " last_seen, articles, outlets, members, feature_names, feature_counts,"
+                        " feature_weights, updated_at)"
+                        " values (?, 'Sbarro', null, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         [story_id, DAY, DAY, len(members), len(members), len(members),
-                         json.dumps(state), DAY])
+                         names, [len(members)] * len(names), [2.0 * len(members)] * len(names),
+                         DAY])
         when = DAY + timedelta(hours=5)
         batch = {"c1": {**SBARRO_B, "w:file": 2.0}, "c2": {**SBARRO_A, "w:chapter": 2.0}}
         con.register("given", pa.table({"article_id": list(batch)}))

@@ -18,7 +18,7 @@ insert into stories by name (
            coalesce(a.last_seen, s.last_seen) as last_seen,
            coalesce(a.articles, 0) as articles, coalesce(a.copies, 0) as copies,
            coalesce(a.outlets, 0) as outlets, a.languages, a.themes, a.actors, s.members,
-           cast(s.features as json) as features,
+           s.feature_names, s.feature_counts, s.feature_weights,
            cast(s.title_features as json) as title_features, s.updated_at
     from story_state s left join story_aggregates a using (story_id)
 )
