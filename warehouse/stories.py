@@ -404,7 +404,8 @@ def assign(batch: list[tuple[str, datetime, dict[str, float]]], stories: list[St
         # one column, straight from the vocabulary: a whole unit_rows per group costs more
         # (x hundreds of groups per batch)
         vector = weights.centroid(best)
-        where = np.fromiter((columns[k] for k in vector), dtype=np.int64, count=len(vector))
+        where = np.fromiter(map(columns.__getitem__, vector), dtype=np.int64,
+                            count=len(vector))
         values = np.fromiter(vector.values(), dtype=np.float64, count=len(vector))
         norm = float(np.sqrt(values @ values)) or 1.0
         similarity[:, best_index] = group_rows[:, where] @ (values / norm)
