@@ -9,7 +9,8 @@ rerun's share of the first run (target <= 10%) and what each run stored.
 
     .venv/bin/python benchmarks/seed_rerun.py [--n 11000]
 
-Prefect's start-up is inside every run (it is what a rerun with nothing to do still pays).
+Prefect's start-up is inside the first and the edited run; a rerun with nothing to do
+records itself without starting Prefect (flows/nothing_new.py), and pays Python's.
 Timings depend on the machine and its load (a shared machine: read the ratio).
 """
 

@@ -54,56 +54,11 @@ from .extract_pool import (
 )
 from .feeds import FeedListInvalid, fetch_and_extract, fetch_policy, poll_feeds, read_feed_list
 from .ledger import RunEntry, run_entry
+from .nothing_new import IngestSummary, seed_scan
 from .locking import IngestLocked, ingest_lock
 
 LOGGER = logging.getLogger(__name__)
 BATCH_COMMITTED = "batch committed:"
-
-
-@dataclass
-class IngestSummary:
-    """The counts of one ingest run, as printed and stored in `runs`."""
-
-    seen: int = 0
-    stored: int = 0
-    unchanged: int = 0
-    duplicates: int = 0
-    failures: int = 0
-    feeds_polled: int = 0
-    not_modified: int = 0
-    new_entries: int = 0
-    elapsed_s: float = 0.0
-    failure_reasons: dict[str, int] = field(default_factory=dict)  # "stage: code" -> count
-    failure_examples: dict[str, str] = field(default_factory=dict)  # "stage: code" -> a reason
-
-    stage_s: dict[str, float] = field(default_factory=dict)
-    seed_files_unchanged: int = 0  # skipped unread: same size, mtime or content as last run
-    read: int = 0  # documents and feed entries handed to extraction so far
-
-    def progress_line(self, elapsed_s: float) -> str:
-        """Return a one-line account of the run so far, for a log (see console.ProgressLog)."""
-        rate = self.seen / elapsed_s if elapsed_s > 0 else 0.0
-        return (f"ingest: {self.read} documents read, {self.seen} processed, {self.stored} "
-                f"stored, {self.unchanged} unchanged, {self.failures} failures, "
-                f"{rate:.1f} documents/s, {elapsed_s:.0f} s")
-
-    def add(self, counts: LoadCounts, result: BatchResult, stage_s: dict[str, float]) -> None:
-        self.seen += result.documents + result.repeats
-        self.stored += counts.inserted + counts.updated
-        self.unchanged += counts.unchanged
-        self.duplicates += counts.duplicates + result.repeats
-        self.failures += counts.failures
-        for f in result.failures:
-            reason = f"{f.stage}: {f.code}"
-            self.failure_reasons[reason] = self.failure_reasons.get(reason, 0) + 1
-            self.failure_examples.setdefault(reason, f.reason)
-        self.time(result.stage_s)
-        self.time(stage_s)
-
-    def time(self, stage_s: dict[str, float]) -> None:
-        """Add seconds spent per stage (wall time, or CPU time summed over workers)."""
-        for stage, seconds in stage_s.items():
-            self.stage_s[stage] = round(self.stage_s.get(stage, 0.0) + seconds, 3)
 
 
 @contextmanager
@@ -224,18 +179,6 @@ class BatchPipeline:
 def refresh_search(db: str, lock_wait_s: float) -> IndexState:
     """Rebuild the full-text index if this ingest changed any article (locked only to swap)."""
     return refresh_search_index(db, now_utc(), lock_wait_s)
-
-
-def seed_scan(db: str, lock_wait_s: float) -> SeedScan:
-    """Return a seed walk that knows the seed files as the last run read them."""
-    with open_warehouse(db, wait_s=lock_wait_s) as con:
-        rows = seed_files(con)
-    known = {}
-    for row in rows:
-        lines = row.pop("line_hashes")
-        known[row["location"]] = SeedFile(**row,
-                                          line_hashes=None if lines is None else tuple(lines))
-    return SeedScan(known=known)
 
 
 def prepare_run(con: duckdb.DuckDBPyConnection, entry: RunEntry) -> None:

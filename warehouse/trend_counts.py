@@ -76,13 +76,18 @@ def counts_match(con: duckdb.DuckDBPyConnection) -> bool:
     return diff == 0
 
 
-def rebuild_if_drifted(con: duckdb.DuckDBPyConnection) -> bool:
-    """Rebuild the counts when their totals disagree with the articles (rows added or removed
-    by hand, by an older mediawatch); return True when it did. Costs two counts, not a join."""
+def counts_drifted(con: duckdb.DuckDBPyConnection) -> bool:
+    """Return True when the counts' totals disagree with the articles (rows added or removed
+    by hand, by an older mediawatch). Costs two counts, not a join."""
     stored, actual = con.execute(
         "select (select coalesce(sum(dated + undated), 0) from daily_counts),"
         " (select count(*) from articles where duplicate_of is null)").fetchone()
-    if stored == actual:
+    return stored != actual
+
+
+def rebuild_if_drifted(con: duckdb.DuckDBPyConnection) -> bool:
+    """Rebuild the counts when they have drifted (`counts_drifted`); return True when it did."""
+    if not counts_drifted(con):
         return False
     with transaction(con):
         rebuild(con)
