@@ -10,13 +10,12 @@ import logging
 import time
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from extractors.actors import Gazetteer
-from extractors.feeds import FeedSpec, iter_entry_documents, load_feed_list, poll_feed
+from extractors.feeds import FeedSpec, iter_entry_documents, poll_feed
 from extractors.fetch import Fetcher, FetchPolicy
 from extractors.keys import FirstSeen
 from extractors.pipeline import BatchResult
@@ -24,6 +23,7 @@ from extractors.records import FeedEntry, FeedPoll, Failure, SourceDocument
 from extractors.taxonomy import Taxonomy
 
 from . import settings
+from .feed_list import FeedListInvalid, read_feed_list  # noqa: F401 - re-exported
 from .extract_pool import (STOPPED_ERRORS, ExtractionStopped, extract_workers,
                            extraction_stopping, submit_chunk)
 
@@ -50,30 +50,6 @@ def fetch_policy() -> FetchPolicy:
                                     str(settings.get("allowed_private_hosts")).split(",")
                                     if h.strip()),
     )
-
-
-class FeedListInvalid(ValueError):
-    """The feed list cannot be used; the message names the file and what is wrong."""
-
-
-def read_feed_list(path: str | None) -> list[FeedSpec]:
-    """Return the enabled feeds of `path` (default: the `feeds` setting).
-
-    A missing default list means no feeds; a missing list that was asked for, or one that
-    is not a valid feed list, is FeedListInvalid.
-    """
-    explicit = path is not None
-    path = Path(path or settings.get("feeds"))
-    if not path.exists():
-        if explicit:
-            raise FeedListInvalid(f"feed list {path} not found (--feeds / MEDIAWATCH_FEEDS)")
-        return []
-    if not path.is_file():
-        raise FeedListInvalid(f"feed list {path} is not a file (--feeds / MEDIAWATCH_FEEDS)")
-    try:
-        return [f for f in load_feed_list(path) if f.enabled]
-    except ValueError as exc:
-        raise FeedListInvalid(str(exc)) from None
 
 
 @task(name="poll-feeds", cache_policy=NO_CACHE)

@@ -4,8 +4,8 @@
 takes ~5 s to answer on this 2-core machine (importing Prefect's server package alone takes
 ~4 s): that was ~95% of a rerun with nothing new (8.4 s, of which the flow 0.5 s). When the
 flow could not do anything -- no seed file changed since a run last read it, no feed
-enabled, no watch whose queued alerts a run delivers, the search index current, the trend counts in
-step with the articles -- the command records the run in `runs` itself (flow `ingest`,
+enabled, no watch whose queued alerts a run delivers, the search index current, the trend
+counts in step with the articles -- the command records the run in `runs` itself (flow `ingest`,
 completed, its counts) and says so, without Prefect (`nothing_to_ingest`). Anything else,
 or any doubt (another ingest holds the lock, a seed file that cannot be read), runs the
 flow, which does and says the rest. Scheduled runs (`mediawatch serve`) always run the
@@ -19,7 +19,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from extractors.feeds import load_feed_list
 from extractors.seeds import SeedFile, SeedScan, iter_seed_documents
 from warehouse.db import open_warehouse
 from warehouse.days import set_day_timezone
@@ -30,6 +29,7 @@ from warehouse.trend_counts import counts_drifted
 
 from . import settings
 from .alerts import current_watches
+from .feed_list import FeedListInvalid, read_feed_list
 from .locking import ingest_lock
 
 if TYPE_CHECKING:
@@ -83,8 +83,6 @@ class IngestSummary:
             self.stage_s[stage] = round(self.stage_s.get(stage, 0.0) + seconds, 3)
 
 
-
-
 def seed_scan(db: str, lock_wait_s: float) -> SeedScan:
     """Return a seed walk that knows the seed files as the last run read them."""
     with open_warehouse(db, wait_s=lock_wait_s) as con:
@@ -98,15 +96,11 @@ def seed_scan(db: str, lock_wait_s: float) -> SeedScan:
 
 
 def feeds_to_poll(feeds: str | None) -> bool:
-    """Return True unless the feed list (`feeds`, else the `feeds` setting) enables no feed:
-    a missing default list has none; a list asked for but missing, or unreadable, is for the
-    flow to report."""
-    path = Path(feeds or settings.get("feeds"))
-    if not path.exists():
-        return feeds is not None
+    """Return True unless the feed list (`feeds`, else the `feeds` setting) enables no feed;
+    a list that cannot be used is for the flow to report (True)."""
     try:
-        return any(feed.enabled for feed in load_feed_list(path))
-    except (ValueError, OSError):
+        return bool(read_feed_list(feeds))
+    except FeedListInvalid:
         return True
 
 
